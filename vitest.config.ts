@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+// Every test runs inside workerd with real D1 (and R2), through @cloudflare/vitest-plugin.
+// Two projects:
+//  - api: the API worker (worker/src/worker.ts), so its tests need no storefront build;
+//  - web: the built storefront worker (web/dist/server), which `npm test` builds first,
+//         to check that pages arrive as complete server-rendered HTML.
+
+// The stripe package ships source maps that point at files it does not ship; stripping
+// the comment keeps the test output readable.
+const stripStripeSourceMaps: Plugin = {
+  name: 'strip-stripe-source-maps',
+  enforce: 'pre',
+  transform(code, id) {
+    if (id.includes('/node_modules/stripe/')) return { code: code.replace(/\/\/# sourceMappingURL=.*$/gm, ''), map: null };
+  },
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+  const bindings = { TEST_MIGRATIONS: migrations, ENVIRONMENT: 'test' };
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            stripStripeSourceMaps,
+            cloudflareTest({
+              main: './worker/src/worker.ts',
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: { bindings },
+            }),
+          ],
+          test: {
+            name: 'api',
+            include: ['worker/**/*.test.ts'],
+            setupFiles: ['./worker/test/apply-migrations.ts'],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              main: './web/dist/server/entry.mjs',
+              wrangler: { configPath: './web/dist/server/wrangler.json' },
+              miniflare: { bindings },
+            }),
+          ],
+          test: {
+            name: 'web',
+            include: ['web/test/**/*.test.ts'],
+            setupFiles: ['./worker/test/apply-migrations.ts'],
+          },
+        },
+      ],
+    },
+  };
+});

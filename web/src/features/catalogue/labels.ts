@@ -1,0 +1,22 @@
+import type { ProducerKind, ProductSort } from '#worker/db/products';
+
+export const PRODUCER_KIND_LABELS: Record<ProducerKind, string> = {
+  cooperative: 'Hợp tác xã',
+  cooperative_group: 'Tổ hợp tác',
+  enterprise: 'Doanh nghiệp',
+  household: 'Hộ sản xuất',
+};
+
+export const SORT_LABELS: Record<ProductSort, string> = {
+  relevance: 'Phù hợp nhất',
+  newest: 'Mới nhất',
+  price_asc: 'Giá: thấp đến cao',
+  price_desc: 'Giá: cao đến thấp',
+  stars: 'Sao OCOP: cao nhất',
+};
+
+/** dd/mm/yyyy, as dates are written in Vietnam. @example formatDate("2025-06-15") // "15/06/2025" */
+export function formatDate(isoDate: string): string {
+  const [year, month, day] = isoDate.slice(0, 10).split('-');
+  return `${day}/${month}/${year}`;
+}

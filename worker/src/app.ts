@@ -1,0 +1,50 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './env';
+import { ApiError, errorResponse, handleError } from './errors';
+import { csrfMiddleware, sessionMiddleware } from './middleware/session';
+import auth from './routes/auth';
+import categories from './routes/categories';
+import me from './routes/me';
+import media from './routes/media';
+import products from './routes/products';
+import sellers from './routes/sellers';
+
+/**
+ * The API: everything under /api. The storefront (worker/src/entry.ts) hands these paths
+ * here and renders every other path with Astro.
+ */
+const app = new OpenAPIHono<AppEnv>();
+
+app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+app.use('/api/v1/*', sessionMiddleware, csrfMiddleware);
+
+app.route('/api/v1/auth', auth);
+app.route('/api/v1/me', me);
+app.route('/api/v1/products', products);
+app.route('/api/v1/sellers', sellers);
+app.route('/api/v1/categories', categories);
+app.route('/api/v1/media', media);
+
+app.doc31('/api/v1/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'Chợ Số API',
+    version: '1.0.0',
+    description:
+      'OCOP marketplace and cashless payments for Bắc Ninh. Money is always an integer number of đồng. ' +
+      'Errors share one shape: {"error": {"code", "message", "details"}}.',
+  },
+  servers: [{ url: '/' }],
+});
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+// Swagger UI's files are copied from swagger-ui-dist into the site's assets at build time,
+// so the docs work offline and nothing is fetched from a CDN.
+app.get('/api/docs', swaggerUI({ url: '/api/v1/openapi.json', baseUrl: '/vendor', title: 'Chợ Số API' }));
+
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No such endpoint: ${c.req.method} ${c.req.path}`)));
+app.onError(handleError);
+
+export default app;

@@ -1,0 +1,396 @@
+import { ApiError } from '../errors';
+import { isOcopValid, ocopLevel, type OcopLevel, type OcopStars } from '../domain/ocop';
+import { toFtsQuery } from '../domain/search-text';
+
+export const CATEGORY_SLUGS = ['food', 'beverages', 'herbs', 'textiles', 'handicrafts', 'tourism'] as const;
+export type CategorySlug = (typeof CATEGORY_SLUGS)[number];
+export const PRODUCT_STATUSES = ['draft', 'active', 'archived'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+export const PRODUCT_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'stars'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+export const PRODUCER_KINDS = ['cooperative', 'cooperative_group', 'enterprise', 'household'] as const;
+export type ProducerKind = (typeof PRODUCER_KINDS)[number];
+
+export const MAX_IMAGES_PER_PRODUCT = 8;
+
+export interface OcopCertificate {
+  stars: OcopStars;
+  certificateNo: string;
+  issuedAt: string;
+  expiresAt: string;
+  level: OcopLevel;
+  /** False once the expiry date has passed: the product then shows without a star badge. */
+  valid: boolean;
+}
+
+export interface Product {
+  id: string;
+  name: string;
+  description: string;
+  category: CategorySlug;
+  price: number;
+  unit: string;
+  stock: number;
+  status: ProductStatus;
+  images: string[];
+  commune: string;
+  seller: { id: string; name: string; kind: ProducerKind };
+  ocop: OcopCertificate | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface ProductRow {
+  id: string;
+  seller_id: string;
+  name: string;
+  description: string;
+  category: CategorySlug;
+  price: number;
+  unit: string;
+  stock: number;
+  status: ProductStatus;
+  images: string;
+  ocop_stars: OcopStars | null;
+  ocop_certificate_no: string | null;
+  ocop_issued_at: string | null;
+  ocop_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  seller_name: string;
+  seller_kind: ProducerKind;
+  seller_commune: string;
+}
+
+/** Where product photos are served from: stable, so pages and carts can keep the URL. */
+export function imageUrl(key: string): string {
+  return `/api/v1/media/${key}`;
+}
+
+export function rowToProduct(row: ProductRow, today: string): Product {
+  const keys = JSON.parse(row.images) as string[];
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: row.price,
+    unit: row.unit,
+    stock: row.stock,
+    status: row.status,
+    images: keys.map(imageUrl),
+    commune: row.seller_commune,
+    seller: { id: row.seller_id, name: row.seller_name, kind: row.seller_kind },
+    ocop:
+      row.ocop_stars && row.ocop_certificate_no && row.ocop_issued_at && row.ocop_expires_at
+        ? {
+            stars: row.ocop_stars,
+            certificateNo: row.ocop_certificate_no,
+            issuedAt: row.ocop_issued_at,
+            expiresAt: row.ocop_expires_at,
+            level: ocopLevel(row.ocop_stars),
+            valid: isOcopValid(row.ocop_expires_at, today),
+          }
+        : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const PRODUCT_COLUMNS = `p.id, p.seller_id, p.name, p.description, p.category, p.price, p.unit, p.stock,
+  p.status, p.images, p.ocop_stars, p.ocop_certificate_no, p.ocop_issued_at, p.ocop_expires_at,
+  p.created_at, p.updated_at, o.name AS seller_name, o.kind AS seller_kind, o.commune AS seller_commune`;
+
+export interface ProductQuery {
+  q?: string;
+  category?: CategorySlug;
+  minStars?: number;
+  commune?: string;
+  sellerId?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  sort: ProductSort;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ProductPage {
+  items: Product[];
+  nextCursor: string | null;
+}
+
+/** A position in one sort order: the sort key of the last item seen and its id. */
+interface Cursor {
+  sort: ProductSort;
+  key: string | number;
+  id: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  const json = JSON.stringify([cursor.sort, cursor.key, cursor.id]);
+  // Every part is ASCII (sort name, ISO time or number, id), so plain base64 is enough.
+  return btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeCursor(text: string, sort: ProductSort): Cursor {
+  const invalid = new ApiError(400, 'invalid_cursor', 'The cursor is not valid for this query; start from the first page', [
+    { path: 'cursor', message: 'Use the nextCursor of a previous page with the same sort' },
+  ]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid;
+  const [cursorSort, key, id] = parsed as unknown[];
+  const keyIsText = sort === 'newest';
+  if (
+    cursorSort !== sort ||
+    typeof id !== 'string' ||
+    (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key))
+  ) {
+    throw invalid;
+  }
+  return { sort, key: key as string | number, id };
+}
+
+interface SortSpec {
+  /** SQL for the sort key; `?today` is replaced by the bound date parameter. */
+  key: string;
+  direction: 'ASC' | 'DESC';
+}
+
+const SORT_SPECS: Record<ProductSort, SortSpec> = {
+  // FTS5's bm25 normalises by the length of the whole row, so a long description buried
+  // the product whose short name is exactly what was typed. The second term rewards the
+  // share of the name's words that matched (highlight() marks each hit with char(1)).
+  relevance: {
+    key: `(products_fts.rank - 10.0 * (length(highlight(products_fts, 0, char(1), '')) - length(products_fts.name))
+      / (length(products_fts.name) - length(replace(products_fts.name, ' ', '')) + 1.0))`,
+    direction: 'ASC',
+  },
+  newest: { key: 'p.created_at', direction: 'DESC' },
+  price_asc: { key: 'p.price', direction: 'ASC' },
+  price_desc: { key: 'p.price', direction: 'DESC' },
+  // Expired certificates sort as no certificate: they have no star badge either.
+  stars: { key: 'CASE WHEN p.ocop_expires_at >= ?today THEN p.ocop_stars ELSE 0 END', direction: 'DESC' },
+};
+
+/**
+ * One page of the catalogue, filtered and sorted, with keyset paging: the cursor holds
+ * the last item's sort key and id, so pages neither repeat nor skip items however deep
+ * the shopper pages. Every variant searches an index (see migrations and the
+ * EXPLAIN QUERY PLAN test); none scans the products table.
+ *
+ * Only active products are listed, except that a seller listing its own catalogue
+ * (`viewerSellerId === query.sellerId`) also sees its drafts.
+ */
+export async function listProducts(
+  db: D1Database,
+  query: ProductQuery,
+  today: string,
+  viewerSellerId: string | null = null,
+): Promise<ProductPage> {
+  const { sql, params, sort } = buildListQuery(query, today, viewerSellerId);
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params)
+    .all<ProductRow & { sort_key: string | number }>();
+  const hasMore = results.length > query.limit;
+  const rows = hasMore ? results.slice(0, query.limit) : results;
+  const last = rows.at(-1);
+  return {
+    items: rows.map((row) => rowToProduct(row, today)),
+    nextCursor: hasMore && last ? encodeCursor({ sort, key: last.sort_key, id: last.id }) : null,
+  };
+}
+
+/** Builds the SQL for `listProducts`; exported for the query-plan test. */
+export function buildListQuery(query: ProductQuery, today: string, viewerSellerId: string | null = null) {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => {
+    params.push(value);
+    return `?${params.length}`;
+  };
+  const match = query.q ? toFtsQuery(query.q) : null;
+  // Relevance needs words to rank by; without them the newest come first.
+  const sort: ProductSort = query.sort === 'relevance' && !match ? 'newest' : query.sort;
+
+  const where: string[] = [];
+  let from = 'products p JOIN organizations o ON o.id = p.seller_id';
+  if (match) {
+    from = 'products_fts JOIN products p ON p.seq = products_fts.rowid JOIN organizations o ON o.id = p.seller_id';
+    where.push(`products_fts MATCH ${bind(match)}`);
+  }
+  const ownCatalogue = viewerSellerId !== null && query.sellerId === viewerSellerId;
+  where.push(ownCatalogue ? "p.status IN ('draft', 'active')" : "p.status = 'active'");
+  if (query.sellerId) where.push(`p.seller_id = ${bind(query.sellerId)}`);
+  if (query.category) where.push(`p.category = ${bind(query.category)}`);
+  if (query.commune) where.push(`o.commune = ${bind(query.commune)}`);
+  if (query.minPrice !== undefined) where.push(`p.price >= ${bind(query.minPrice)}`);
+  if (query.maxPrice !== undefined) where.push(`p.price <= ${bind(query.maxPrice)}`);
+  // Bound once, and only when used: D1 refuses parameters that the SQL never mentions.
+  let todayParam: string | undefined;
+  const bindToday = () => (todayParam ??= bind(today));
+  if (query.minStars !== undefined) {
+    where.push(`p.ocop_stars >= ${bind(query.minStars)} AND p.ocop_expires_at >= ${bindToday()}`);
+  }
+
+  const spec = SORT_SPECS[sort];
+  const key = spec.key.includes('?today') ? spec.key.replace('?today', bindToday()) : spec.key;
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor, sort);
+    const after = spec.direction === 'ASC' ? '>' : '<';
+    const keyParam = bind(cursor.key);
+    where.push(`(${key} ${after} ${keyParam} OR (${key} = ${keyParam} AND p.id ${after} ${bind(cursor.id)}))`);
+  }
+
+  const sql = `SELECT ${PRODUCT_COLUMNS}, ${key} AS sort_key
+    FROM ${from}
+    WHERE ${where.join(' AND ')}
+    ORDER BY ${key} ${spec.direction}, p.id ${spec.direction}
+    LIMIT ${query.limit + 1}`;
+  return { sql, params, sort };
+}
+
+/** One product in any status; the caller decides who may see drafts and archived ones. */
+export async function findProduct(db: D1Database, id: string, today: string): Promise<Product | null> {
+  const row = await db
+    .prepare(`SELECT ${PRODUCT_COLUMNS} FROM products p JOIN organizations o ON o.id = p.seller_id WHERE p.id = ?1`)
+    .bind(id)
+    .first<ProductRow>();
+  return row ? rowToProduct(row, today) : null;
+}
+
+export interface OcopInput {
+  stars: OcopStars;
+  certificateNo: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface NewProduct {
+  id: string;
+  sellerId: string;
+  name: string;
+  description: string;
+  category: CategorySlug;
+  price: number;
+  unit: string;
+  stock: number;
+  status: 'draft' | 'active';
+  ocop: OcopInput | null;
+}
+
+export async function insertProduct(db: D1Database, product: NewProduct, now: string): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO products (id, seller_id, name, description, category, price, unit, stock, status,
+         ocop_stars, ocop_certificate_no, ocop_issued_at, ocop_expires_at, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`,
+    )
+    .bind(
+      product.id,
+      product.sellerId,
+      product.name,
+      product.description,
+      product.category,
+      product.price,
+      product.unit,
+      product.stock,
+      product.status,
+      product.ocop?.stars ?? null,
+      product.ocop?.certificateNo ?? null,
+      product.ocop?.issuedAt ?? null,
+      product.ocop?.expiresAt ?? null,
+      now,
+    )
+    .run();
+}
+
+export type ProductChanges = Partial<Omit<NewProduct, 'id' | 'sellerId'>>;
+
+/**
+ * Applies a seller's changes to one of its own products. Returns false when the product
+ * does not exist or belongs to another seller: the caller answers 404 either way, so a
+ * seller cannot learn which ids another seller uses.
+ */
+export async function updateProduct(
+  db: D1Database,
+  id: string,
+  sellerId: string,
+  changes: ProductChanges,
+  now: string,
+): Promise<boolean> {
+  const params: unknown[] = [id, sellerId, now];
+  const set: string[] = ['updated_at = ?3'];
+  const column = (name: string, value: unknown) => {
+    params.push(value);
+    set.push(`${name} = ?${params.length}`);
+  };
+  if (changes.name !== undefined) column('name', changes.name);
+  if (changes.description !== undefined) column('description', changes.description);
+  if (changes.category !== undefined) column('category', changes.category);
+  if (changes.price !== undefined) column('price', changes.price);
+  if (changes.unit !== undefined) column('unit', changes.unit);
+  if (changes.stock !== undefined) column('stock', changes.stock);
+  if (changes.status !== undefined) column('status', changes.status);
+  if (changes.ocop !== undefined) {
+    column('ocop_stars', changes.ocop?.stars ?? null);
+    column('ocop_certificate_no', changes.ocop?.certificateNo ?? null);
+    column('ocop_issued_at', changes.ocop?.issuedAt ?? null);
+    column('ocop_expires_at', changes.ocop?.expiresAt ?? null);
+  }
+  const result = await db
+    .prepare(`UPDATE products SET ${set.join(', ')} WHERE id = ?1 AND seller_id = ?2`)
+    .bind(...params)
+    .run();
+  return result.meta.changes === 1;
+}
+
+export async function archiveProduct(db: D1Database, id: string, sellerId: string, now: string): Promise<boolean> {
+  const result = await db
+    .prepare("UPDATE products SET status = 'archived', updated_at = ?3 WHERE id = ?1 AND seller_id = ?2")
+    .bind(id, sellerId, now)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/**
+ * Appends an uploaded photo's key, unless the product already has the maximum. The
+ * count is checked in the same statement, so two uploads at once cannot exceed it.
+ */
+export async function appendProductImage(
+  db: D1Database,
+  id: string,
+  sellerId: string,
+  key: string,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE products SET images = json_insert(images, '$[#]', ?3), updated_at = ?4
+       WHERE id = ?1 AND seller_id = ?2 AND json_array_length(images) < ?5`,
+    )
+    .bind(id, sellerId, key, now, MAX_IMAGES_PER_PRODUCT)
+    .run();
+  return result.meta.changes === 1;
+}
+
+export interface CategorySummary {
+  slug: CategorySlug;
+  name: string;
+  productCount: number;
+}
+
+export async function listCategories(db: D1Database): Promise<CategorySummary[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT c.slug, c.name,
+         (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.category = c.slug) AS product_count
+       FROM categories c ORDER BY c.position`,
+    )
+    .all<{ slug: CategorySlug; name: string; product_count: number }>();
+  return results.map((row) => ({ slug: row.slug, name: row.name, productCount: row.product_count }));
+}

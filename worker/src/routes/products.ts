@@ -1,0 +1,231 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import {
+  appendProductImage,
+  archiveProduct,
+  findProduct,
+  insertProduct,
+  listProducts,
+  MAX_IMAGES_PER_PRODUCT,
+  updateProduct,
+  type OcopInput,
+  type Product,
+} from '../db/products';
+import type { SessionUser } from '../db/users';
+import { defaultOcopExpiry, vietnamDate } from '../domain/ocop';
+import { newId } from '../domain/tokens';
+import { ApiError, notFound } from '../errors';
+import { detectImageType, MAX_IMAGE_BYTES } from '../domain/images';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { requireSellerOrganization } from '../middleware/session';
+import {
+  ProductCreateBody,
+  ProductIdParam,
+  ProductListQuery,
+  ProductPageSchema,
+  ProductSchema,
+  ProductUpdateBody,
+} from '../schemas/products';
+
+/** Drafts and archived products are seen only by their own seller, and by admins. */
+function canSee(product: Product, user: SessionUser | null): boolean {
+  if (product.status === 'active') return true;
+  return user !== null && (user.role === 'admin' || user.organization?.id === product.seller.id);
+}
+
+/** Fills in the 36-month default expiry and refuses certificates dated in the future. */
+function completeOcop(ocop: { stars: 3 | 4 | 5; certificateNo: string; issuedAt: string; expiresAt?: string }, today: string): OcopInput {
+  if (ocop.issuedAt > today) {
+    throw new ApiError(400, 'validation_failed', 'The request is not valid', [
+      { path: 'ocop.issuedAt', message: 'A certificate cannot be issued in the future' },
+    ]);
+  }
+  return { ...ocop, expiresAt: ocop.expiresAt ?? defaultOcopExpiry(ocop.issuedAt) };
+}
+
+const products = createRouter();
+
+// Writes are for sellers only, checked before the body is even read.
+products.use('/*', async (c, next) => {
+  if (['POST', 'PATCH', 'DELETE'].includes(c.req.method)) requireSellerOrganization(c);
+  await next();
+});
+
+// Refuse an oversized photo from its Content-Length (or as it streams) before parsing it.
+products.use(
+  '/:id/images',
+  bodyLimit({
+    maxSize: MAX_IMAGE_BYTES + 64 * 1024,
+    onError: () => {
+      throw imageTooLarge();
+    },
+  }),
+);
+
+products.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Catalogue'],
+    summary: 'Search and filter the OCOP catalogue',
+    request: { query: ProductListQuery },
+    responses: { 200: jsonResponse('A page of products', ProductPageSchema), ...errorResponses(400) },
+  }),
+  async (c) => {
+    const query = c.req.valid('query');
+    const viewer = c.get('user');
+    const viewerSellerId = viewer?.role === 'seller' ? (viewer.organization?.id ?? null) : null;
+    const page = await listProducts(c.env.DB, query, vietnamDate(new Date()), viewerSellerId);
+    return c.json(page, 200);
+  },
+);
+
+products.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['Catalogue'],
+    summary: 'One product',
+    request: { params: ProductIdParam },
+    responses: { 200: jsonResponse('The product', ProductSchema), ...errorResponses(404) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const product = await findProduct(c.env.DB, id, vietnamDate(new Date()));
+    if (!product || !canSee(product, c.get('user'))) throw notFound('Product', 'product_not_found');
+    return c.json(product, 200);
+  },
+);
+
+products.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Seller catalogue'],
+    summary: "Create a product in the seller's own catalogue",
+    request: { body: jsonBody(ProductCreateBody) },
+    responses: { 201: jsonResponse('The new product', ProductSchema), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const body = c.req.valid('json');
+    const now = new Date();
+    const today = vietnamDate(now);
+    const id = newId('prd');
+    await insertProduct(
+      c.env.DB,
+      { ...body, id, sellerId, ocop: body.ocop ? completeOcop(body.ocop, today) : null },
+      now.toISOString(),
+    );
+    const product = await findProduct(c.env.DB, id, today);
+    c.header('Location', `/api/v1/products/${id}`);
+    return c.json(product!, 201);
+  },
+);
+
+products.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['Seller catalogue'],
+    summary: 'Change one of your own products',
+    request: { params: ProductIdParam, body: jsonBody(ProductUpdateBody) },
+    responses: { 200: jsonResponse('The updated product', ProductSchema), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const now = new Date();
+    const today = vietnamDate(now);
+    const changes = { ...body, ocop: body.ocop ? completeOcop(body.ocop, today) : body.ocop };
+    if (!(await updateProduct(c.env.DB, id, sellerId, changes, now.toISOString()))) {
+      throw notFound('Product', 'product_not_found');
+    }
+    return c.json((await findProduct(c.env.DB, id, today))!, 200);
+  },
+);
+
+products.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['Seller catalogue'],
+    summary: 'Archive one of your own products',
+    description: 'The product leaves the catalogue but is kept, so past orders still show it.',
+    request: { params: ProductIdParam },
+    responses: { 200: jsonResponse('The archived product', ProductSchema), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const { id } = c.req.valid('param');
+    const now = new Date();
+    if (!(await archiveProduct(c.env.DB, id, sellerId, now.toISOString()))) throw notFound('Product', 'product_not_found');
+    return c.json((await findProduct(c.env.DB, id, vietnamDate(now)))!, 200);
+  },
+);
+
+const ImageUploadBody = z.object({
+  file: z.any().openapi({ type: 'string', format: 'binary', description: 'JPEG, PNG or WebP, at most 5 MB' }),
+});
+
+products.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/images',
+    tags: ['Seller catalogue'],
+    summary: 'Add a photo to one of your own products',
+    description: `multipart/form-data with one \`file\` field: a JPEG, PNG or WebP of at most 5 MB. At most ${MAX_IMAGES_PER_PRODUCT} photos a product.`,
+    request: {
+      params: ProductIdParam,
+      body: { required: true, content: { 'multipart/form-data': { schema: ImageUploadBody } } },
+    },
+    responses: {
+      201: jsonResponse('The product with its new photo', ProductSchema),
+      ...errorResponses(400, 401, 403, 404, 409, 413),
+    },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const { id } = c.req.valid('param');
+    const now = new Date();
+    const today = vietnamDate(now);
+    const product = await findProduct(c.env.DB, id, today);
+    if (!product || product.seller.id !== sellerId) throw notFound('Product', 'product_not_found');
+
+    const file = c.req.valid('form').file as unknown;
+    if (!(file instanceof File)) {
+      throw new ApiError(400, 'validation_failed', 'The request is not valid', [{ path: 'file', message: 'Attach the photo as the file field' }]);
+    }
+    if (file.size > MAX_IMAGE_BYTES) throw imageTooLarge();
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    // The declared type is the client's word; the file's own first bytes decide.
+    const type = detectImageType(bytes);
+    if (!type) {
+      throw new ApiError(400, 'unsupported_image_type', 'Only JPEG, PNG and WebP photos are accepted', [
+        { path: 'file', message: 'The file is not a JPEG, PNG or WebP image' },
+      ]);
+    }
+    if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
+
+    const key = `products/${id}/${newId('img').slice(4)}.${type.extension}`;
+    await c.env.MEDIA.put(key, bytes, { httpMetadata: { contentType: type.mime, cacheControl: 'public, max-age=31536000, immutable' } });
+    if (!(await appendProductImage(c.env.DB, id, sellerId, key, now.toISOString()))) {
+      // Another upload took the last place meanwhile: leave no orphan object behind.
+      await c.env.MEDIA.delete(key);
+      throw tooManyImages();
+    }
+    return c.json((await findProduct(c.env.DB, id, today))!, 201);
+  },
+);
+
+function imageTooLarge() {
+  return new ApiError(413, 'image_too_large', `A photo may be at most ${MAX_IMAGE_BYTES / (1024 * 1024)} MB`, [
+    { path: 'file', message: 'Make the photo smaller and try again' },
+  ]);
+}
+
+const tooManyImages = () =>
+  new ApiError(409, 'too_many_images', `A product may have at most ${MAX_IMAGES_PER_PRODUCT} photos`);
+
+export default products;

@@ -1,0 +1,124 @@
+import { z } from '@hono/zod-openapi';
+import { CATEGORY_SLUGS, PRODUCER_KINDS, PRODUCT_SORTS, PRODUCT_STATUSES } from '../db/products';
+import { isIsoDate } from '../domain/ocop';
+
+/** The most a single product may cost: 10 billion đồng, far above any OCOP product. */
+export const MAX_PRICE = 10_000_000_000;
+
+const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' })
+  .openapi({ example: '2025-06-15', format: 'date' });
+
+const stars = z.union([z.literal(3), z.literal(4), z.literal(5)]).openapi({ type: 'integer', enum: [3, 4, 5] });
+
+// Query strings arrive as text; numbers are coerced, then checked as whole numbers.
+const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ProductListQuery = z
+  .object({
+    q: z.string().trim().max(100).optional().openapi({ example: 'banh phu the', description: 'Words to find; accents optional' }),
+    category: z.enum(CATEGORY_SLUGS).optional(),
+    minStars: wholeNumber(3, 5).optional().openapi({ description: 'Only products with a valid OCOP certificate of at least this many stars' }),
+    commune: z.string().trim().min(1).max(100).optional().openapi({ example: 'Phù Lãng' }),
+    sellerId: z.string().min(1).max(64).optional(),
+    minPrice: wholeNumber(0, MAX_PRICE).optional().openapi({ description: 'Whole đồng' }),
+    maxPrice: wholeNumber(0, MAX_PRICE).optional().openapi({ description: 'Whole đồng' }),
+    sort: z.enum(PRODUCT_SORTS).default('relevance'),
+    limit: wholeNumber(1, 100).default(24),
+    cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
+  })
+  .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
+    message: 'minPrice must not be above maxPrice',
+    path: ['minPrice'],
+  });
+export type ProductListQuery = z.infer<typeof ProductListQuery>;
+
+export const ProductIdParam = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prd_banh_phu_the_dinh_bang' }),
+});
+
+export const OcopSchema = z
+  .object({
+    stars,
+    certificateNo: z.string(),
+    issuedAt: z.string(),
+    expiresAt: z.string(),
+    level: z.enum(['provincial', 'national']),
+    valid: z.boolean().openapi({ description: 'False once expired; the product then shows without a star badge' }),
+  })
+  .openapi('OcopCertificate');
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    category: z.enum(CATEGORY_SLUGS),
+    price: z.number().int().openapi({ description: 'Whole đồng', example: 350000 }),
+    unit: z.string().openapi({ example: 'hộp 500g' }),
+    stock: z.number().int(),
+    status: z.enum(PRODUCT_STATUSES),
+    images: z.array(z.string()),
+    commune: z.string(),
+    seller: z.object({ id: z.string(), name: z.string(), kind: z.enum(PRODUCER_KINDS) }),
+    ocop: OcopSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Product');
+
+export const ProductPageSchema = z
+  .object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() })
+  .openapi('ProductPage');
+
+const OcopInput = z
+  .strictObject({
+    stars,
+    certificateNo: z.string().trim().min(1).max(60).openapi({ example: '1523/QĐ-UBND' }),
+    issuedAt: isoDate,
+    expiresAt: isoDate.optional().openapi({ description: 'Defaults to 36 months after issuedAt' }),
+  })
+  .refine((ocop) => ocop.expiresAt === undefined || ocop.expiresAt > ocop.issuedAt, {
+    message: 'expiresAt must be after issuedAt',
+    path: ['expiresAt'],
+  })
+  .openapi('OcopInput');
+
+// What a seller may set. Strict objects: a body naming sellerId, id, images or any other
+// field is refused, so a seller cannot assign a product to someone else. Archiving is
+// DELETE's job, so status here is draft or active only.
+const editableFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(5000),
+  category: z.enum(CATEGORY_SLUGS),
+  price: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
+  unit: z.string().trim().min(1).max(60),
+  stock: z.number().int().min(0).max(1_000_000),
+  status: z.enum(['draft', 'active']),
+  ocop: OcopInput.nullable(),
+};
+
+export const ProductCreateBody = z
+  .strictObject({
+    ...editableFields,
+    description: editableFields.description.default(''),
+    stock: editableFields.stock.default(0),
+    status: editableFields.status.default('draft'),
+    ocop: editableFields.ocop.default(null),
+  })
+  .openapi('ProductCreate');
+
+export const ProductUpdateBody = z
+  .strictObject({
+    name: editableFields.name.optional(),
+    description: editableFields.description.optional(),
+    category: editableFields.category.optional(),
+    price: editableFields.price.optional(),
+    unit: editableFields.unit.optional(),
+    stock: editableFields.stock.optional(),
+    status: editableFields.status.optional(),
+    ocop: editableFields.ocop.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
+  .openapi('ProductUpdate');

@@ -1,0 +1,105 @@
+/**
+ * The dev seed as SQL statements with parameters. Every insert does nothing when its row
+ * exists, and password hashes use a salt derived from the user's id, so running the seed
+ * again changes nothing. The Node script (scripts/seed.mjs) renders these to a SQL file
+ * for `wrangler d1 execute --local`; the tests run the same statements through D1.
+ *
+ * Imports carry `.ts` so that Node can run this file with type stripping.
+ */
+import { hashPassword } from '../domain/password.ts';
+import { defaultOcopExpiry } from '../domain/ocop.ts';
+import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
+
+export type SqlValue = string | number | null;
+export interface SeedStatement {
+  sql: string;
+  params: SqlValue[];
+}
+
+export const DEMO_PASSWORD = 'demo1234';
+
+async function seedSalt(userId: string): Promise<Uint8Array> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`choso-demo-salt:${userId}`));
+  return new Uint8Array(digest).slice(0, 16);
+}
+
+export async function buildSeedStatements(): Promise<SeedStatement[]> {
+  const statements: SeedStatement[] = [];
+  for (const org of SEED_ORGANIZATIONS) {
+    statements.push({
+      sql: `INSERT INTO organizations (id, kind, name, description, commune, province, address, phone,
+              bank_bin, bank_account_no, bank_account_name, created_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '2025-01-01T00:00:00.000Z')
+            ON CONFLICT (id) DO NOTHING`,
+      params: [
+        org.id,
+        org.kind,
+        org.name,
+        org.description,
+        org.commune,
+        org.province,
+        org.address,
+        org.phone,
+        org.bank.bin,
+        org.bank.accountNo,
+        org.bank.accountName,
+      ],
+    });
+  }
+  for (const user of SEED_USERS) {
+    statements.push({
+      sql: `INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2025-01-01T00:00:00.000Z')
+            ON CONFLICT DO NOTHING`,
+      params: [
+        user.id,
+        user.email,
+        user.name,
+        user.role,
+        user.organizationId,
+        await hashPassword(DEMO_PASSWORD, await seedSalt(user.id)),
+      ],
+    });
+  }
+  for (const product of SEED_PRODUCTS) {
+    const ocop = product.ocop;
+    statements.push({
+      sql: `INSERT INTO products (id, seller_id, name, description, category, price, unit, stock, status,
+              ocop_stars, ocop_certificate_no, ocop_issued_at, ocop_expires_at, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+            ON CONFLICT (id) DO NOTHING`,
+      params: [
+        product.id,
+        product.sellerId,
+        product.name,
+        product.description,
+        product.category,
+        product.price,
+        product.unit,
+        product.stock,
+        product.status,
+        ocop?.stars ?? null,
+        ocop?.certificateNo ?? null,
+        ocop?.issuedAt ?? null,
+        ocop ? (ocop.expiresAt ?? defaultOcopExpiry(ocop.issuedAt)) : null,
+        product.createdAt,
+      ],
+    });
+  }
+  return statements;
+}
+
+/** Writes a value as a SQL literal, for the seed file that wrangler executes. */
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`seed numbers are whole: ${value}`);
+    return String(value);
+  }
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Inlines the parameters (?1, ?2, …) of a statement as literals. */
+export function renderStatement({ sql, params }: SeedStatement): string {
+  return `${sql.replace(/\?(\d+)/g, (_, index: string) => sqlLiteral(params[Number(index) - 1] ?? null))};`;
+}

@@ -1,0 +1,13 @@
+import app from './app';
+import { runScheduledMaintenance } from './scheduled';
+
+/**
+ * The API worker on its own: the Hono app and the Cron Trigger. The storefront entry
+ * (entry.ts) wraps it; the tests run it directly, so they need no Astro build.
+ */
+export default {
+  fetch: app.fetch,
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledMaintenance(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env>;
