@@ -1,0 +1,8 @@
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: { default: ExportedHandler<Env> };
+    }
+  }
+}
+export {};

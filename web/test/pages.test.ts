@@ -1,0 +1,132 @@
+import { env, exports } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../worker/test/helpers';
+
+// These run the built storefront worker (web/dist/server/entry.mjs, built by `npm test`)
+// with real D1, and read the HTML a browser with JavaScript off would get.
+
+async function page(path: string): Promise<{ status: number; html: string; headers: Headers }> {
+  const res = await exports.default.fetch(new Request(`http://choso.test${path}`));
+  return { status: res.status, html: await res.text(), headers: res.headers };
+}
+
+/** Text without tags, with entities that Astro escapes turned back. */
+function text(html: string): string {
+  return html
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ');
+}
+
+beforeAll(seedDemo);
+
+describe('storefront pages are complete server-rendered HTML', () => {
+  it('home: featured 5★ products and the six groups, in Vietnamese, with no script', async () => {
+    const { status, html } = await page('/');
+    expect(status).toBe(200);
+    expect(html).toMatch(/<html lang="vi">/);
+    const body = text(html);
+    expect(body).toContain('Sản phẩm OCOP 5 sao');
+    const featured = [...html.matchAll(/href="\/san-pham\/(prd_[a-z0-9_]+)"/g)].map((m) => m[1]!);
+    expect(featured).toHaveLength(8);
+    const { results } = await env.DB.prepare(
+      `SELECT ocop_stars FROM products WHERE id IN (${featured.map(() => '?').join(', ')})`,
+    )
+      .bind(...featured)
+      .all<{ ocop_stars: number }>();
+    expect(results.map((row) => row.ocop_stars)).toEqual(Array(8).fill(5));
+    for (const group of ['Thực phẩm', 'Đồ uống', 'Thảo dược', 'Vải và may mặc', 'Thủ công mỹ nghệ và quà lưu niệm', 'Dịch vụ du lịch nông thôn']) {
+      expect(body).toContain(group);
+    }
+    expect(html).not.toMatch(/<script/);
+    expect(html).toMatch(/<main id="main"/);
+  });
+
+  it('catalogue: search without accents finds the product, with price formatted in đồng', async () => {
+    const { status, html } = await page('/san-pham?q=banh+phu+the');
+    expect(status).toBe(200);
+    const body = text(html);
+    expect(body).toContain('Bánh phu thê Đình Bảng');
+    expect(body).toContain('55.000 ₫');
+    expect(html).toContain('href="/san-pham/prd_banh_phu_the_dinh_bang"');
+  });
+
+  it('catalogue: filters come from an HTML form with labels, and empty fields mean no filter', async () => {
+    const { status, html } = await page('/san-pham?q=&category=handicrafts&minStars=&commune=&minPrice=&maxPrice=&sort=price_asc');
+    expect(status).toBe(200);
+    for (const id of ['f-q', 'f-category', 'f-stars', 'f-commune', 'f-min', 'f-max', 'f-sort']) {
+      expect(html).toContain(`for="${id}"`);
+    }
+    expect(html).toMatch(/<option value="handicrafts" selected/);
+    expect(text(html)).toContain('Gốm');
+  });
+
+  it('catalogue: pages through links, with no JavaScript needed', async () => {
+    const first = await page('/san-pham?sort=newest');
+    const next = first.html.match(/href="(\/san-pham\?[^"]*cursor=[^"]+)"/);
+    expect(next).not.toBeNull();
+    const second = await page(next![1]!.replace(/&amp;/g, '&'));
+    expect(second.status).toBe(200);
+    const ids = (html: string) => [...html.matchAll(/href="\/san-pham\/(prd_[a-z0-9_]+)"/g)].map((m) => m[1]);
+    const firstIds = new Set(ids(first.html));
+    expect(firstIds.size).toBe(24);
+    expect(ids(second.html).some((id) => firstIds.has(id))).toBe(false);
+  });
+
+  it('catalogue: a bad filter answers 400 with a message, not an error page', async () => {
+    const { status, html } = await page('/san-pham?minStars=9');
+    expect(status).toBe(400);
+    expect(text(html)).toContain('Bộ lọc không hợp lệ');
+  });
+
+  it('product page: photo placeholder with a label, price, unit, stock, producer and the OCOP certificate', async () => {
+    const { status, html, headers } = await page('/san-pham/prd_banh_phu_the_dinh_bang');
+    expect(status).toBe(200);
+    expect(headers.get('Cache-Control')).toContain('max-age');
+    const body = text(html);
+    expect(body).toContain('Bánh phu thê Đình Bảng');
+    expect(body).toContain('55.000 ₫');
+    expect(body).toContain('hộp 10 chiếc');
+    expect(body).toContain('OCOP 5 sao');
+    expect(body).toContain('Quốc gia');
+    expect(body).toMatch(/Quyết định số \S+/);
+    expect(html).toContain('href="/nha-san-xuat/org_dinh_bang_food"');
+    expect(html).toMatch(/role="img" aria-label="Bánh phu thê Đình Bảng/);
+  });
+
+  it('product page: an expired certificate shows no star badge, but says it expired', async () => {
+    const { status, html } = await page('/san-pham/prd_chum_sanh_phu_lang');
+    expect(status).toBe(200);
+    expect(html).not.toMatch(/class="ocop-badge/);
+    expect(text(html)).toContain('Giấy chứng nhận đã hết hạn');
+  });
+
+  it('product page: unknown products and drafts answer 404', async () => {
+    expect((await page('/san-pham/prd_nope')).status).toBe(404);
+    const draft = await env.DB.prepare("SELECT id FROM products WHERE status = 'draft' LIMIT 1").first<{ id: string }>();
+    expect((await page(`/san-pham/${draft!.id}`)).status).toBe(404);
+  });
+
+  it("seller page: the producer's profile and its products", async () => {
+    const { status, html } = await page('/nha-san-xuat/org_dinh_bang_food');
+    expect(status).toBe(200);
+    const body = text(html);
+    expect(body).toContain('Bánh phu thê Đình Bảng');
+    expect(body).toContain('Từ Sơn');
+  });
+
+  it('sellers list: every producer', async () => {
+    const { status, html } = await page('/nha-san-xuat');
+    expect(status).toBe(200);
+    expect([...html.matchAll(/href="\/nha-san-xuat\/org_/g)].length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('API routes still answer through the storefront worker', async () => {
+    const res = await exports.default.fetch(new Request('http://choso.test/api/v1/categories'));
+    expect(res.status).toBe(200);
+    expect((await res.json<{ items: unknown[] }>()).items).toHaveLength(6);
+  });
+});
