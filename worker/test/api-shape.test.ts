@@ -24,6 +24,15 @@ describe('the API as a whole', () => {
     expect(html).not.toMatch(/cdn\.|unpkg|jsdelivr/);
   });
 
+  it.each([
+    ['/api/v1/sellers?commune=' + 'x'.repeat(101), 'commune'],
+    ['/api/v1/sellers/' + 'x'.repeat(65), 'id'],
+    ['/api/v1/products/' + 'x'.repeat(65), 'id'],
+  ])('validates %s (400 naming %s)', async (path, field) => {
+    const body = await expectError(await api(path), 400, 'validation_failed');
+    expect(body.error.details.map((d) => d.path)).toContain(field);
+  });
+
   it('answers unknown endpoints with 404 in the error shape', async () => {
     await expectError(await api('/api/v1/nothing-here'), 404, 'not_found');
     await expectError(await api('/api/v1/products', { method: 'PUT' }), 404);
