@@ -5,6 +5,10 @@ import type { AppEnv } from './env';
 import { ApiError, errorResponse, handleError } from './errors';
 import { csrfMiddleware, sessionMiddleware } from './middleware/session';
 import auth from './routes/auth';
+import bills from './routes/bills';
+import orders, { sellerOrders } from './routes/orders';
+import payments from './routes/payments';
+import webhooks from './routes/webhooks';
 import categories from './routes/categories';
 import me from './routes/me';
 import media from './routes/media';
@@ -26,6 +30,11 @@ app.route('/api/v1/products', products);
 app.route('/api/v1/sellers', sellers);
 app.route('/api/v1/categories', categories);
 app.route('/api/v1/media', media);
+app.route('/api/v1/bills', bills);
+app.route('/api/v1/orders', orders);
+app.route('/api/v1/seller/orders', sellerOrders);
+app.route('/api/v1/payments', payments);
+app.route('/api/v1/webhooks', webhooks);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

@@ -5,9 +5,5 @@ declare global {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
     }
-    // The tests run the API worker (see vitest.config.ts), so `exports.default` is its loopback.
-    interface GlobalProps {
-      mainModule: typeof import('../src/worker');
-    }
   }
 }

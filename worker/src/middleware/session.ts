@@ -76,3 +76,14 @@ export function requireSellerOrganization(c: Context<AppEnv>): { user: SessionUs
   if (!user.organization) throw forbidden('Your account is not linked to a producer');
   return { user, sellerId: user.organization.id };
 }
+
+const BILLER_KINDS = new Set(['market_board', 'school', 'hospital', 'commune_office']);
+
+/** The caller's biller organization (school, hospital, commune office, market board). */
+export function requireBillerOrganization(c: Context<AppEnv>): { user: SessionUser; billerId: string } {
+  const user = requireRole(c, 'biller_staff', 'market_manager');
+  if (!user.organization || !BILLER_KINDS.has(user.organization.kind)) {
+    throw forbidden('Your account is not linked to a school, hospital, commune office or market board');
+  }
+  return { user, billerId: user.organization.id };
+}

@@ -1,8 +1,0 @@
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: { default: ExportedHandler<Env> };
-    }
-  }
-}
-export {};

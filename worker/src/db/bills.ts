@@ -1,0 +1,166 @@
+import { ApiError } from '../errors';
+
+export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
+export type BillType = (typeof BILL_TYPES)[number];
+export const BILL_STATUSES = ['open', 'paid', 'cancelled'] as const;
+export type BillStatus = (typeof BILL_STATUSES)[number];
+export const BILLER_KINDS = ['market_board', 'school', 'hospital', 'commune_office'] as const;
+
+export interface Bill {
+  id: string;
+  code: string;
+  type: BillType;
+  billerId: string;
+  billerName: string;
+  payerName: string;
+  payerRef: string;
+  description: string;
+  amount: number;
+  dueDate: string;
+  status: BillStatus;
+  paidAt: string | null;
+  paymentId: string | null;
+  createdAt: string;
+}
+
+export interface BillRow {
+  id: string;
+  code: string;
+  type: BillType;
+  biller_id: string;
+  biller_name: string;
+  payer_name: string;
+  payer_ref: string;
+  description: string;
+  amount: number;
+  due_date: string;
+  status: BillStatus;
+  paid_at: string | null;
+  payment_id: string | null;
+  created_at: string;
+}
+
+export function rowToBill(row: BillRow): Bill {
+  return {
+    id: row.id,
+    code: row.code,
+    type: row.type,
+    billerId: row.biller_id,
+    billerName: row.biller_name,
+    payerName: row.payer_name,
+    payerRef: row.payer_ref,
+    description: row.description,
+    amount: row.amount,
+    dueDate: row.due_date,
+    status: row.status,
+    paidAt: row.paid_at,
+    paymentId: row.payment_id,
+    createdAt: row.created_at,
+  };
+}
+
+const BILL_COLUMNS = `b.id, b.code, b.type, b.biller_id, o.name AS biller_name, b.payer_name, b.payer_ref,
+  b.description, b.amount, b.due_date, b.status, b.paid_at, b.payment_id, b.created_at`;
+
+export async function findBillById(db: D1Database, id: string): Promise<Bill | null> {
+  const row = await db
+    .prepare(`SELECT ${BILL_COLUMNS} FROM bills b JOIN organizations o ON o.id = b.biller_id WHERE b.id = ?1`)
+    .bind(id)
+    .first<BillRow>();
+  return row ? rowToBill(row) : null;
+}
+
+export async function findBillByCode(db: D1Database, code: string): Promise<Bill | null> {
+  const row = await db
+    .prepare(`SELECT ${BILL_COLUMNS} FROM bills b JOIN organizations o ON o.id = b.biller_id WHERE b.code = ?1`)
+    .bind(code)
+    .first<BillRow>();
+  return row ? rowToBill(row) : null;
+}
+
+export interface NewBill {
+  id: string;
+  code: string;
+  billerId: string;
+  type: BillType;
+  payerName: string;
+  payerRef: string;
+  description: string;
+  amount: number;
+  dueDate: string;
+  createdBy: string;
+}
+
+/** Inserts a bill; false when its code is taken (the caller draws another). */
+export async function insertBill(db: D1Database, bill: NewBill, now: string): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_by, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
+       ON CONFLICT (code) DO NOTHING`,
+    )
+    .bind(bill.id, bill.code, bill.billerId, bill.type, bill.payerName, bill.payerRef, bill.description, bill.amount, bill.dueDate, bill.createdBy, now)
+    .run();
+  return result.meta.changes === 1;
+}
+
+export interface BillQuery {
+  billerId: string;
+  status?: BillStatus;
+  type?: BillType;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return btoa(JSON.stringify([createdAt, id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown;
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+      return parsed as [string, string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError(400, 'invalid_cursor', 'The cursor is not valid; start from the first page', [
+    { path: 'cursor', message: 'Use the nextCursor of a previous page' },
+  ]);
+}
+
+/** One organization's bills, newest first, searched by payer, payer reference or code. */
+export async function listBills(db: D1Database, query: BillQuery): Promise<{ items: Bill[]; nextCursor: string | null }> {
+  const params: unknown[] = [query.billerId];
+  const where = ['b.biller_id = ?1'];
+  const bind = (value: unknown) => {
+    params.push(value);
+    return `?${params.length}`;
+  };
+  if (query.status) where.push(`b.status = ${bind(query.status)}`);
+  if (query.type) where.push(`b.type = ${bind(query.type)}`);
+  if (query.q) {
+    const like = bind(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`(b.payer_name LIKE ${like} ESCAPE '\\' OR b.payer_ref LIKE ${like} ESCAPE '\\' OR b.code LIKE ${like} ESCAPE '\\')`);
+  }
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor);
+    const at = bind(createdAt);
+    where.push(`(b.created_at < ${at} OR (b.created_at = ${at} AND b.id < ${bind(id)}))`);
+  }
+  const { results } = await db
+    .prepare(
+      `SELECT ${BILL_COLUMNS} FROM bills b JOIN organizations o ON o.id = b.biller_id
+       WHERE ${where.join(' AND ')} ORDER BY b.created_at DESC, b.id DESC LIMIT ${query.limit + 1}`,
+    )
+    .bind(...params)
+    .all<BillRow>();
+  const rows = results.slice(0, query.limit);
+  const last = rows.at(-1);
+  return {
+    items: rows.map(rowToBill),
+    nextCursor: results.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}

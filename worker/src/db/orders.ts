@@ -1,0 +1,290 @@
+import { ApiError } from '../errors';
+
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'expired';
+
+export interface OrderItem {
+  productId: string;
+  name: string;
+  unit: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+export interface SubOrder {
+  id: string;
+  sellerId: string;
+  sellerName: string;
+  items: OrderItem[];
+  subtotal: number;
+}
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  total: number;
+  buyer: { name: string; phone: string; address: string };
+  buyerUserId: string | null;
+  accessTokenHash: string;
+  reservedUntil: string;
+  paidAt: string | null;
+  paymentId: string | null;
+  createdAt: string;
+  subOrders: SubOrder[];
+}
+
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  total: number;
+  buyer_name: string;
+  buyer_phone: string;
+  buyer_address: string;
+  buyer_user_id: string | null;
+  access_token_hash: string;
+  reserved_until: string;
+  paid_at: string | null;
+  payment_id: string | null;
+  created_at: string;
+}
+
+interface ItemRow {
+  order_id: string;
+  sub_order_id: string;
+  seller_id: string;
+  seller_name: string;
+  subtotal: number;
+  product_id: string;
+  product_name: string;
+  unit: string;
+  unit_price: number;
+  quantity: number;
+  line_total: number;
+}
+
+function groupSubOrders(rows: ItemRow[]): SubOrder[] {
+  const bySeller = new Map<string, SubOrder>();
+  for (const row of rows) {
+    let sub = bySeller.get(row.seller_id);
+    if (!sub) {
+      sub = { id: row.sub_order_id, sellerId: row.seller_id, sellerName: row.seller_name, items: [], subtotal: row.subtotal };
+      bySeller.set(row.seller_id, sub);
+    }
+    sub.items.push({
+      productId: row.product_id,
+      name: row.product_name,
+      unit: row.unit,
+      unitPrice: row.unit_price,
+      quantity: row.quantity,
+      lineTotal: row.line_total,
+    });
+  }
+  return [...bySeller.values()];
+}
+
+const ITEM_COLUMNS = `oi.order_id, s.id AS sub_order_id, oi.seller_id, o.name AS seller_name, s.subtotal, oi.product_id,
+  oi.product_name, oi.unit, oi.unit_price, oi.quantity, oi.line_total`;
+
+export async function findOrder(db: D1Database, id: string): Promise<Order | null> {
+  const [orderResult, itemsResult] = await db.batch([
+    db.prepare('SELECT * FROM orders WHERE id = ?1').bind(id),
+    db
+      .prepare(
+        `SELECT ${ITEM_COLUMNS}
+         FROM order_items oi
+         JOIN sub_orders s ON s.order_id = oi.order_id AND s.seller_id = oi.seller_id
+         JOIN organizations o ON o.id = oi.seller_id
+         WHERE oi.order_id = ?1 ORDER BY s.created_at, s.id, oi.product_name`,
+      )
+      .bind(id),
+  ]);
+  const row = (orderResult!.results as OrderRow[])[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: row.status,
+    total: row.total,
+    buyer: { name: row.buyer_name, phone: row.buyer_phone, address: row.buyer_address },
+    buyerUserId: row.buyer_user_id,
+    accessTokenHash: row.access_token_hash,
+    reservedUntil: row.reserved_until,
+    paidAt: row.paid_at,
+    paymentId: row.payment_id,
+    createdAt: row.created_at,
+    subOrders: groupSubOrders(itemsResult!.results as ItemRow[]),
+  };
+}
+
+export interface PricedLine {
+  productId: string;
+  sellerId: string;
+  name: string;
+  unit: string;
+  unitPrice: number;
+  quantity: number;
+}
+
+export interface NewOrder {
+  id: string;
+  accessTokenHash: string;
+  buyerUserId: string | null;
+  buyer: { name: string; phone: string; address: string };
+  lines: PricedLine[];
+  reservedUntil: string;
+}
+
+/**
+ * Writes an order and reserves its stock in one batch. The catalogue's CHECK (stock >= 0)
+ * makes the whole batch fail if any product ran out meanwhile, so an order never holds
+ * stock it did not get.
+ */
+export async function insertOrder(db: D1Database, order: NewOrder, now: string): Promise<void> {
+  const subtotals = new Map<string, number>();
+  for (const line of order.lines) subtotals.set(line.sellerId, (subtotals.get(line.sellerId) ?? 0) + line.unitPrice * line.quantity);
+  const total = [...subtotals.values()].reduce((a, b) => a + b, 0);
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO orders (id, access_token_hash, buyer_user_id, buyer_name, buyer_phone, buyer_address, total, reserved_until, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
+      )
+      .bind(order.id, order.accessTokenHash, order.buyerUserId, order.buyer.name, order.buyer.phone, order.buyer.address, total, order.reservedUntil, now),
+    ...[...subtotals.entries()].map(([sellerId, subtotal], index) =>
+      db
+        .prepare('INSERT INTO sub_orders (id, order_id, seller_id, subtotal, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
+        .bind(`${order.id}_${index + 1}`, order.id, sellerId, subtotal, now),
+    ),
+    ...order.lines.flatMap((line) => [
+      db
+        .prepare(
+          `INSERT INTO order_items (order_id, product_id, seller_id, product_name, unit, unit_price, quantity, line_total)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+        )
+        .bind(order.id, line.productId, line.sellerId, line.name, line.unit, line.unitPrice, line.quantity, line.unitPrice * line.quantity),
+      db
+        .prepare("UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE id = ?1 AND status = 'active'")
+        .bind(line.productId, line.quantity, now),
+    ]),
+  ];
+  try {
+    await db.batch(statements);
+  } catch (error) {
+    if (String(error).includes('CHECK constraint failed')) {
+      throw new ApiError(409, 'insufficient_stock', 'Some products no longer have enough stock; update the cart and try again');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Statements that give an order's stock back and mark it `to`, only if it is still
+ * awaiting payment with no payment open: run twice (two sweeps, or a sweep and a cancel),
+ * stock comes back once. A cancel expires the open payment earlier in the same batch.
+ */
+export function releaseOrderStatements(db: D1Database, orderId: string, to: 'cancelled' | 'expired', now: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE products SET stock = stock + (SELECT oi.quantity FROM order_items oi WHERE oi.order_id = ?1 AND oi.product_id = products.id),
+           updated_at = ?2
+         WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)
+           AND EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = 'awaiting_payment')
+           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')`,
+      )
+      .bind(orderId, now),
+    db
+      .prepare(
+        `UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'awaiting_payment'
+           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')`,
+      )
+      .bind(orderId, to, now),
+  ];
+}
+
+/** Orders whose reservation ran out with no payment open, for the sweep. */
+export async function findStaleOrders(db: D1Database, now: string, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id FROM orders o
+       WHERE o.status = 'awaiting_payment' AND o.reserved_until <= ?1
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status = 'pending')
+       ORDER BY reserved_until LIMIT ?2`,
+    )
+    .bind(now, limit)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+export interface SellerSubOrder {
+  orderId: string;
+  subOrderId: string;
+  status: OrderStatus;
+  createdAt: string;
+  buyer: { name: string; phone: string; address: string };
+  items: OrderItem[];
+  subtotal: number;
+}
+
+/** A seller's part of each order, newest first. Other sellers' items are never included. */
+export async function listSellerSubOrders(db: D1Database, sellerId: string, limit: number): Promise<SellerSubOrder[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT s.id AS sub_order_id, s.order_id, s.subtotal, s.created_at, o.status, o.buyer_name, o.buyer_phone, o.buyer_address,
+         oi.product_id, oi.product_name, oi.unit, oi.unit_price, oi.quantity, oi.line_total
+       FROM (SELECT * FROM sub_orders WHERE seller_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2) s
+       JOIN orders o ON o.id = s.order_id
+       JOIN order_items oi ON oi.order_id = s.order_id AND oi.seller_id = ?1
+       ORDER BY s.created_at DESC, s.id DESC, oi.product_name`,
+    )
+    .bind(sellerId, limit)
+    .all<{
+      sub_order_id: string;
+      order_id: string;
+      subtotal: number;
+      created_at: string;
+      status: OrderStatus;
+      buyer_name: string;
+      buyer_phone: string;
+      buyer_address: string;
+      product_id: string;
+      product_name: string;
+      unit: string;
+      unit_price: number;
+      quantity: number;
+      line_total: number;
+    }>();
+  const subs = new Map<string, SellerSubOrder>();
+  for (const row of results) {
+    let sub = subs.get(row.sub_order_id);
+    if (!sub) {
+      sub = {
+        orderId: row.order_id,
+        subOrderId: row.sub_order_id,
+        status: row.status,
+        createdAt: row.created_at,
+        buyer: { name: row.buyer_name, phone: row.buyer_phone, address: row.buyer_address },
+        items: [],
+        subtotal: row.subtotal,
+      };
+      subs.set(row.sub_order_id, sub);
+    }
+    sub.items.push({
+      productId: row.product_id,
+      name: row.product_name,
+      unit: row.unit,
+      unitPrice: row.unit_price,
+      quantity: row.quantity,
+      lineTotal: row.line_total,
+    });
+  }
+  return [...subs.values()];
+}
+
+/** What each seller of an order is owed, for the ledger. */
+export async function orderPayees(db: D1Database, orderId: string): Promise<Array<{ organizationId: string; amount: number }>> {
+  const { results } = await db
+    .prepare('SELECT seller_id, subtotal FROM sub_orders WHERE order_id = ?1 ORDER BY id')
+    .bind(orderId)
+    .all<{ seller_id: string; subtotal: number }>();
+  return results.map((row) => ({ organizationId: row.seller_id, amount: row.subtotal }));
+}

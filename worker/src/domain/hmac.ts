@@ -1,0 +1,42 @@
+/** HMAC-SHA256 signatures for bank notifications, checked in constant time. */
+
+async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message));
+  return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
+ * The lowercase hex HMAC-SHA256 of `${timestamp}.${body}`: binding the timestamp into the
+ * signature stops an old notice from being replayed with a fresh timestamp.
+ *
+ * @example await signBankNotification("dev-bank-secret", "1764460800", "{}")
+ */
+export function signBankNotification(secret: string, timestamp: string, rawBody: string): Promise<string> {
+  return hmacHex(secret, `${timestamp}.${rawBody}`);
+}
+
+export const BANK_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/** True when the signature matches any of the secrets and the timestamp is within 300 s of now. */
+export async function verifyBankNotification(
+  secrets: string[],
+  timestamp: string | undefined,
+  signature: string | undefined,
+  rawBody: string,
+  nowSeconds: number,
+): Promise<boolean> {
+  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > BANK_SIGNATURE_TOLERANCE_SECONDS) return false;
+  for (const secret of secrets) {
+    if (constantTimeEqual(await signBankNotification(secret, timestamp, rawBody), signature)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,77 @@
+/**
+ * The payment state machine: every status a payment can have, and the one table of moves
+ * between them. Nothing changes a payment's status except through `transition()`.
+ * Modelled on GOV.UK Pay's PaymentGatewayStateTransitions.
+ */
+
+export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'expired', 'partially_refunded', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const PAYMENT_EVENTS = [
+  'confirm',
+  'fail',
+  'expire',
+  'gateway_confirm',
+  'refund_partial',
+  'refund_full',
+] as const;
+export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
+
+export interface Transition {
+  from: PaymentStatus;
+  event: PaymentEvent;
+  to: PaymentStatus;
+}
+
+export const TRANSITIONS: readonly Transition[] = [
+  // The exact amount arrived in time: a signed bank notice, a statement line, or Stripe.
+  { from: 'pending', event: 'confirm', to: 'paid' },
+  // Stripe reported that the payment did not go through (e.g. an async bank debit failed).
+  { from: 'pending', event: 'fail', to: 'failed' },
+  // Nobody paid before expiresAt (our sweep) or Stripe expired the Checkout Session.
+  { from: 'pending', event: 'expire', to: 'expired' },
+  // A correction forced by the gateway: Stripe had captured the card payment before its
+  // session expired, but the news reached us after our own sweep. The money is real, so
+  // the payment is paid. (A late bank transfer is never corrected this way: it becomes an
+  // exception for a person, because nothing proves it was meant for this payment.)
+  { from: 'expired', event: 'gateway_confirm', to: 'paid' },
+  { from: 'paid', event: 'refund_partial', to: 'partially_refunded' },
+  { from: 'paid', event: 'refund_full', to: 'refunded' },
+  { from: 'partially_refunded', event: 'refund_partial', to: 'partially_refunded' },
+  { from: 'partially_refunded', event: 'refund_full', to: 'refunded' },
+];
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: PaymentStatus,
+    readonly event: PaymentEvent,
+  ) {
+    super(`A payment that is ${from} cannot take the event ${event}`);
+  }
+}
+
+/** @example transition('pending', 'confirm') // "paid" */
+export function transition(from: PaymentStatus, event: PaymentEvent): PaymentStatus {
+  const edge = TRANSITIONS.find((t) => t.from === from && t.event === event);
+  if (!edge) throw new IllegalTransitionError(from, event);
+  return edge.to;
+}
+
+export function canTransition(from: PaymentStatus, event: PaymentEvent): boolean {
+  return TRANSITIONS.some((t) => t.from === from && t.event === event);
+}
+
+export type PublicPaymentStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';
+
+/**
+ * What payers and the API show. A partly refunded payment is still paid: the rest of the
+ * money stays with the payee, and the refunded amount is shown beside it.
+ *
+ * @example publicStatus('partially_refunded') // "paid"
+ */
+export function publicStatus(status: PaymentStatus): PublicPaymentStatus {
+  return status === 'partially_refunded' ? 'paid' : status;
+}
+
+/** Statuses in which money has been received for the bill or order. */
+export const SETTLED_STATUSES: readonly PaymentStatus[] = ['paid', 'partially_refunded', 'refunded'];

@@ -1,0 +1,32 @@
+import { findStaleOrders, releaseOrderStatements } from '../db/orders';
+import { findExpiredPending, prepareTransition } from '../db/payments';
+
+/** How many of each the sweep handles per run; the Cron Trigger runs every minute. */
+const SWEEP_BATCH = 200;
+
+/**
+ * Expires pending payments whose time ran out and gives back the stock of orders left
+ * without an open payment. Each change is its own batch, conditional on the state it read,
+ * so a bank credit arriving at the same moment wins or loses cleanly (and if it loses, it
+ * becomes a paid-after-expiry exception).
+ */
+export async function sweepExpired(db: D1Database, now: string): Promise<{ payments: number; orders: number }> {
+  let payments = 0;
+  for (const payment of await findExpiredPending(db, now, SWEEP_BATCH)) {
+    const prepared = prepareTransition(db, {
+      payment,
+      event: 'expire',
+      source: 'system',
+      now,
+      condition: { sql: 'expires_at <= ?1', params: [now] },
+    });
+    const results = await db.batch(prepared.statements);
+    if (results[0]!.meta.changes === 1) payments += 1;
+  }
+  let orders = 0;
+  for (const orderId of await findStaleOrders(db, now, SWEEP_BATCH)) {
+    const results = await db.batch(releaseOrderStatements(db, orderId, 'expired', now));
+    if (results[1]!.meta.changes === 1) orders += 1;
+  }
+  return { payments, orders };
+}

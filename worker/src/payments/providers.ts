@@ -1,0 +1,138 @@
+import Stripe from 'stripe';
+import type { Payment } from '../db/payments';
+import { encodeVietQr } from '../domain/vietqr';
+import { foldVietnamese } from '../domain/search-text';
+import { ApiError } from '../errors';
+import type { StripeSettings } from './settings';
+
+/**
+ * The two rails behind one interface (after Medusa's IPaymentProvider): VietQR needs no
+ * account anywhere and is always on; Stripe is on when keys are configured. Provider data
+ * stays in the provider; the payment row keeps only what we need to find it again.
+ */
+export interface PaymentProvider {
+  readonly method: 'vietqr' | 'stripe';
+  /** What the payer needs to pay: a VietQR payload, or a Stripe Checkout URL. */
+  create(payment: Payment, context: CreateContext): Promise<ProviderCreation>;
+  /** Starts a refund. VietQR refunds are bank transfers a person makes, so it only records. */
+  refund(payment: Payment, refund: { id: string; amount: number; reason: string }): Promise<ProviderRefund>;
+}
+
+export interface CreateContext {
+  /** Plain words for the payer's statement and the Checkout page, e.g. "Hoc phi T12". */
+  label: string;
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export type ProviderCreation =
+  | { method: 'vietqr'; payload: string }
+  | { method: 'stripe'; sessionId: string; checkoutUrl: string };
+
+export type ProviderRefund = { status: 'awaiting_approval' } | { status: 'succeeded'; providerRefundId: string };
+
+const VIETQR_PURPOSE_MAX = 25;
+
+/** The transfer purpose: the reference first (it must survive banks cutting it short), then plain words. */
+export function vietQrPurpose(reference: string, label: string): string {
+  const words = foldVietnamese(label)
+    .toUpperCase()
+    .replace(/[^A-Z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${reference} ${words}`.slice(0, VIETQR_PURPOSE_MAX).trim();
+}
+
+export const vietQrProvider: PaymentProvider = {
+  method: 'vietqr',
+  async create(payment, context) {
+    const payload = encodeVietQr({
+      bankBin: payment.payeeBankBin,
+      accountNumber: payment.payeeAccountNo,
+      amount: payment.amount,
+      billNumber: payment.reference,
+      purpose: vietQrPurpose(payment.reference, context.label),
+    });
+    return { method: 'vietqr', payload };
+  },
+  async refund() {
+    // Money goes back by a bank transfer that a second person approves, then marks sent.
+    return { status: 'awaiting_approval' };
+  },
+};
+
+export function stripeClient(settings: StripeSettings): Stripe {
+  return new Stripe(settings.secretKey, {
+    httpClient: Stripe.createFetchHttpClient(),
+    maxNetworkRetries: 2,
+    ...(settings.api ?? {}),
+  });
+}
+
+function providerUnavailable(error: unknown): ApiError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError(502, 'payment_provider_error', 'The card payment service did not answer; try again or pay by VietQR', [
+    { path: 'stripe', message },
+  ]);
+}
+
+export function stripeProvider(settings: StripeSettings): PaymentProvider {
+  const stripe = stripeClient(settings);
+  return {
+    method: 'stripe',
+    async create(payment, context) {
+      try {
+        const session = await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            currency: 'vnd',
+            // VND is a zero-decimal currency for Stripe: the amount is whole đồng, as ours.
+            line_items: [
+              { quantity: 1, price_data: { currency: 'vnd', unit_amount: payment.amount, product_data: { name: context.label } } },
+            ],
+            metadata: { paymentId: payment.id, reference: payment.reference },
+            payment_intent_data: { metadata: { paymentId: payment.id, reference: payment.reference } },
+            client_reference_id: payment.id,
+            expires_at: Math.floor(Date.parse(payment.expiresAt) / 1000),
+            success_url: context.successUrl,
+            cancel_url: context.cancelUrl,
+          },
+          // One session per payment, however often the request is retried.
+          { idempotencyKey: `checkout-session:${payment.id}` },
+        );
+        if (!session.url) throw new Error('Stripe returned a session without a URL');
+        return { method: 'stripe', sessionId: session.id, checkoutUrl: session.url };
+      } catch (error) {
+        throw providerUnavailable(error);
+      }
+    },
+    async refund(payment, refund) {
+      if (!payment.stripePaymentIntent) {
+        throw new ApiError(409, 'refund_not_possible', 'Stripe has not reported this payment as captured yet');
+      }
+      try {
+        const created = await stripe.refunds.create(
+          { payment_intent: payment.stripePaymentIntent, amount: refund.amount, metadata: { paymentId: payment.id, refundId: refund.id } },
+          { idempotencyKey: `refund:${refund.id}` },
+        );
+        return { status: 'succeeded', providerRefundId: created.id };
+      } catch (error) {
+        throw providerUnavailable(error);
+      }
+    },
+  };
+}
+
+/** Stripe's own webhook check, with WebCrypto, against every configured signing secret. */
+export async function verifyStripeEvent(settings: StripeSettings, payload: string, signature: string): Promise<Stripe.Event | null> {
+  const stripe = stripeClient(settings);
+  const crypto = Stripe.createSubtleCryptoProvider();
+  for (const secret of settings.webhookSecrets) {
+    try {
+      return await stripe.webhooks.constructEventAsync(payload, signature, secret, undefined, crypto);
+    } catch {
+      // try the next secret (rotation)
+    }
+  }
+  return null;
+}

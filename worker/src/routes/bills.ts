@@ -1,0 +1,225 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BILL_STATUSES, BILL_TYPES, findBillByCode, findBillById, insertBill, listBills, type Bill } from '../db/bills';
+import { findPendingPayment, prepareTransition } from '../db/payments';
+import { hitRateLimit } from '../db/rate-limits';
+import { clientAddress } from '../domain/client';
+import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
+import { maskPersonName } from '../domain/masking';
+import { isIsoDate } from '../domain/ocop';
+import { newId } from '../domain/tokens';
+import { ApiError, notFound } from '../errors';
+import { requireBillerOrganization } from '../middleware/session';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { MAX_PRICE } from '../schemas/products';
+
+/** Public lookups per client address per window: enough for a family, too few to enumerate codes. */
+const LOOKUPS_PER_WINDOW = 30;
+const LOOKUP_WINDOW_SECONDS = 10 * 60;
+
+const BillSchema = z
+  .object({
+    id: z.string(),
+    code: z.string().openapi({ example: '7KQM2X9PA4' }),
+    displayCode: z.string().openapi({ example: '7KQM2-X9PA4' }),
+    type: z.enum(BILL_TYPES),
+    biller: z.object({ id: z.string(), name: z.string() }),
+    payerName: z.string(),
+    payerRef: z.string(),
+    description: z.string(),
+    amount: z.number().int().openapi({ description: 'Whole đồng' }),
+    dueDate: z.string(),
+    status: z.enum(BILL_STATUSES),
+    paidAt: z.string().nullable(),
+    paymentId: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Bill');
+
+const PublicBillSchema = z
+  .object({
+    code: z.string(),
+    type: z.enum(BILL_TYPES),
+    biller: z.object({ name: z.string() }),
+    description: z.string(),
+    amount: z.number().int(),
+    dueDate: z.string(),
+    status: z.enum(BILL_STATUSES),
+    payerName: z.string().openapi({ description: 'Masked, e.g. "Nguyễn V** A**"' }),
+  })
+  .openapi('PublicBill');
+
+export function billToJson(bill: Bill) {
+  return {
+    id: bill.id,
+    code: bill.code,
+    displayCode: formatBillCode(bill.code),
+    type: bill.type,
+    biller: { id: bill.billerId, name: bill.billerName },
+    payerName: bill.payerName,
+    payerRef: bill.payerRef,
+    description: bill.description,
+    amount: bill.amount,
+    dueDate: bill.dueDate,
+    status: bill.status,
+    paidAt: bill.paidAt,
+    paymentId: bill.paymentId,
+    createdAt: bill.createdAt,
+  };
+}
+
+/** Only what a payer needs, with the payer's name masked. */
+export function billToPublicJson(bill: Bill) {
+  return {
+    code: bill.code,
+    type: bill.type,
+    biller: { name: bill.billerName },
+    description: bill.description,
+    amount: bill.amount,
+    dueDate: bill.dueDate,
+    status: bill.status,
+    payerName: maskPersonName(bill.payerName),
+  };
+}
+
+const CreateBillBody = z
+  .strictObject({
+    type: z.enum(BILL_TYPES),
+    payerName: z.string().trim().min(1).max(100).openapi({ example: 'Nguyễn Văn An' }),
+    payerRef: z.string().trim().min(1).max(50).openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
+    description: z.string().trim().min(1).max(200).openapi({ example: 'Học phí tháng 12/2026' }),
+    amount: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
+    dueDate: z.string().refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' }).openapi({ example: '2026-12-15' }),
+  })
+  .openapi('BillCreate');
+
+const BillIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+
+const bills = createRouter();
+
+bills.openapi(
+  createRoute({
+    method: 'get',
+    path: '/lookup/{code}',
+    tags: ['Bills'],
+    summary: 'Look up a bill by its code (no sign-in)',
+    description: 'Shows only what the payer needs, with the name masked. Rate-limited per client.',
+    request: { params: z.object({ code: z.string().max(40).openapi({ param: { name: 'code', in: 'path' }, example: '7KQM2-X9PA4' }) }) },
+    responses: { 200: jsonResponse('The bill', PublicBillSchema), ...errorResponses(404, 429) },
+  }),
+  async (c) => {
+    // Counted before the code is even parsed, so malformed guesses use up the allowance too.
+    const limit = await hitRateLimit(c.env.DB, `bill-lookup:${clientAddress(c)}`, LOOKUPS_PER_WINDOW, LOOKUP_WINDOW_SECONDS, Date.now());
+    if (!limit.allowed) {
+      throw new ApiError(429, 'rate_limited', 'Too many lookups; wait a little and try again', [], {
+        'Retry-After': String(Math.max(1, limit.retryAfterSeconds)),
+      });
+    }
+    const code = normalizeBillCode(c.req.valid('param').code);
+    const bill = code ? await findBillByCode(c.env.DB, code) : null;
+    if (!bill) throw notFound('Bill', 'bill_not_found');
+    return c.json(billToPublicJson(bill), 200);
+  },
+);
+
+bills.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Bills'],
+    summary: 'Issue a bill for your organization',
+    request: { body: jsonBody(CreateBillBody) },
+    responses: { 201: jsonResponse('The new bill with its code', BillSchema), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { user, billerId } = requireBillerOrganization(c);
+    const body = c.req.valid('json');
+    const id = newId('bil');
+    const now = new Date().toISOString();
+    // 31^9 codes: a collision is rare, but a taken code is simply drawn again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await insertBill(c.env.DB, { ...body, id, code: newBillCode(), billerId, createdBy: user.id }, now)) {
+        c.header('Location', `/api/v1/bills/${id}`);
+        return c.json(billToJson((await findBillById(c.env.DB, id))!), 201);
+      }
+    }
+    throw new ApiError(409, 'conflict', 'Could not draw a free bill code; try again');
+  },
+);
+
+bills.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Bills'],
+    summary: "Your organization's bills, newest first",
+    request: {
+      query: z.object({
+        status: z.enum(BILL_STATUSES).optional(),
+        type: z.enum(BILL_TYPES).optional(),
+        q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Payer name, payer reference or bill code' }),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().max(512).optional(),
+      }),
+    },
+    responses: {
+      200: jsonResponse('A page of bills', z.object({ items: z.array(BillSchema), nextCursor: z.string().nullable() })),
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const { billerId } = requireBillerOrganization(c);
+    const query = c.req.valid('query');
+    const code = query.q ? normalizeBillCode(query.q) : null;
+    const page = await listBills(c.env.DB, { ...query, q: code ?? query.q, billerId });
+    return c.json({ items: page.items.map(billToJson), nextCursor: page.nextCursor }, 200);
+  },
+);
+
+bills.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['Bills'],
+    summary: 'One of your bills',
+    request: { params: BillIdParam },
+    responses: { 200: jsonResponse('The bill', BillSchema), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { billerId } = requireBillerOrganization(c);
+    const bill = await findBillById(c.env.DB, c.req.valid('param').id);
+    // Another organization's bill answers exactly like a missing one.
+    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
+    return c.json(billToJson(bill), 200);
+  },
+);
+
+bills.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/cancel',
+    tags: ['Bills'],
+    summary: 'Cancel an open bill',
+    description: 'An open payment for it expires at once; money that still arrives becomes an exception to resolve.',
+    request: { params: BillIdParam },
+    responses: { 200: jsonResponse('The cancelled bill', BillSchema), ...errorResponses(401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { billerId } = requireBillerOrganization(c);
+    const bill = await findBillById(c.env.DB, c.req.valid('param').id);
+    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
+    if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is already ${bill.status}`);
+    const now = new Date().toISOString();
+    const pending = await findPendingPayment(c.env.DB, { billId: bill.id });
+    const expire = pending ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } }).statements : [];
+    const results = await c.env.DB.batch([
+      ...expire,
+      c.env.DB.prepare("UPDATE bills SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'open'").bind(bill.id, now),
+    ]);
+    if (results.at(-1)!.meta.changes !== 1 || (pending && results[0]!.meta.changes !== 1)) {
+      throw new ApiError(409, 'conflict', 'The bill changed meanwhile (it may have just been paid); reload it');
+    }
+    return c.json(billToJson((await findBillById(c.env.DB, bill.id))!), 200);
+  },
+);
+
+export default bills;

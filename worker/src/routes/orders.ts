@@ -1,0 +1,210 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { findOrder, insertOrder, listSellerSubOrders, releaseOrderStatements, type Order, type PricedLine } from '../db/orders';
+import { findPendingPayment, prepareTransition } from '../db/payments';
+import { vietnamDate } from '../domain/ocop';
+import { newId, newSecretToken, sha256Hex } from '../domain/tokens';
+import type { AppEnv } from '../env';
+import { ApiError, notFound } from '../errors';
+import { requireSellerOrganization } from '../middleware/session';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { findProduct } from '../db/products';
+import { orderPaymentTtlSeconds } from '../payments/settings';
+
+const ItemSchema = z.object({
+  productId: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  unitPrice: z.number().int(),
+  quantity: z.number().int(),
+  lineTotal: z.number().int(),
+});
+
+const OrderSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'expired']),
+    total: z.number().int().openapi({ description: 'Whole đồng, priced by the server' }),
+    buyer: z.object({ name: z.string(), phone: z.string(), address: z.string() }),
+    reservedUntil: z.string(),
+    paidAt: z.string().nullable(),
+    paymentId: z.string().nullable(),
+    createdAt: z.string(),
+    subOrders: z.array(z.object({ sellerId: z.string(), sellerName: z.string(), items: z.array(ItemSchema), subtotal: z.number().int() })),
+  })
+  .openapi('Order');
+
+const CreatedOrderSchema = OrderSchema.extend({
+  accessToken: z.string().openapi({ description: 'Keep it: it opens the order without signing in (header X-Order-Token)' }),
+}).openapi('CreatedOrder');
+
+const CreateOrderBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
+      .min(1)
+      .max(50)
+      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { message: 'List each product once' }),
+    buyer: z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      phone: z.string().trim().regex(/^(\+84|0)\d{9,10}$/, 'Use a Vietnamese phone number, e.g. 0912345678'),
+      address: z.string().trim().min(5).max(300),
+    }),
+  })
+  .openapi('OrderCreate');
+
+export function orderToJson(order: Order) {
+  return {
+    id: order.id,
+    status: order.status,
+    total: order.total,
+    buyer: order.buyer,
+    reservedUntil: order.reservedUntil,
+    paidAt: order.paidAt,
+    paymentId: order.paymentId,
+    createdAt: order.createdAt,
+    subOrders: order.subOrders.map(({ sellerId, sellerName, items, subtotal }) => ({ sellerId, sellerName, items, subtotal })),
+  };
+}
+
+/** Compares two hex hashes in constant time. */
+function sameHash(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
+ * An order opens for its buyer's session or for its access token. Anyone else gets the
+ * same 404 as for a missing order, so order ids reveal nothing.
+ */
+export async function authorizeOrder(c: Context<AppEnv>, orderId: string, token: string | undefined): Promise<Order> {
+  const order = await findOrder(c.env.DB, orderId);
+  const user = c.get('user');
+  const byToken = order !== null && token !== undefined && sameHash(await sha256Hex(token), order.accessTokenHash);
+  const bySession = order !== null && user !== null && order.buyerUserId === user.id;
+  if (!order || !(byToken || bySession)) throw notFound('Order', 'order_not_found');
+  return order;
+}
+
+const OrderIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const OrderTokenHeader = z.object({ 'x-order-token': z.string().max(128).optional() });
+
+const orders = createRouter();
+
+orders.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Orders'],
+    summary: 'Check out a cart (sign-in optional)',
+    description: 'Prices come from the catalogue, never from the client. Stock is reserved until the order is paid or its payment expires.',
+    request: { body: jsonBody(CreateOrderBody) },
+    responses: { 201: jsonResponse('The order, one sub-order per seller', CreatedOrderSchema), ...errorResponses(400, 409) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const now = new Date();
+    const today = vietnamDate(now);
+    const lines: PricedLine[] = [];
+    const problems: Array<{ path: string; message: string }> = [];
+    for (const [index, item] of body.items.entries()) {
+      const product = await findProduct(c.env.DB, item.productId, today);
+      if (!product || product.status !== 'active') {
+        problems.push({ path: `items.${index}.productId`, message: 'This product is not for sale' });
+      } else if (product.stock < item.quantity) {
+        problems.push({ path: `items.${index}.quantity`, message: `Only ${product.stock} left` });
+      } else {
+        lines.push({ productId: product.id, sellerId: product.seller.id, name: product.name, unit: product.unit, unitPrice: product.price, quantity: item.quantity });
+      }
+    }
+    if (problems.length > 0) throw new ApiError(409, 'items_unavailable', 'Some items cannot be ordered', problems);
+
+    const id = newId('ord');
+    const accessToken = newSecretToken();
+    const reservedUntil = new Date(now.getTime() + orderPaymentTtlSeconds(c.env) * 1000).toISOString();
+    await insertOrder(
+      c.env.DB,
+      { id, accessTokenHash: await sha256Hex(accessToken), buyerUserId: c.get('user')?.id ?? null, buyer: body.buyer, lines, reservedUntil },
+      now.toISOString(),
+    );
+    const order = (await findOrder(c.env.DB, id))!;
+    c.header('Location', `/api/v1/orders/${id}`);
+    return c.json({ ...orderToJson(order), accessToken }, 201);
+  },
+);
+
+orders.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['Orders'],
+    summary: 'One order, for its buyer',
+    request: { params: OrderIdParam, headers: OrderTokenHeader },
+    responses: { 200: jsonResponse('The order', OrderSchema), ...errorResponses(404) },
+  }),
+  async (c) => {
+    const order = await authorizeOrder(c, c.req.valid('param').id, c.req.valid('header')['x-order-token']);
+    return c.json(orderToJson(order), 200);
+  },
+);
+
+orders.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/cancel',
+    tags: ['Orders'],
+    summary: 'Cancel an unpaid order and give its stock back',
+    request: { params: OrderIdParam, headers: OrderTokenHeader },
+    responses: { 200: jsonResponse('The cancelled order', OrderSchema), ...errorResponses(404, 409) },
+  }),
+  async (c) => {
+    const order = await authorizeOrder(c, c.req.valid('param').id, c.req.valid('header')['x-order-token']);
+    if (order.status !== 'awaiting_payment') throw new ApiError(409, `order_${order.status}`, `The order is already ${order.status.replace('_', ' ')}`);
+    const now = new Date().toISOString();
+    const pending = await findPendingPayment(c.env.DB, { orderId: order.id });
+    const expire = pending ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'api', now, data: { reason: 'order cancelled' } }).statements : [];
+    const results = await c.env.DB.batch([...expire, ...releaseOrderStatements(c.env.DB, order.id, 'cancelled', now)]);
+    if (results.at(-1)!.meta.changes !== 1) throw new ApiError(409, 'conflict', 'The order changed meanwhile (it may have just been paid); reload it');
+    return c.json(orderToJson((await findOrder(c.env.DB, order.id))!), 200);
+  },
+);
+
+export default orders;
+
+/** Sellers' view: their own part of each order. */
+export const sellerOrders = createRouter();
+
+sellerOrders.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Orders'],
+    summary: "Your organization's sub-orders, newest first",
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }) },
+    responses: {
+      200: jsonResponse(
+        'Sub-orders',
+        z.object({
+          items: z.array(
+            z.object({
+              orderId: z.string(),
+              subOrderId: z.string(),
+              status: z.string(),
+              createdAt: z.string(),
+              buyer: z.object({ name: z.string(), phone: z.string(), address: z.string() }),
+              items: z.array(ItemSchema),
+              subtotal: z.number().int(),
+            }),
+          ),
+        }),
+      ),
+      ...errorResponses(401, 403),
+    },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    return c.json({ items: await listSellerSubOrders(c.env.DB, sellerId, c.req.valid('query').limit) }, 200);
+  },
+);
