@@ -20,7 +20,21 @@ const stripStripeSourceMaps: Plugin = {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
-  const bindings = { TEST_MIGRATIONS: migrations, ENVIRONMENT: 'test' };
+  const bindings = {
+    TEST_MIGRATIONS: migrations,
+    ENVIRONMENT: 'test',
+    // Two secrets each: the tests check that both work while a secret is being rotated.
+    BANK_WEBHOOK_SECRET: 'test-bank-secret,previous-bank-secret',
+    STRIPE_SECRET_KEY: 'sk_test_local',
+    STRIPE_WEBHOOK_SECRET: 'whsec_test_current,whsec_test_previous',
+    // The Stripe stand-in started by worker/test/stripe-standin.global.ts (a test double).
+    STRIPE_API_HOST: '127.0.0.1',
+    STRIPE_API_PORT: '12112',
+    STRIPE_API_PROTOCOL: 'http',
+    PLATFORM_BANK_BIN: '970418',
+    PLATFORM_BANK_ACCOUNT: '12010009998888',
+    PLATFORM_BANK_NAME: 'CONG TY CHO SO BAC NINH',
+  };
   return {
     test: {
       projects: [
@@ -36,6 +50,7 @@ export default defineConfig(async () => {
           test: {
             name: 'api',
             include: ['worker/**/*.test.ts'],
+            globalSetup: ['./worker/test/stripe-standin.global.ts'],
             setupFiles: ['./worker/test/apply-migrations.ts'],
           },
         },

@@ -8,6 +8,8 @@
  */
 import { hashPassword } from '../domain/password.ts';
 import { defaultOcopExpiry } from '../domain/ocop.ts';
+import { checkCharacter } from '../domain/codes.ts';
+import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 
 export type SqlValue = string | number | null;
@@ -86,7 +88,30 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       ],
     });
   }
+  for (const bill of SEED_BILLS) {
+    statements.push({
+      sql: `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '2026-11-25T01:00:00.000Z', '2026-11-25T01:00:00.000Z')
+            ON CONFLICT (id) DO NOTHING`,
+      params: [
+        bill.id,
+        demoBillCode(bill.codePayload),
+        bill.billerId,
+        bill.type,
+        bill.payerName,
+        bill.payerRef,
+        bill.description,
+        bill.amount,
+        bill.dueDate,
+      ],
+    });
+  }
   return statements;
+}
+
+/** A demo bill's code: its fixed payload and the check character. */
+export function demoBillCode(payload: string): string {
+  return payload + checkCharacter(payload);
 }
 
 /** Writes a value as a SQL literal, for the seed file that wrangler executes. */

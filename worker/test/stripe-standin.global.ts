@@ -1,0 +1,18 @@
+// Starts the local Stripe stand-in (a TEST DOUBLE, dev/stripe-standin) for the whole run.
+// Stripe cannot be reached from here, so the worker's real `stripe` SDK is pointed at it
+// (STRIPE_API_HOST/PORT in vitest.config.ts). Runs in Node, before the workerd pool.
+import { startStripeStandin } from '../../dev/stripe-standin/standin.mjs';
+
+export const STRIPE_STANDIN_TEST_PORT = 12112;
+
+export default async function setup() {
+  const standin = await startStripeStandin({
+    port: STRIPE_STANDIN_TEST_PORT,
+    webhookUrl: null, // tests fetch events and post them to the worker themselves
+    webhookSecret: 'whsec_test_current',
+    log: () => {},
+  });
+  return async () => {
+    await standin.close();
+  };
+}
