@@ -93,16 +93,18 @@ export async function startStripeStandin({
   }
 
   // Stripe signs each delivery attempt afresh, with the time of that attempt.
-  function signEvent(eventOrPayload) {
+  // Async on purpose: under vitest the SDK may resolve to its WebCrypto build, whose
+  // signing provider refuses synchronous use.
+  async function signEvent(eventOrPayload) {
     const payload = typeof eventOrPayload === 'string' ? eventOrPayload : JSON.stringify(eventOrPayload, null, 2);
-    return { payload, header: signer.webhooks.generateTestHeaderString({ payload, secret: webhookSecret }) };
+    return { payload, header: await signer.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret }) };
   }
 
   async function redeliver(eventId) {
     const event = events.get(eventId);
     if (!event) throw new Error(`stripe-standin: no event ${eventId}`);
     if (!webhookUrl) return { ok: false, status: 0, error: 'no webhookUrl configured' };
-    const { payload, header } = signEvent(event);
+    const { payload, header } = await signEvent(event);
     const record = { eventId, type: event.type, at: new Date().toISOString(), ok: false, status: 0, error: null };
     try {
       const res = await fetch(webhookUrl, { method: 'POST', body: payload, signal: AbortSignal.timeout(10_000),
@@ -331,7 +333,7 @@ export async function startStripeStandin({
       if (req.method === 'POST' && (m = /^\/_standin\/sessions\/([^/]+)\/(complete|expire)$/.exec(path))) {
         const event = m[2] === 'complete' ? completeSession(m[1]).event : expireSession(m[1]);
         const delivery = input.deliver ? await redeliver(event.id) : undefined;
-        return json(200, { session: sessions.get(m[1]), event, ...signEvent(event), delivery });
+        return json(200, { session: sessions.get(m[1]), event, ...(await signEvent(event)), delivery });
       }
       if (req.method === 'POST' && (m = /^\/_standin\/events\/([^/]+)\/redeliver$/.exec(path))) return json(200, await redeliver(m[1]));
     } catch (err) {

@@ -96,6 +96,16 @@ const BILL_TYPE_LABELS = { market_fee: 'Phi cho', tuition: 'Hoc phi', hospital: 
 
 const payments = createRouter();
 
+// Refunds need a signed-in user, checked before the body is read.
+payments.use('/:id/refunds/*', async (c, next) => {
+  requireUser(c);
+  await next();
+});
+payments.use('/:id/refunds', async (c, next) => {
+  requireUser(c);
+  await next();
+});
+
 payments.openapi(
   createRoute({
     method: 'post',

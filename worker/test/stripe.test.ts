@@ -1,0 +1,248 @@
+// Stripe cannot be reached from here. These tests drive the worker's real `stripe` SDK
+// against the local stand-in (dev/stripe-standin, a TEST DOUBLE started by
+// stripe-standin.global.ts), and sign webhook events with the SDK's own test helper,
+// generateTestHeaderStringAsync, exactly as Stripe would sign them.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newBillCode } from '../src/domain/codes';
+import worker from '../src/worker';
+import { api, expectError, jsonRequest, login, seedDemo } from './helpers';
+import { createPayment, exceptionsFor, expectLedgerBalanced, getPayment, type PaymentJson } from './payment-helpers';
+
+const STANDIN = 'http://127.0.0.1:12112';
+const stripe = new Stripe('sk_test_local', { httpClient: Stripe.createFetchHttpClient() });
+const cryptoProvider = Stripe.createSubtleCryptoProvider();
+
+interface Session {
+  id: string;
+  object: 'checkout.session';
+  payment_status: string;
+  status: string;
+  amount_total: number;
+  currency: string;
+  metadata: Record<string, string>;
+  client_reference_id: string;
+  payment_intent: string | null;
+  expires_at: number;
+}
+
+async function postEvent(event: object, { secret = 'whsec_test_current', signature }: { secret?: string; signature?: string } = {}) {
+  const payload = JSON.stringify(event);
+  const header = signature ?? (await stripe.webhooks.generateTestHeaderStringAsync({ payload, secret, cryptoProvider }));
+  const res = await api('/api/v1/webhooks/stripe', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': header }, body: payload });
+  return res;
+}
+
+async function outcomeOf(res: Response) {
+  expect(res.status).toBe(200);
+  return (await res.json<{ outcome: string }>()).outcome;
+}
+
+function event(type: string, object: object, id = `evt_${crypto.randomUUID().replace(/-/g, '')}`) {
+  return { id, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, api_version: '2025-01-01', data: { object } };
+}
+
+async function standinSession(paymentJson: PaymentJson): Promise<Session> {
+  const id = paymentJson.stripe!.checkoutUrl.split('/pay/')[1]!;
+  return (await (await fetch(`${STANDIN}/v1/checkout/sessions/${id}`, { headers: { Authorization: 'Bearer sk_test_local' } })).json()) as Session;
+}
+
+/** What Stripe's hosted page does when the customer pays: the stand-in marks the session paid. */
+async function completeAtStripe(paymentJson: PaymentJson): Promise<{ session: Session; event: ReturnType<typeof event> }> {
+  const id = paymentJson.stripe!.checkoutUrl.split('/pay/')[1]!;
+  const res = await fetch(`${STANDIN}/_standin/sessions/${id}/complete`, { method: 'POST', body: '{}' });
+  return (await res.json()) as { session: Session; event: ReturnType<typeof event> };
+}
+
+async function freshBill(amount = 420000) {
+  const code = newBillCode();
+  await env.DB.prepare(
+    `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
+     VALUES (?1, ?2, 'org_hospital', 'hospital', 'Đặng Văn Khoa', 'BN-9', 'Viện phí', ?3, '2026-12-31')`,
+  )
+    .bind(`bil_${code}`, code, amount)
+    .run();
+  return code;
+}
+
+async function stripePayment(amount?: number) {
+  const code = await freshBill(amount);
+  return { code, payment: await createPayment({ billCode: code, method: 'stripe' }) };
+}
+
+beforeAll(seedDemo);
+
+describe('POST /api/v1/payments with method stripe', () => {
+  it('creates a Checkout Session in VND with our id, a matching expiry and an idempotency key', async () => {
+    const { payment } = await stripePayment(420000);
+    expect(payment).toMatchObject({ method: 'stripe', status: 'pending', vietqr: null });
+    expect(payment.stripe!.checkoutUrl).toMatch(/^http:\/\/127\.0\.0\.1:12112\/pay\/cs_test_/);
+    const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as {
+      data: Array<{ method: string; path: string; body: Record<string, any>; idempotencyKey: string | null }>;
+    };
+    const request = data.find((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.body.client_reference_id === payment.id)!;
+    expect(request.idempotencyKey).toBe(`checkout-session:${payment.id}`);
+    expect(request.body.currency).toBe('vnd');
+    expect(request.body.metadata.paymentId).toBe(payment.id);
+    // VND is zero-decimal: whole đồng, never ×100.
+    expect(request.body.line_items[0].price_data.unit_amount).toBe('420000');
+    expect(Number(request.body.expires_at)).toBe(Math.floor(Date.parse(payment.expiresAt) / 1000));
+    const session = await standinSession(payment);
+    expect(session.amount_total).toBe(420000);
+  });
+
+  it('renders the Checkout URL as a QR code too', async () => {
+    const { payment } = await stripePayment();
+    const res = await api(payment.stripe!.qrSvgUrl);
+    expect(res.headers.get('Content-Type')).toMatch(/image\/svg\+xml/);
+  });
+});
+
+describe('POST /api/v1/webhooks/stripe', () => {
+  it('confirms the payment on checkout.session.completed with payment_status paid', async () => {
+    const { code, payment } = await stripePayment();
+    const { event: completed } = await completeAtStripe(payment);
+    expect(await outcomeOf(await postEvent(completed))).toBe('applied');
+    expect((await getPayment(payment.id)).status).toBe('paid');
+    const bill = await env.DB.prepare('SELECT status FROM bills WHERE code = ?1').bind(code).first<{ status: string }>();
+    expect(bill!.status).toBe('paid');
+    const ledger = await expectLedgerBalanced(payment.id);
+    expect(ledger.balances).toMatchObject({ 'collection:stripe': 0, 'payable:org_hospital': payment.amount });
+  });
+
+  it('ignores a repeated event id and a second event for the same change', async () => {
+    const { payment } = await stripePayment();
+    const { event: completed } = await completeAtStripe(payment);
+    expect(await outcomeOf(await postEvent(completed))).toBe('applied');
+    expect(await outcomeOf(await postEvent(completed))).toBe('duplicate');
+    expect(await outcomeOf(await postEvent({ ...completed, id: `${completed.id}_again` }))).toBe('duplicate');
+    expect((await expectLedgerBalanced(payment.id)).debits).toBe(2 * payment.amount);
+  });
+
+  it('is harmless out of order: an expired event after completion changes nothing', async () => {
+    const { payment } = await stripePayment();
+    const { session, event: completed } = await completeAtStripe(payment);
+    await postEvent(completed);
+    expect(await outcomeOf(await postEvent(event('checkout.session.expired', { ...session, status: 'expired' })))).toBe('no_change');
+    expect((await getPayment(payment.id)).status).toBe('paid');
+  });
+
+  it('waits for async_payment_succeeded when the session completes unpaid', async () => {
+    const { payment } = await stripePayment();
+    const session = await standinSession(payment);
+    expect(await outcomeOf(await postEvent(event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'unpaid' })))).toBe('no_change');
+    expect((await getPayment(payment.id)).status).toBe('pending');
+    expect(await outcomeOf(await postEvent(event('checkout.session.async_payment_succeeded', { ...session, status: 'complete', payment_status: 'paid', payment_intent: 'pi_async1' })))).toBe('applied');
+    expect((await getPayment(payment.id)).status).toBe('paid');
+  });
+
+  it('marks the payment failed on async_payment_failed', async () => {
+    const { payment } = await stripePayment();
+    const session = await standinSession(payment);
+    expect(await outcomeOf(await postEvent(event('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' })))).toBe('applied');
+    expect((await getPayment(payment.id)).status).toBe('failed');
+  });
+
+  it('expires the payment on checkout.session.expired', async () => {
+    const { payment } = await stripePayment();
+    const session = await standinSession(payment);
+    expect(await outcomeOf(await postEvent(event('checkout.session.expired', { ...session, status: 'expired' })))).toBe('applied');
+    expect((await getPayment(payment.id)).status).toBe('expired');
+  });
+
+  it('accepts a card payment completed before expiry even after our own sweep expired it (gateway correction)', async () => {
+    const { payment } = await stripePayment();
+    const ctx = createExecutionContext();
+    worker.scheduled(createScheduledController({ scheduledTime: Date.parse(payment.expiresAt) + 1000, cron: '* * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await getPayment(payment.id)).status).toBe('expired');
+    const { event: completed } = await completeAtStripe(payment);
+    expect(await outcomeOf(await postEvent(completed))).toBe('applied');
+    expect((await getPayment(payment.id)).status).toBe('paid');
+    const events = await env.DB.prepare('SELECT event FROM payment_events WHERE payment_id = ?1 ORDER BY rowid').bind(payment.id).all<{ event: string }>();
+    expect(events.results.map((e) => e.event)).toEqual(['create', 'expire', 'gateway_confirm']);
+  });
+
+  it('files an exception when the session amount differs from ours', async () => {
+    const { payment } = await stripePayment();
+    const session = await standinSession(payment);
+    const res = await postEvent(event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'paid', amount_total: 1 }));
+    expect(await outcomeOf(res)).toBe('exception');
+    expect((await exceptionsFor({ paymentId: payment.id })).map((e) => e.type)).toEqual(['amount_mismatch']);
+    expect((await getPayment(payment.id)).status).toBe('pending');
+  });
+
+  it('refuses a bad signature with 400, and accepts the previous secret during rotation', async () => {
+    const { payment } = await stripePayment();
+    const { event: completed } = await completeAtStripe(payment);
+    await expectError(await postEvent(completed, { secret: 'whsec_someone_else' }), 400, 'invalid_signature');
+    await expectError(await postEvent(completed, { signature: 't=1,v1=abc' }), 400);
+    expect((await getPayment(payment.id)).status).toBe('pending');
+    expect(await outcomeOf(await postEvent(completed, { secret: 'whsec_test_previous' }))).toBe('applied');
+  });
+
+  it('answers 200 to event types it does not handle', async () => {
+    expect(await outcomeOf(await postEvent(event('customer.created', { id: 'cus_1', object: 'customer' })))).toBe('ignored');
+  });
+});
+
+describe('refunds through Stripe', () => {
+  it('refunds part, then the rest, never more than was paid, each with an idempotency key', async () => {
+    const { payment } = await stripePayment(500000);
+    await postEvent((await completeAtStripe(payment)).event);
+    const hospital = await loginHospitalStaff();
+    const partial = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 200000, reason: 'Trả lại tiền thuốc không dùng' }, hospital));
+    expect(partial.status).toBe(201);
+    expect(await partial.json()).toMatchObject({ status: 'succeeded', amount: 200000 });
+    expect(await getPayment(payment.id)).toMatchObject({ status: 'paid', amountRefunded: 200000 });
+    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 300001, reason: 'Quá số tiền' }, hospital)), 409, 'refund_exceeds_payment');
+    const rest = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 300000, reason: 'Huỷ khám' }, hospital));
+    expect(rest.status).toBe(201);
+    expect(await getPayment(payment.id)).toMatchObject({ status: 'refunded', amountRefunded: 500000 });
+    const ledger = await expectLedgerBalanced(payment.id);
+    expect(ledger.balances).toMatchObject({ [`payer:${payment.id}`]: 0, 'payable:org_hospital': 0, 'collection:stripe': 0 });
+    const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as { data: Array<{ path: string; idempotencyKey: string | null; body: Record<string, any> }> };
+    const refundCalls = data.filter((r) => r.path === '/v1/refunds' && r.body.metadata?.paymentId === payment.id);
+    expect(refundCalls).toHaveLength(2);
+    expect(refundCalls.every((r) => r.idempotencyKey?.startsWith('refund:'))).toBe(true);
+    // Stripe then reports the refunds; we already know them, so nothing changes.
+    const charge = { id: 'ch_x', object: 'charge', amount_refunded: 500000, payment_intent: (await standinSession(payment)).payment_intent, metadata: { paymentId: payment.id } };
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('no_change');
+  });
+
+  it('records a refund made in the Stripe dashboard from charge.refunded', async () => {
+    const { payment } = await stripePayment(300000);
+    const { session, event: completed } = await completeAtStripe(payment);
+    await postEvent(completed);
+    const charge = { id: `ch_${payment.id}`, object: 'charge', amount_refunded: 100000, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } };
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('applied');
+    expect(await getPayment(payment.id)).toMatchObject({ status: 'paid', amountRefunded: 100000 });
+    const ledger = await expectLedgerBalanced(payment.id);
+    expect(ledger.balances['payable:org_hospital']).toBe(200000);
+  });
+
+  it("is for admins and the payee's staff only", async () => {
+    const { payment } = await stripePayment(300000);
+    await postEvent((await completeAtStripe(payment)).event);
+    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Không phải của tôi' }, await login('biller@choso.test'))), 404);
+    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Khách' }, await login('shopper@choso.test'))), 404);
+    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'x' })), 401);
+    const admin = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Điều chỉnh' }, await login('admin@choso.test')));
+    expect(admin.status).toBe(201);
+  });
+});
+
+/** A staff account of the hospital, made for these tests (the seed has none). */
+async function loginHospitalStaff(): Promise<string> {
+  const email = 'vienphi@benhvien.test';
+  const exists = await env.DB.prepare('SELECT 1 FROM users WHERE email = ?1').bind(email).first();
+  if (!exists) {
+    const { hashPassword } = await import('../src/domain/password');
+    await env.DB.prepare("INSERT INTO users (id, email, name, role, organization_id, password_hash) VALUES ('usr_hospital', ?1, 'Kế toán viện phí', 'biller_staff', 'org_hospital', ?2)")
+      .bind(email, await hashPassword('demo1234'))
+      .run();
+  }
+  return login(email);
+}
