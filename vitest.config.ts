@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
@@ -13,8 +14,10 @@ import { defineConfig, type Plugin } from 'vitest/config';
 const stripStripeSourceMaps: Plugin = {
   name: 'strip-stripe-source-maps',
   enforce: 'pre',
-  transform(code, id) {
-    if (id.includes('/node_modules/stripe/')) return { code: code.replace(/\/\/# sourceMappingURL=.*$/gm, ''), map: null };
+  load(id) {
+    const file = id.split('?')[0]!;
+    if (!file.includes('/node_modules/stripe/') || !file.endsWith('.js')) return null;
+    return { code: readFileSync(file, 'utf8').replace(/\/\/# sourceMappingURL=.*$/gm, ''), map: null };
   },
 };
 
@@ -36,6 +39,8 @@ export default defineConfig(async () => {
     PLATFORM_BANK_NAME: 'CONG TY CHO SO BAC NINH',
   };
   return {
+    // Also at the top level: the Stripe stand-in's global setup loads the SDK outside the projects.
+    plugins: [stripStripeSourceMaps],
     test: {
       projects: [
         {
@@ -49,7 +54,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'api',
-            include: ['worker/**/*.test.ts'],
+            include: ['worker/**/*.test.ts', 'web/src/**/*.test.ts'],
             globalSetup: ['./worker/test/stripe-standin.global.ts'],
             setupFiles: ['./worker/test/apply-migrations.ts'],
           },

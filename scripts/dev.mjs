@@ -1,20 +1,36 @@
 // `npm run dev`: the whole local setup, then the API and the storefront on one port.
 //   1. .dev.vars, migrations and the demo seed (scripts/setup-local.mjs)
-//   2. build the storefront (Astro, server output for Workers)
-//   3. serve the built worker with wrangler on http://127.0.0.1:8787
+//   2. the local Stripe stand-in (a test double) when STRIPE_SECRET_KEY=sk_test_local
+//   3. build the storefront (Astro, server output for Workers)
+//   4. serve the built worker with wrangler on http://127.0.0.1:8787
 // For live-reloading storefront work use `npm run dev:astro` after the first run.
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { parseVars } from './dev-vars.mjs';
 import { npx, npxForeground } from './tools.mjs';
 
 await import('./setup-local.mjs');
+const vars = parseVars(readFileSync('.dev.vars', 'utf8'));
+
+let standin;
+if (vars.STRIPE_SECRET_KEY === 'sk_test_local' && vars.STRIPE_API_HOST === '127.0.0.1') {
+  const { startStripeStandin } = await import('../dev/stripe-standin/standin.mjs');
+  standin = await startStripeStandin({
+    port: Number(vars.STRIPE_API_PORT) || 12111,
+    webhookUrl: 'http://127.0.0.1:8787/api/v1/webhooks/stripe',
+    webhookSecret: (vars.STRIPE_WEBHOOK_SECRET ?? 'whsec_dev').split(',')[0].trim(),
+  });
+  console.log(`✓ Stripe stand-in (test double, not Stripe) on ${standin.url}`);
+}
+
 await import('./copy-vendor.mjs');
 npx(['astro', 'build', '--root', 'web']);
 // wrangler reads .dev.vars from beside the config it is given.
-if (existsSync('.dev.vars')) copyFileSync('.dev.vars', 'web/dist/server/.dev.vars');
-npxForeground([
+copyFileSync('.dev.vars', 'web/dist/server/.dev.vars');
+const server = npxForeground([
   'wrangler', 'dev',
   '-c', 'web/dist/server/wrangler.json',
   '--persist-to', '.wrangler/state',
   '--ip', '127.0.0.1', '--port', '8787',
   '--test-scheduled',
 ]);
+server.on('exit', () => standin?.close());

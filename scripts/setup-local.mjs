@@ -1,10 +1,7 @@
 // Prepares a local machine: secrets file, migrations, demo seed. Safe to run any number of times.
-import { copyFileSync, existsSync } from 'node:fs';
+import { ensureDevVars } from './dev-vars.mjs';
 import { npx } from './tools.mjs';
 
-if (!existsSync('.dev.vars')) {
-  copyFileSync('.dev.vars.example', '.dev.vars');
-  console.log('✓ Created .dev.vars from .dev.vars.example');
-}
+ensureDevVars();
 npx(['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local']);
 await import('./seed.mjs');

@@ -130,3 +130,53 @@ describe('storefront pages are complete server-rendered HTML', () => {
     expect((await res.json<{ items: unknown[] }>()).items).toHaveLength(6);
   });
 });
+
+describe('paying a bill from the storefront, without JavaScript', () => {
+  it('looks a bill up by the code printed on it, with the payer name masked', async () => {
+    const { status, html } = await page('/thanh-toan-hoa-don?ma=hp8a2-6dba5');
+    expect(status).toBe(200);
+    const body = text(html);
+    expect(body).toContain('Học phí tháng 12/2026, lớp 8A');
+    expect(body).toContain('350.000 ₫');
+    expect(body).toContain('Nguyễn V** A**');
+    expect(body).not.toContain('Nguyễn Văn An');
+    expect(html).toMatch(/<form method="post"/);
+  });
+
+  it('says so when a code is mistyped', async () => {
+    const { status, html } = await page('/thanh-toan-hoa-don?ma=HP8A2-6DBA6');
+    expect(status).toBe(404);
+    expect(text(html)).toContain('Mã hoá đơn không đúng');
+  });
+
+  it('starts a VietQR payment from the form and shows the QR, the amount, the account and the reference', async () => {
+    const form = new URLSearchParams({ code: 'KQAHT25269', method: 'vietqr', key: crypto.randomUUID() });
+    const res = await exports.default.fetch(
+      new Request('http://choso.test/thanh-toan-hoa-don', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://choso.test' },
+        body: form,
+        redirect: 'manual',
+      }),
+    );
+    expect(res.status).toBe(303);
+    const location = res.headers.get('Location')!;
+    expect(location).toMatch(/^\/thanh-toan\/pay_/);
+    const payment = await page(location);
+    expect(payment.status).toBe(200);
+    const body = text(payment.html);
+    expect(body).toContain('Thanh toán 300.000 ₫');
+    expect(body).toContain('Đang chờ thanh toán');
+    expect(body).toMatch(/Nội dung CS[2-9A-HJKMNP-Z]{8}/);
+    expect(payment.html).toMatch(/<img src="\/api\/v1\/payments\/pay_[a-z0-9]+\/qr\.svg" width="300"/);
+    // Only the live status is scripted; the rest is plain HTML.
+    expect(payment.html).toMatch(/<astro-island[^>]*PaymentStatus/);
+  });
+
+  it('the receipt check page answers 404 until a payment is paid', async () => {
+    const { results } = await env.DB.prepare("SELECT id FROM payments WHERE status = 'pending' LIMIT 1").all<{ id: string }>();
+    const check = await page(`/bien-lai/${results[0]!.id}`);
+    expect(check.status).toBe(404);
+    expect(text(check.html)).toContain('Không tìm thấy biên lai');
+  });
+});

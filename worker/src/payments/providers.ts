@@ -19,8 +19,10 @@ export interface PaymentProvider {
 }
 
 export interface CreateContext {
-  /** Plain words for the payer's statement and the Checkout page, e.g. "Hoc phi T12". */
+  /** What is paid, for the Checkout page, e.g. "Hoc phi HP8A2-6DBA5". */
   label: string;
+  /** A few plain words after the reference in the transfer description, e.g. "Hoc phi". */
+  purposeWords: string;
   successUrl: string;
   cancelUrl: string;
 }
@@ -51,7 +53,7 @@ export const vietQrProvider: PaymentProvider = {
       accountNumber: payment.payeeAccountNo,
       amount: payment.amount,
       billNumber: payment.reference,
-      purpose: vietQrPurpose(payment.reference, context.label),
+      purpose: vietQrPurpose(payment.reference, context.purposeWords),
     });
     return { method: 'vietqr', payload };
   },

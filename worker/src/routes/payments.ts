@@ -144,7 +144,8 @@ payments.openapi(
     if (earlier) return answer(earlier);
 
     // What is being paid, for how much, and to whom: all from our own records.
-    let target: { billId: string | null; orderId: string | null; payeeOrgId: string | null; amount: number; label: string };
+    let target: { billId: string | null; orderId: string | null; payeeOrgId: string | null; amount: number };
+    let label: { label: string; purposeWords: string };
     let payee: { bankBin: string; accountNo: string; accountName: string };
     let ttlSeconds: number;
     if ('billCode' in body) {
@@ -159,13 +160,15 @@ payments.openapi(
       if (!account?.bank_bin || !account.bank_account_no || !account.bank_account_name) {
         throw new ApiError(409, 'payee_account_missing', `${bill.billerName} has no bank account for payments yet`);
       }
-      target = { billId: bill.id, orderId: null, payeeOrgId: bill.billerId, amount: bill.amount, label: `${BILL_TYPE_LABELS[bill.type]} ${formatBillCode(bill.code)}` };
+      target = { billId: bill.id, orderId: null, payeeOrgId: bill.billerId, amount: bill.amount };
+      label = { label: `${BILL_TYPE_LABELS[bill.type]} ${formatBillCode(bill.code)}`, purposeWords: BILL_TYPE_LABELS[bill.type] };
       payee = { bankBin: account.bank_bin, accountNo: account.bank_account_no, accountName: account.bank_account_name };
       ttlSeconds = billPaymentTtlSeconds(c.env);
     } else {
       const order = await authorizeOrder(c, body.orderId, body.orderToken);
       if (order.status !== 'awaiting_payment') throw new ApiError(409, `order_${order.status}`, `The order is ${order.status.replace('_', ' ')}`);
-      target = { billId: null, orderId: order.id, payeeOrgId: null, amount: order.total, label: `Don hang ${order.id.slice(4, 12).toUpperCase()}` };
+      target = { billId: null, orderId: order.id, payeeOrgId: null, amount: order.total };
+      label = { label: `Don hang Cho So ${order.id.slice(4, 12).toUpperCase()}`, purposeWords: 'Don hang Cho So' };
       payee = platformAccount(c.env);
       ttlSeconds = orderPaymentTtlSeconds(c.env);
     }
@@ -210,7 +213,7 @@ payments.openapi(
       updatedAt: nowIso,
     };
     const origin = new URL(c.req.url).origin;
-    const creation = provider.method === 'vietqr' ? await provider.create(draft, { label: target.label, successUrl: '', cancelUrl: '' }) : null;
+    const creation = provider.method === 'vietqr' ? await provider.create(draft, { ...label, successUrl: '', cancelUrl: '' }) : null;
 
     let winnerId: string;
     try {
@@ -227,7 +230,7 @@ payments.openapi(
     if (provider.method === 'stripe') {
       try {
         const session = await provider.create(draft, {
-          label: target.label,
+          ...label,
           successUrl: `${origin}/thanh-toan/${id}`,
           cancelUrl: `${origin}/thanh-toan/${id}`,
         });

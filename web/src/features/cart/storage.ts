@@ -1,0 +1,17 @@
+import { CART_STORAGE_KEY, parseCart, type CartLine } from './cart';
+
+export function loadCart(): CartLine[] {
+  try {
+    return parseCart(localStorage.getItem(CART_STORAGE_KEY));
+  } catch {
+    return [];
+  }
+}
+
+export function saveCart(cart: CartLine[]) {
+  try {
+    localStorage.setItem(CART_STORAGE_KEY, JSON.stringify(cart));
+  } catch {
+    // Private browsing with storage off: the cart lives only on this page.
+  }
+}
