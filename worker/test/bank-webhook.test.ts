@@ -9,23 +9,13 @@ import {
   getPayment,
   noticeFor,
   postBankNotice,
+  insertOpenBill,
   type PaymentJson,
 } from './payment-helpers';
 import { checkCharacter, newBillCode } from '../src/domain/codes';
 
-let counter = 0;
 /** A fresh open bill of the school, so each test pays its own. */
-async function freshBill(amount = 200000): Promise<string> {
-  counter += 1;
-  const code = newBillCode();
-  await env.DB.prepare(
-    `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
-     VALUES (?1, ?2, 'org_school_dinh_bang', 'tuition', 'Ngô Văn Nam', 'HS-X', 'Học phí', ?3, '2026-12-31')`,
-  )
-    .bind(`bil_test_${counter}`, code, amount)
-    .run();
-  return code;
-}
+const freshBill = (amount = 200000) => insertOpenBill(newBillCode(), 'org_school_dinh_bang', amount);
 
 async function paymentFor(amount = 200000): Promise<PaymentJson> {
   return createPayment({ billCode: await freshBill(amount) });

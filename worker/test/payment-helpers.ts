@@ -116,3 +116,14 @@ export async function exceptionsFor(where: { paymentId?: string; bankTransaction
     .all<{ type: string; status: string; amount: number; expected_amount: number | null; payment_id: string | null; organization_id: string | null }>();
   return results;
 }
+
+/** Inserts an open bill straight into the database, for a test that pays its own bill. */
+export async function insertOpenBill(code: string, billerId: string, amount: number): Promise<string> {
+  await env.DB.prepare(
+    `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
+     VALUES (?1, ?2, ?3, 'tuition', 'Ngô Văn Nam', 'HS-X', 'Khoản thu thử', ?4, '2026-12-31')`,
+  )
+    .bind(`bil_${code}`, code, billerId, amount)
+    .run();
+  return code;
+}

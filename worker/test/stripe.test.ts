@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newBillCode } from '../src/domain/codes';
 import worker from '../src/worker';
 import { api, expectError, jsonRequest, login, seedDemo } from './helpers';
-import { createPayment, exceptionsFor, expectLedgerBalanced, getPayment, type PaymentJson } from './payment-helpers';
+import { createPayment, exceptionsFor, expectLedgerBalanced, getPayment, insertOpenBill, type PaymentJson } from './payment-helpers';
 
 const STANDIN = 'http://127.0.0.1:12112';
 const stripe = new Stripe('sk_test_local', { httpClient: Stripe.createFetchHttpClient() });
@@ -56,16 +56,7 @@ async function completeAtStripe(paymentJson: PaymentJson): Promise<{ session: Se
   return (await res.json()) as { session: Session; event: ReturnType<typeof event> };
 }
 
-async function freshBill(amount = 420000) {
-  const code = newBillCode();
-  await env.DB.prepare(
-    `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
-     VALUES (?1, ?2, 'org_hospital', 'hospital', 'Đặng Văn Khoa', 'BN-9', 'Viện phí', ?3, '2026-12-31')`,
-  )
-    .bind(`bil_${code}`, code, amount)
-    .run();
-  return code;
-}
+const freshBill = (amount = 420000) => insertOpenBill(newBillCode(), 'org_hospital', amount);
 
 async function stripePayment(amount?: number) {
   const code = await freshBill(amount);

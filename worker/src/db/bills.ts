@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 
 export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
@@ -113,24 +113,6 @@ export interface BillQuery {
   cursor?: string;
 }
 
-function encodeCursor(createdAt: string, id: string): string {
-  return btoa(JSON.stringify([createdAt, id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
-      return parsed as [string, string];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new ApiError(400, 'invalid_cursor', 'The cursor is not valid; start from the first page', [
-    { path: 'cursor', message: 'Use the nextCursor of a previous page' },
-  ]);
-}
-
 /** One organization's bills, newest first, searched by payer, payer reference or code. */
 export async function listBills(db: D1Database, query: BillQuery): Promise<{ items: Bill[]; nextCursor: string | null }> {
   const params: unknown[] = [query.billerId];
@@ -147,6 +129,7 @@ export async function listBills(db: D1Database, query: BillQuery): Promise<{ ite
   }
   if (query.cursor) {
     const [createdAt, id] = decodeCursor(query.cursor);
+    if (typeof createdAt !== 'string' || typeof id !== 'string') throw invalidCursor();
     const at = bind(createdAt);
     where.push(`(b.created_at < ${at} OR (b.created_at = ${at} AND b.id < ${bind(id)}))`);
   }
@@ -161,6 +144,6 @@ export async function listBills(db: D1Database, query: BillQuery): Promise<{ ite
   const last = rows.at(-1);
   return {
     items: rows.map(rowToBill),
-    nextCursor: results.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor: results.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }

@@ -62,6 +62,19 @@ interface ItemRow {
   line_total: number;
 }
 
+type ItemColumns = Pick<ItemRow, 'product_id' | 'product_name' | 'unit' | 'unit_price' | 'quantity' | 'line_total'>;
+
+function rowToItem(row: ItemColumns): OrderItem {
+  return {
+    productId: row.product_id,
+    name: row.product_name,
+    unit: row.unit,
+    unitPrice: row.unit_price,
+    quantity: row.quantity,
+    lineTotal: row.line_total,
+  };
+}
+
 function groupSubOrders(rows: ItemRow[]): SubOrder[] {
   const bySeller = new Map<string, SubOrder>();
   for (const row of rows) {
@@ -70,14 +83,7 @@ function groupSubOrders(rows: ItemRow[]): SubOrder[] {
       sub = { id: row.sub_order_id, sellerId: row.seller_id, sellerName: row.seller_name, items: [], subtotal: row.subtotal };
       bySeller.set(row.seller_id, sub);
     }
-    sub.items.push({
-      productId: row.product_id,
-      name: row.product_name,
-      unit: row.unit,
-      unitPrice: row.unit_price,
-      quantity: row.quantity,
-      lineTotal: row.line_total,
-    });
+    sub.items.push(rowToItem(row));
   }
   return [...bySeller.values()];
 }
@@ -268,14 +274,7 @@ export async function listSellerSubOrders(db: D1Database, sellerId: string, limi
       };
       subs.set(row.sub_order_id, sub);
     }
-    sub.items.push({
-      productId: row.product_id,
-      name: row.product_name,
-      unit: row.unit,
-      unitPrice: row.unit_price,
-      quantity: row.quantity,
-      lineTotal: row.line_total,
-    });
+    sub.items.push(rowToItem(row));
   }
   return [...subs.values()];
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { isOcopValid, ocopLevel, type OcopLevel, type OcopStars } from '../domain/ocop';
 import { toFtsQuery } from '../domain/search-text';
 
@@ -126,31 +126,17 @@ interface Cursor {
   id: string;
 }
 
-function encodeCursor(cursor: Cursor): string {
-  const json = JSON.stringify([cursor.sort, cursor.key, cursor.id]);
-  // Every part is ASCII (sort name, ISO time or number, id), so plain base64 is enough.
-  return btoa(json).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function decodeCursor(text: string, sort: ProductSort): Cursor {
-  const invalid = new ApiError(400, 'invalid_cursor', 'The cursor is not valid for this query; start from the first page', [
-    { path: 'cursor', message: 'Use the nextCursor of a previous page with the same sort' },
-  ]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/')));
-  } catch {
-    throw invalid;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid;
-  const [cursorSort, key, id] = parsed as unknown[];
+function decodeProductCursor(text: string, sort: ProductSort): Cursor {
+  const message = 'The cursor is not valid for this query; start from the first page';
+  const [cursorSort, key, id, ...rest] = decodeCursor(text, message);
   const keyIsText = sort === 'newest';
   if (
+    rest.length > 0 ||
     cursorSort !== sort ||
     typeof id !== 'string' ||
     (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key))
   ) {
-    throw invalid;
+    throw invalidCursor(message);
   }
   return { sort, key: key as string | number, id };
 }
@@ -202,7 +188,7 @@ export async function listProducts(
   const last = rows.at(-1);
   return {
     items: rows.map((row) => rowToProduct(row, today)),
-    nextCursor: hasMore && last ? encodeCursor({ sort, key: last.sort_key, id: last.id }) : null,
+    nextCursor: hasMore && last ? encodeCursor([sort, last.sort_key, last.id]) : null,
   };
 }
 
@@ -240,7 +226,7 @@ export function buildListQuery(query: ProductQuery, today: string, viewerSellerI
   const spec = SORT_SPECS[sort];
   const key = spec.key.includes('?today') ? spec.key.replace('?today', bindToday()) : spec.key;
   if (query.cursor) {
-    const cursor = decodeCursor(query.cursor, sort);
+    const cursor = decodeProductCursor(query.cursor, sort);
     const after = spec.direction === 'ASC' ? '>' : '<';
     const keyParam = bind(cursor.key);
     where.push(`(${key} ${after} ${keyParam} OR (${key} = ${keyParam} AND p.id ${after} ${bind(cursor.id)}))`);
