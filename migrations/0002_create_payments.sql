@@ -223,8 +223,15 @@ CREATE TABLE payment_exceptions (
   payment_id TEXT REFERENCES payments (id),
   amount INTEGER NOT NULL,
   expected_amount INTEGER,
+  -- The account credited and the day (Vietnam time) the bank booked it: the day it belongs to.
+  account_number TEXT,
+  booked_date TEXT,
   details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
+  resolved_at TEXT,
+  resolved_by TEXT REFERENCES users (id),
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+CREATE INDEX payment_exceptions_account_day ON payment_exceptions (account_number, booked_date, status);
+CREATE INDEX payment_exceptions_status_type ON payment_exceptions (status, type, created_at);
 CREATE INDEX payment_exceptions_org_status ON payment_exceptions (organization_id, status, created_at);
 CREATE INDEX payment_exceptions_payment ON payment_exceptions (payment_id);

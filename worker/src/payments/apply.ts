@@ -13,6 +13,7 @@ import {
 import { allocate, collectionAccount, receiptJournal, refundJournal, type PayeeShare } from '../domain/ledger';
 import { SETTLED_STATUSES, type PaymentEvent } from '../domain/payment-state';
 import { findPaymentReferences } from '../domain/reference-search';
+import { vietnamDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
 
 export type ExceptionType =
@@ -170,10 +171,12 @@ export async function applyBankCredit(db: D1Database, credit: BankCredit, now: s
       insertCredit('exception'),
       db
         .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details, created_at)
-           SELECT ?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8, ?9 WHERE ${creditIsOurs}`,
+          `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details,
+             account_number, booked_date, created_at)
+           SELECT ?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE ${creditIsOurs}`,
         )
-        .bind(creditId, exceptionId, exceptionType, organizationId, payment?.id ?? null, credit.amount, payment?.amount ?? null, details, now),
+        .bind(creditId, exceptionId, exceptionType, organizationId, payment?.id ?? null, credit.amount, payment?.amount ?? null, details,
+          credit.accountNumber, vietnamDate(new Date(credit.bookedAt)), now),
     ]);
     if (results[0]!.meta.changes === 0) return { outcome: 'duplicate' };
     return { outcome: 'exception', type: exceptionType, exceptionId, paymentId: payment?.id ?? null };
@@ -194,12 +197,13 @@ export async function applyBankCredit(db: D1Database, credit: BankCredit, now: s
     // Fallback: the payment moved on between our read and this batch; keep the money visible.
     db
       .prepare(
-        `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details, created_at)
+        `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details,
+           account_number, booked_date, created_at)
          SELECT ?4, CASE WHEN p.status IN ('paid', 'partially_refunded', 'refunded') THEN 'duplicate_payment' ELSE 'paid_after_expiry' END,
-                ?5, ?1, p.id, ?6, p.amount, ?7, ?8
+                ?5, ?1, p.id, ?6, p.amount, ?7, ?9, ?10, ?8
          FROM payments p WHERE p.id = ?2 AND ${notApplied} AND ${creditIsOurs}`,
       )
-      .bind(creditId, payment.id, confirm.eventId, exceptionId, organizationId, credit.amount, details, now),
+      .bind(creditId, payment.id, confirm.eventId, exceptionId, organizationId, credit.amount, details, now, credit.accountNumber, vietnamDate(new Date(credit.bookedAt))),
     db
       .prepare(`UPDATE bank_credits SET outcome = 'exception' WHERE id = ?1 AND ${notApplied}`)
       .bind(creditId, payment.id, confirm.eventId),
