@@ -11,6 +11,7 @@ import payments from './routes/payments';
 import webhooks from './routes/webhooks';
 import categories from './routes/categories';
 import me from './routes/me';
+import markets, { stalls } from './routes/markets';
 import media from './routes/media';
 import products from './routes/products';
 import sellers from './routes/sellers';
@@ -35,6 +36,8 @@ app.route('/api/v1/orders', orders);
 app.route('/api/v1/seller/orders', sellerOrders);
 app.route('/api/v1/payments', payments);
 app.route('/api/v1/webhooks', webhooks);
+app.route('/api/v1/markets', markets);
+app.route('/api/v1/stalls', stalls);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

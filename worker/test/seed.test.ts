@@ -4,7 +4,7 @@ import { PRODUCER_KINDS } from '../src/db/products';
 import { renderStatement, buildSeedStatements } from '../src/seed/statements.ts';
 import { api, bearer, login, seedDemo } from './helpers';
 
-const TABLES = ['organizations', 'users', 'products', 'products_fts', 'bills'];
+const TABLES = ['organizations', 'users', 'products', 'products_fts', 'bills', 'markets', 'stalls'];
 
 /** Every row of every seeded table, as text: equal snapshots mean nothing changed. */
 async function snapshot(): Promise<string> {

@@ -8,12 +8,11 @@
  * Everything here is linear in the length of the description: it runs over every line of
  * statements with a million lines, and descriptions are text from outside.
  */
-import { PAYMENT_REFERENCE_LENGTH, isPaymentReference } from './codes.ts';
+import { CODE_ALPHABET, PAYMENT_REFERENCE_LENGTH, isPaymentReference } from './codes.ts';
 
 const COMBINING_MARKS = /\p{M}+/gu;
 const D_WITH_STROKE = /[đĐ]/g;
 const SEPARATORS_AND_SPACE = /[.\-_/,;:()#+\s]+/g;
-const NOT_ALPHANUMERIC = /[^A-Z0-9]+/g;
 
 /**
  * A description folded to plain upper-case ASCII words separated by single spaces:
@@ -33,20 +32,52 @@ export function normalizeDescription(text: string): string {
     .trim();
 }
 
+/** 1 for each ASCII code unit that is a symbol of the code alphabet, 0 otherwise. */
+const IN_CODE_ALPHABET = (() => {
+  const table = new Uint8Array(128);
+  for (let index = 0; index < CODE_ALPHABET.length; index += 1) table[CODE_ALPHABET.charCodeAt(index)] = 1;
+  return table;
+})();
+
+const CHAR_C = 67;
+const CHAR_S = 83;
+/** Stands for every code unit outside ASCII: neither alphanumeric nor in the code alphabet. */
+const NOT_ASCII = 0;
+
 function isAsciiAlphanumeric(codeUnit: number): boolean {
   return (codeUnit >= 48 && codeUnit <= 57) || (codeUnit >= 65 && codeUnit <= 90);
 }
 
+// Scratch space reused by every call. findPaymentReferences runs over every line of
+// statements with a million lines, and allocating two strings (the normalized text and
+// its joined-up form) per line was most of its cost. Calls are synchronous, so sharing
+// is safe; the buffers grow to the longest description seen and stay that size.
+let upperBuffer = new Uint8Array(256);
+let joinedBuffer = new Uint8Array(256);
+const seenScratch = new Set<string>();
+
+function withCapacity(buffer: Uint8Array, length: number): Uint8Array {
+  return length <= buffer.length ? buffer : new Uint8Array(Math.max(length, buffer.length * 2));
+}
+
 /**
- * Calls `found` for every valid payment reference in `text`, at every index where "CS"
- * occurs, overlapping ones included ("CSCS7K…"). A regex with word boundaries would miss
- * references glued to their neighbours, which is exactly what banks produce.
+ * The candidate of PAYMENT_REFERENCE_LENGTH code units at `start`, if it is a valid
+ * payment reference. The alphabet filter is only there to avoid building strings for
+ * hopeless candidates; codes.ts alone decides what is valid.
  */
-function scanForReferences(text: string, found: (reference: string, start: number) => void): void {
-  for (let start = text.indexOf('CS'); start !== -1; start = text.indexOf('CS', start + 1)) {
-    const candidate = text.slice(start, start + PAYMENT_REFERENCE_LENGTH);
-    if (isPaymentReference(candidate)) found(candidate, start);
+function referenceAt(text: Uint8Array, start: number): string | null {
+  for (let index = start + 2; index < start + PAYMENT_REFERENCE_LENGTH; index += 1) {
+    if (IN_CODE_ALPHABET[text[index]!] !== 1) return null;
   }
+  let candidate = '';
+  for (let index = start; index < start + PAYMENT_REFERENCE_LENGTH; index += 1) candidate += String.fromCharCode(text[index]!);
+  return isPaymentReference(candidate) ? candidate : null;
+}
+
+function addDistinct(found: string[], reference: string): void {
+  if (seenScratch.has(reference)) return;
+  seenScratch.add(reference);
+  found.push(reference);
 }
 
 /**
@@ -55,7 +86,9 @@ function scanForReferences(text: string, found: (reference: string, start: numbe
  * 2. touching a word boundary on one side only (`CS7KQM2X9Gchuyen`, `toiCS7KQM2X9G`);
  * 3. found only once every separator is removed (`CS7K QM2X9G`, `CS7KQM2-X9G`,
  *    `toiCS7KQM2X9Gchuyen`, a reference wrapped over two statement lines).
- * Within a rank, in order of appearance.
+ * Within a rank, in order of appearance. References are looked for at every index where
+ * "CS" occurs, overlapping ones included ("CSCS7K…"): a regex with word boundaries would
+ * miss references glued to their neighbours, which is exactly what banks produce.
  *
  * Each result has a valid check character, but the later ranks can hold chance
  * look-alikes made of neighbouring words (about 1 in 31 of the "CS" + 8 alphabet
@@ -67,18 +100,70 @@ function scanForReferences(text: string, found: (reference: string, start: numbe
  * @example findPaymentReferences('chuyen tien') // []
  */
 export function findPaymentReferences(description: string): string[] {
-  const text = normalizeDescription(description);
-  const wholeWords: string[] = [];
-  const atOneBoundary: string[] = [];
-  scanForReferences(text, (reference, start) => {
-    const end = start + PAYMENT_REFERENCE_LENGTH;
-    const boundaryBefore = start === 0 || !isAsciiAlphanumeric(text.charCodeAt(start - 1));
-    const boundaryAfter = end === text.length || !isAsciiAlphanumeric(text.charCodeAt(end));
-    if (boundaryBefore && boundaryAfter) wholeWords.push(reference);
-    else if (boundaryBefore || boundaryAfter) atOneBoundary.push(reference);
-  });
-  // Everything of ranks 1 and 2 shows up again here; the Set below keeps its best rank.
-  const joinedUp: string[] = [];
-  scanForReferences(text.replace(NOT_ALPHANUMERIC, ''), (reference) => joinedUp.push(reference));
-  return [...new Set([...wholeWords, ...atOneBoundary, ...joinedUp])];
+  // The scans below work on code units, as if on normalizeDescription(description), and
+  // look only at which units are [A-Z0-9]. Turning separator runs into one space and
+  // trimming turns non-alphanumerics into non-alphanumerics, so it cannot create, remove
+  // or move a candidate, nor change a word boundary: that step is skipped. For ASCII text
+  // (nearly every bank description) NFD and mark stripping change nothing either, so
+  // upper-casing is all the normalization left to do, on the fly.
+  let length = description.length;
+  let upper = (upperBuffer = withCapacity(upperBuffer, length));
+  let hasC = false;
+  let ascii = true;
+  for (let index = 0; index < length; index += 1) {
+    let codeUnit = description.charCodeAt(index);
+    if (codeUnit >= 128) {
+      ascii = false;
+      break;
+    }
+    if (codeUnit >= 97 && codeUnit <= 122) codeUnit -= 32;
+    if (codeUnit === CHAR_C) hasC = true;
+    upper[index] = codeUnit;
+  }
+  if (!ascii) {
+    const text = description.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+    length = text.length;
+    upper = upperBuffer = withCapacity(upperBuffer, length);
+    for (let index = 0; index < length; index += 1) {
+      const codeUnit = text.charCodeAt(index);
+      if (codeUnit === CHAR_C) hasC = true;
+      upper[index] = codeUnit < 128 ? codeUnit : NOT_ASCII;
+    }
+  }
+  // Every reference starts with "CS": most descriptions without one have no "C" at all.
+  if (!hasC) return [];
+
+  const found: string[] = [];
+  let atOneBoundary: string[] | null = null;
+  try {
+    const lastStart = length - PAYMENT_REFERENCE_LENGTH;
+    for (let start = 0; start <= lastStart; start += 1) {
+      if (upper[start] !== CHAR_C || upper[start + 1] !== CHAR_S) continue;
+      const reference = referenceAt(upper, start);
+      if (reference === null) continue;
+      const end = start + PAYMENT_REFERENCE_LENGTH;
+      const boundaryBefore = start === 0 || !isAsciiAlphanumeric(upper[start - 1]!);
+      const boundaryAfter = end === length || !isAsciiAlphanumeric(upper[end]!);
+      if (boundaryBefore && boundaryAfter) addDistinct(found, reference);
+      else if (boundaryBefore || boundaryAfter) (atOneBoundary ??= []).push(reference);
+    }
+    if (atOneBoundary !== null) for (const reference of atOneBoundary) addDistinct(found, reference);
+
+    // Everything of ranks 1 and 2 shows up again here; addDistinct keeps its best rank.
+    const joined = (joinedBuffer = withCapacity(joinedBuffer, length));
+    let joinedLength = 0;
+    for (let index = 0; index < length; index += 1) {
+      const codeUnit = upper[index]!;
+      if (isAsciiAlphanumeric(codeUnit)) joined[joinedLength++] = codeUnit;
+    }
+    const lastJoinedStart = joinedLength - PAYMENT_REFERENCE_LENGTH;
+    for (let start = 0; start <= lastJoinedStart; start += 1) {
+      if (joined[start] !== CHAR_C || joined[start + 1] !== CHAR_S) continue;
+      const reference = referenceAt(joined, start);
+      if (reference !== null) addDistinct(found, reference);
+    }
+    return found;
+  } finally {
+    seenScratch.clear();
+  }
 }

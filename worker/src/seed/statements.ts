@@ -10,6 +10,7 @@ import { hashPassword } from '../domain/password.ts';
 import { defaultOcopExpiry } from '../domain/ocop.ts';
 import { checkCharacter } from '../domain/codes.ts';
 import { SEED_BILLS } from './bills.ts';
+import { SEED_MARKET, SEED_STALLS } from './markets.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 
 export type SqlValue = string | number | null;
@@ -106,7 +107,25 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       ],
     });
   }
+  statements.push({
+    sql: `INSERT INTO markets (id, board_id, name, address, created_at) VALUES (?1, ?2, ?3, ?4, '2025-01-01T00:00:00.000Z')
+          ON CONFLICT (id) DO NOTHING`,
+    params: [SEED_MARKET.id, SEED_MARKET.boardId, SEED_MARKET.name, SEED_MARKET.address],
+  });
+  for (const stall of SEED_STALLS) {
+    statements.push({
+      sql: `INSERT INTO stalls (id, market_id, code, trader_name, trader_phone, monthly_fee, status, reference, created_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '2025-01-01T00:00:00.000Z')
+            ON CONFLICT (id) DO NOTHING`,
+      params: [stall.id, SEED_MARKET.id, stall.code, stall.traderName, stall.traderPhone, stall.monthlyFee, stall.status, demoStallReference(stall.referencePayload)],
+    });
+  }
   return statements;
+}
+
+/** A demo stall's reference: "CS", its fixed payload and the check character. */
+export function demoStallReference(payload: string): string {
+  return `CS${payload}${checkCharacter(`CS${payload}`)}`;
 }
 
 /** A demo bill's code: its fixed payload and the check character. */

@@ -1,0 +1,297 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import Papa from 'papaparse';
+import QRCode from 'qrcode';
+import { html, raw } from 'hono/html';
+import { findMarket, findStall, insertMarket, insertStallStatement, listFeeRuns, listMarkets, listStalls, type Market, type NewStall } from '../db/markets';
+import { newPaymentReference } from '../domain/codes';
+import { formatVnd } from '../domain/money';
+import { foldVietnamese } from '../domain/search-text';
+import { newId } from '../domain/tokens';
+import { encodeVietQr } from '../domain/vietqr';
+import type { AppEnv } from '../env';
+import { ApiError, forbidden, notFound } from '../errors';
+import { requireUser } from '../middleware/session';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { vietQrPurpose } from '../payments/providers';
+import { createFeeRun } from '../reconciliation/fee-runs';
+import { MAX_PRICE } from '../schemas/products';
+
+/** Market managers see their own board's markets; admins see every board's. */
+function requireMarketViewer(c: Context<AppEnv>): { userId: string; boardId: string | null } {
+  const user = requireUser(c);
+  if (user.role === 'admin') return { userId: user.id, boardId: null };
+  if (user.role === 'market_manager' && user.organization?.kind === 'market_board') return { userId: user.id, boardId: user.organization.id };
+  throw forbidden('Markets are managed by market boards');
+}
+
+async function loadMarket(c: Context<AppEnv>, id: string): Promise<{ market: Market; userId: string }> {
+  const { userId, boardId } = requireMarketViewer(c);
+  const market = await findMarket(c.env.DB, id);
+  // Another board's market answers like a missing one.
+  if (!market || (boardId !== null && market.boardId !== boardId)) throw notFound('Market', 'market_not_found');
+  return { market, userId };
+}
+
+const MarketSchema = z
+  .object({ id: z.string(), boardId: z.string(), boardName: z.string(), name: z.string(), address: z.string(), stallCount: z.number().int(), createdAt: z.string() })
+  .openapi('Market');
+
+const StallSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    code: z.string(),
+    traderName: z.string(),
+    traderPhone: z.string(),
+    monthlyFee: z.number().int(),
+    status: z.enum(['active', 'vacant']),
+    reference: z.string().openapi({ description: "Carried by the stall's static QR; a transfer with it pays the stall's oldest open bill" }),
+    openBills: z.number().int(),
+    qrSvgUrl: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Stall');
+
+const FeeRunSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    period: z.string(),
+    billsCreated: z.number().int(),
+    totalAmount: z.number().int(),
+    paidBills: z.number().int(),
+    paidAmount: z.number().int(),
+    collectionRate: z.number(),
+    createdAt: z.string(),
+  })
+  .openapi('FeeRun');
+
+const stallToJson = (stall: Awaited<ReturnType<typeof listStalls>>[number]) => ({ ...stall, qrSvgUrl: `/api/v1/stalls/${stall.id}/qr.svg` });
+
+const StallInput = z.strictObject({
+  code: z.string().trim().min(1).max(20).regex(/^[A-Za-z0-9-]+$/, 'Letters, digits and dashes, e.g. A12'),
+  traderName: z.string().trim().max(100).default(''),
+  traderPhone: z.string().trim().max(20).default(''),
+  monthlyFee: z.number().int().min(1).max(MAX_PRICE),
+  status: z.enum(['active', 'vacant']).default('active'),
+});
+
+const MarketIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+
+const markets = createRouter();
+
+markets.use('/*', async (c, next) => {
+  requireMarketViewer(c);
+  await next();
+});
+
+markets.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['Markets'],
+    summary: "Your board's markets",
+    responses: { 200: jsonResponse('Markets', z.object({ items: z.array(MarketSchema) })), ...errorResponses(401, 403) },
+  }),
+  async (c) => c.json({ items: await listMarkets(c.env.DB, requireMarketViewer(c).boardId) }, 200),
+);
+
+markets.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['Markets'],
+    summary: 'Add a market to your board',
+    request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(200), address: z.string().trim().max(300).default('') }).openapi('MarketCreate')) },
+    responses: { 201: jsonResponse('The market', MarketSchema), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { boardId } = requireMarketViewer(c);
+    if (!boardId) throw forbidden('Markets are added by their market board');
+    const id = newId('mkt');
+    await insertMarket(c.env.DB, { id, boardId, ...c.req.valid('json') });
+    return c.json((await findMarket(c.env.DB, id))!, 201);
+  },
+);
+
+markets.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/stalls',
+    tags: ['Markets'],
+    summary: "A market's stalls",
+    request: { params: MarketIdParam },
+    responses: { 200: jsonResponse('Stalls', z.object({ items: z.array(StallSchema) })), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { market } = await loadMarket(c, c.req.valid('param').id);
+    return c.json({ items: (await listStalls(c.env.DB, market.id)).map(stallToJson) }, 200);
+  },
+);
+
+async function addStalls(db: D1Database, marketId: string, stalls: Array<z.infer<typeof StallInput>>) {
+  const rows: NewStall[] = stalls.map((stall) => ({ ...stall, id: newId('stl'), marketId, reference: newPaymentReference() }));
+  try {
+    await db.batch(rows.map((row) => insertStallStatement(db, row)));
+  } catch (error) {
+    if (String(error).includes('UNIQUE constraint failed: stalls.market_id, stalls.code')) {
+      throw new ApiError(409, 'stall_code_taken', 'A stall with this code already exists in the market');
+    }
+    throw error;
+  }
+  return rows.map((row) => row.id);
+}
+
+markets.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/stalls',
+    tags: ['Markets'],
+    summary: 'Add a stall',
+    request: { params: MarketIdParam, body: jsonBody(StallInput.openapi('StallCreate')) },
+    responses: { 201: jsonResponse('The stall', StallSchema), ...errorResponses(400, 401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { market } = await loadMarket(c, c.req.valid('param').id);
+    const [id] = await addStalls(c.env.DB, market.id, [c.req.valid('json')]);
+    return c.json(stallToJson((await findStall(c.env.DB, id!))!), 201);
+  },
+);
+
+const CSV_COLUMNS: Record<string, keyof z.infer<typeof StallInput>> = {
+  code: 'code',
+  'ma kiot': 'code',
+  'ma': 'code',
+  tradername: 'traderName',
+  'tieu thuong': 'traderName',
+  'ho ten': 'traderName',
+  traderphone: 'traderPhone',
+  'so dien thoai': 'traderPhone',
+  monthlyfee: 'monthlyFee',
+  'phi thang': 'monthlyFee',
+  status: 'status',
+  'trang thai': 'status',
+};
+
+markets.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/stalls/import',
+    tags: ['Markets'],
+    summary: 'Import stalls from CSV (all or nothing)',
+    description: 'Columns code,traderName,traderPhone,monthlyFee,status (or Vietnamese headers "Mã ki-ốt", "Tiểu thương", "Số điện thoại", "Phí tháng", "Trạng thái").',
+    request: { params: MarketIdParam, body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    responses: { 201: jsonResponse('Imported', z.object({ imported: z.number().int() })), ...errorResponses(400, 401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { market } = await loadMarket(c, c.req.valid('param').id);
+    const file = c.req.valid('form').file as unknown;
+    if (!(file instanceof File)) throw new ApiError(400, 'validation_failed', 'Attach the CSV as the file field', [{ path: 'file', message: 'Required' }]);
+    const parsed = Papa.parse<Record<string, string>>((await file.text()).replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: 'greedy',
+      transformHeader: (header) => CSV_COLUMNS[foldVietnamese(header).replace(/[^a-z ]/g, '').trim()] ?? header,
+    });
+    const stalls: Array<z.infer<typeof StallInput>> = [];
+    const problems: Array<{ path: string; message: string }> = [];
+    parsed.data.forEach((row, index) => {
+      const status = foldVietnamese(row.status ?? '').trim();
+      const candidate = {
+        code: row.code,
+        traderName: row.traderName ?? '',
+        traderPhone: row.traderPhone ?? '',
+        monthlyFee: Number(String(row.monthlyFee ?? '').replace(/[.,\s]|vnd|đ/gi, '')),
+        status: status === '' || status === 'active' || status === 'dang thue' ? 'active' : status === 'vacant' || status === 'trong' ? 'vacant' : status,
+      };
+      const result = StallInput.safeParse(candidate);
+      if (result.success) stalls.push(result.data);
+      else for (const issue of result.error.issues) problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
+    });
+    if (parsed.errors.length > 0) problems.push(...parsed.errors.map((e) => ({ path: `line ${(e.row ?? 0) + 2}`, message: e.message })));
+    if (problems.length > 0 || stalls.length === 0) {
+      throw new ApiError(400, 'invalid_csv', 'The file was not imported: fix these lines and upload it again', problems.length ? problems : [{ path: 'file', message: 'No stalls in the file' }]);
+    }
+    if (new Set(stalls.map((s) => s.code)).size !== stalls.length) throw new ApiError(400, 'invalid_csv', 'A stall code appears twice in the file');
+    await addStalls(c.env.DB, market.id, stalls);
+    return c.json({ imported: stalls.length }, 201);
+  },
+);
+
+const PeriodBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A month written YYYY-MM, e.g. 2026-12') }).openapi('FeeRunCreate');
+
+markets.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/fee-runs',
+    tags: ['Markets'],
+    summary: "Issue a month's stall fees",
+    description: 'One market_fee bill per active stall. Running it again for the same month creates nothing and returns the same run.',
+    request: { params: MarketIdParam, body: jsonBody(PeriodBody) },
+    responses: { 201: jsonResponse('The fee run', FeeRunSchema), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const { market, userId } = await loadMarket(c, c.req.valid('param').id);
+    const run = await createFeeRun(c.env.DB, market, c.req.valid('json').period, userId, new Date().toISOString());
+    return c.json(run, 201);
+  },
+);
+
+markets.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/fee-runs',
+    tags: ['Markets'],
+    summary: "A market's fee runs with their collection rate",
+    request: { params: MarketIdParam },
+    responses: { 200: jsonResponse('Fee runs', z.object({ items: z.array(FeeRunSchema) })), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { market } = await loadMarket(c, c.req.valid('param').id);
+    return c.json({ items: await listFeeRuns(c.env.DB, market.id) }, 200);
+  },
+);
+
+/** The static VietQR of a stall: no amount, the board's account, the stall's reference. */
+export async function stallQrPayload(db: D1Database, stall: { boardId: string; reference: string; code: string }): Promise<string> {
+  const account = await db.prepare('SELECT bank_bin, bank_account_no FROM organizations WHERE id = ?1').bind(stall.boardId).first<{ bank_bin: string | null; bank_account_no: string | null }>();
+  if (!account?.bank_bin || !account.bank_account_no) throw new ApiError(409, 'payee_account_missing', 'The market board has no bank account yet');
+  return encodeVietQr({ bankBin: account.bank_bin, accountNumber: account.bank_account_no, billNumber: stall.reference, purpose: vietQrPurpose(stall.reference, `Phi cho ${stall.code}`) });
+}
+
+markets.get('/:id/stalls/sheet', async (c) => {
+  const { market } = await loadMarket(c, c.req.param('id'));
+  const stalls = (await listStalls(c.env.DB, market.id)).filter((s) => s.status === 'active');
+  const cards = await Promise.all(
+    stalls.map(async (stall) => {
+      const svg = await QRCode.toString(await stallQrPayload(c.env.DB, { ...stall, boardId: market.boardId }), { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+      return html`<section class="card"><h2>Ki-ốt ${stall.code}</h2>${raw(svg)}<p>${stall.traderName}</p><p class="fee">Phí tháng: ${formatVnd(stall.monthlyFee)}</p><p class="ref">${stall.reference}</p></section>`;
+    }),
+  );
+  return c.html(html`<!doctype html>
+<html lang="vi"><head><meta charset="utf-8" /><title>Mã QR ki-ốt · ${market.name}</title>
+<style>
+  @page { size: A4; margin: 10mm; }
+  body { font-family: system-ui, 'Noto Sans', Arial, sans-serif; margin: 0; }
+  h1 { font-size: 14pt; margin: 0 0 4mm; }
+  .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm; }
+  .card { border: 1px dashed #666; padding: 3mm; text-align: center; break-inside: avoid; }
+  .card h2 { font-size: 16pt; margin: 0; }
+  .card svg { width: 45mm; height: 45mm; }
+  .card p { margin: 1mm 0; font-size: 10pt; }
+  .ref { font-family: monospace; font-size: 11pt; font-weight: 700; }
+</style></head>
+<body><h1>${market.name}: quét mã để nộp phí chợ bằng ứng dụng ngân hàng</h1><div class="grid">${cards}</div></body></html>`);
+});
+
+export default markets;
+
+export const stalls = createRouter();
+
+stalls.get('/:id/qr.svg', async (c) => {
+  const { boardId } = requireMarketViewer(c);
+  const stall = await findStall(c.env.DB, c.req.param('id'));
+  if (!stall || (boardId !== null && stall.boardId !== boardId)) throw notFound('Stall', 'stall_not_found');
+  const svg = await QRCode.toString(await stallQrPayload(c.env.DB, stall), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'private, max-age=3600' });
+});
