@@ -192,7 +192,9 @@ CREATE TABLE stripe_events (
 
 CREATE TABLE refunds (
   id TEXT PRIMARY KEY,
-  payment_id TEXT NOT NULL REFERENCES payments (id),
+  -- A refund returns part of a payment, or money that matched nothing (an exception).
+  payment_id TEXT REFERENCES payments (id),
+  exception_id TEXT REFERENCES payment_exceptions (id),
   amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount > 0),
   reason TEXT NOT NULL,
   method TEXT NOT NULL CHECK (method IN ('vietqr', 'stripe')),
@@ -206,7 +208,8 @@ CREATE TABLE refunds (
   stripe_refund_id TEXT UNIQUE,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  CHECK (approved_by IS NULL OR approved_by <> requested_by)
+  CHECK (approved_by IS NULL OR approved_by <> requested_by),
+  CHECK ((payment_id IS NULL) <> (exception_id IS NULL))
 );
 CREATE INDEX refunds_payment ON refunds (payment_id);
 

@@ -8,6 +8,8 @@ import auth from './routes/auth';
 import bills from './routes/bills';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
+import reconciliation from './routes/reconciliation';
+import reports from './routes/reports';
 import webhooks from './routes/webhooks';
 import categories from './routes/categories';
 import me from './routes/me';
@@ -38,6 +40,8 @@ app.route('/api/v1/payments', payments);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/markets', markets);
 app.route('/api/v1/stalls', stalls);
+app.route('/api/v1/reconciliation', reconciliation);
+app.route('/api/v1/reports', reports);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

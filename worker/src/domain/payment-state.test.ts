@@ -16,6 +16,8 @@ const VALID: Array<[PaymentStatus, PaymentEvent, PaymentStatus]> = [
   ['pending', 'fail', 'failed'],
   ['pending', 'expire', 'expired'],
   ['expired', 'gateway_confirm', 'paid'],
+  ['pending', 'staff_confirm', 'paid'],
+  ['expired', 'staff_confirm', 'paid'],
   ['paid', 'refund_partial', 'partially_refunded'],
   ['paid', 'refund_full', 'refunded'],
   ['partially_refunded', 'refund_partial', 'partially_refunded'],

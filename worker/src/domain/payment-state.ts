@@ -12,6 +12,7 @@ export const PAYMENT_EVENTS = [
   'fail',
   'expire',
   'gateway_confirm',
+  'staff_confirm',
   'refund_partial',
   'refund_full',
 ] as const;
@@ -35,6 +36,10 @@ export const TRANSITIONS: readonly Transition[] = [
   // the payment is paid. (A late bank transfer is never corrected this way: it becomes an
   // exception for a person, because nothing proves it was meant for this payment.)
   { from: 'expired', event: 'gateway_confirm', to: 'paid' },
+  // A person resolving an exception applies money that arrived with the wrong amount or
+  // after expiry: recorded with who did it and why (exception_resolutions).
+  { from: 'pending', event: 'staff_confirm', to: 'paid' },
+  { from: 'expired', event: 'staff_confirm', to: 'paid' },
   { from: 'paid', event: 'refund_partial', to: 'partially_refunded' },
   { from: 'paid', event: 'refund_full', to: 'refunded' },
   { from: 'partially_refunded', event: 'refund_partial', to: 'partially_refunded' },

@@ -56,7 +56,7 @@ let upperBuffer = new Uint8Array(256);
 let joinedBuffer = new Uint8Array(256);
 const seenScratch = new Set<string>();
 
-function withCapacity(buffer: Uint8Array, length: number): Uint8Array {
+function withCapacity(buffer: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
   return length <= buffer.length ? buffer : new Uint8Array(Math.max(length, buffer.length * 2));
 }
 

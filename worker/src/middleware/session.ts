@@ -87,3 +87,13 @@ export function requireBillerOrganization(c: Context<AppEnv>): { user: SessionUs
   }
   return { user, billerId: user.organization.id };
 }
+
+/**
+ * Finance staff of a biller (market board, school, hospital, commune office) see their own
+ * organization's money; admins see everyone's (organizationId undefined).
+ */
+export function requireReconciler(c: Context<AppEnv>): { user: SessionUser; organizationId: string | undefined } {
+  const user = requireUser(c);
+  if (user.role === 'admin') return { user, organizationId: undefined };
+  return { user, organizationId: requireBillerOrganization(c).billerId };
+}

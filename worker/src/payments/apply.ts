@@ -82,7 +82,7 @@ export async function confirmStatements(
   db: D1Database,
   payment: Payment,
   options: {
-    event: Extract<PaymentEvent, 'confirm' | 'gateway_confirm'>;
+    event: Extract<PaymentEvent, 'confirm' | 'gateway_confirm' | 'staff_confirm'>;
     source: 'bank' | 'stripe' | 'staff';
     sourceRef: string;
     now: string;

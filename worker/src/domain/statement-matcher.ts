@@ -1,0 +1,240 @@
+/**
+ * Deciding what each credit of an imported bank statement is: already confirmed, the
+ * payment its reference names, the one open payment or bill its amount and date fit, or
+ * an exception for a person to resolve. Nothing is silently dropped (VIETQR.md,
+ * "Confirmation"): every line gets exactly one decision.
+ *
+ * Pure: the caller loads the state from D1, calls matchStatement, and applies the
+ * decisions in one batch. Statements can have a million lines, so the hot path avoids
+ * work it does not need (one reference search per line, targets indexed by amount).
+ */
+import { findPaymentReferences } from './reference-search.ts';
+import type { StatementLine } from './statement-csv.ts';
+
+export interface KnownPayment {
+  id: string;
+  reference: string;
+  amount: number;
+  status: 'pending' | 'paid' | 'failed' | 'expired' | 'partially_refunded' | 'refunded';
+  expiresAt: string;
+  payeeAccountNo: string;
+  billId: string | null;
+  orderId: string | null;
+}
+
+export interface OpenTarget {
+  kind: 'payment' | 'bill';
+  id: string;
+  amount: number;
+  /** YYYY-MM-DD (Vietnam date) the payment was created or the bill is due. */
+  date: string;
+}
+
+export interface MatcherState {
+  /** The account the statement is for. */
+  accountNumber: string;
+  /** Bank transaction ids already applied (by a notification or an earlier import). */
+  confirmedTransactionIds: ReadonlySet<string>;
+  paymentsByReference: ReadonlyMap<string, KnownPayment>;
+  /** Open payments and bills on this account, for lines that carry no reference. */
+  openTargets: readonly OpenTarget[];
+}
+
+export type ExceptionType =
+  | 'unmatched_credit'
+  | 'unknown_reference'
+  | 'amount_mismatch'
+  | 'paid_after_expiry'
+  | 'duplicate_payment'
+  | 'ambiguous';
+
+export type LineDecision =
+  | { line: StatementLine; kind: 'already_confirmed' }
+  | { line: StatementLine; kind: 'matched'; paymentId: string; how: 'reference' }
+  | { line: StatementLine; kind: 'matched_target'; target: OpenTarget; how: 'amount_and_date' }
+  | { line: StatementLine; kind: 'exception'; type: ExceptionType; paymentId: string | null; candidates?: string[] };
+
+export interface MatchResult {
+  /** One per line, in the order of the lines. */
+  decisions: LineDecision[];
+  counts: {
+    lines: number;
+    alreadyConfirmed: number;
+    /** Both kinds: by reference and by amount and date. */
+    matched: number;
+    /** Every exception type is present, 0 when none occurred. */
+    exceptions: Record<ExceptionType, number>;
+  };
+}
+
+/** How far, in Vietnam calendar days, a credit without a reference may be from its target's date. */
+export const MAX_DAYS_APART = 3;
+
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SETTLED: ReadonlySet<KnownPayment['status']> = new Set(['paid', 'partially_refunded', 'refunded']);
+
+interface TargetSlot {
+  readonly target: OpenTarget;
+  readonly day: number;
+  taken: boolean;
+}
+
+function targetKey(kind: OpenTarget['kind'], id: string): string {
+  return `${kind}:${id}`;
+}
+
+function epochMs(value: string, what: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`matchStatement: ${what} ${JSON.stringify(value)} is not a date`);
+  return ms;
+}
+
+function vietnamDay(bookedAt: string, lineNumber: number): number {
+  return Math.floor((epochMs(bookedAt, `bookedAt of line ${lineNumber}`) + VIETNAM_OFFSET_MS) / DAY_MS);
+}
+
+/**
+ * Matches statement credits against what we know, line by line in file order:
+ *
+ * 1. A bank transaction id already confirmed, or seen on an earlier line of this
+ *    statement, is `already_confirmed`.
+ * 2. Otherwise the references found in the description are tried in order; the first we
+ *    issued is the payment. Found but none ours: `unknown_reference`. The payment is for
+ *    another account: `unknown_reference` (paymentId null: that payment is none of this
+ *    account's business). Already settled, or matched by an earlier line: `duplicate_payment`.
+ *    Pending, same amount, booked no later than it expires: `matched`. Pending with another
+ *    amount: `amount_mismatch`. Expired, failed, or booked after expiry: `paid_after_expiry`.
+ * 3. No reference at all: the open targets not yet taken with the same amount and a date
+ *    at most {@link MAX_DAYS_APART} days from the line's Vietnam date. One: `matched_target`;
+ *    several: `ambiguous` (candidates are their ids); none: `unmatched_credit`.
+ *
+ * Lines without a reference are decided after every line with one, so a guess on amount
+ * and date can never take a payment or bill that a reference later in the file names
+ * for certain. A payment matched by reference also takes its own target and its bill's.
+ * No payment and no target is matched twice; the result depends only on the arguments.
+ *
+ * @throws {RangeError} if a line's bookedAt, a payment's expiresAt or a target's date
+ *   is not a date: the caller's data is broken, and guessing would hide it.
+ * @example
+ * const line = { lineNumber: 2, transactionId: 'FT1', bookedAt: '2025-06-01T03:15:00.000Z', amount: 350000, description: 'CS7KQM2X9G chuyen tien' };
+ * matchStatement([line], {
+ *   accountNumber: '0011001234567',
+ *   confirmedTransactionIds: new Set(),
+ *   paymentsByReference: new Map([['CS7KQM2X9G', { id: 'pay_1', reference: 'CS7KQM2X9G', amount: 350000, status: 'pending',
+ *     expiresAt: '2025-06-02T00:00:00.000Z', payeeAccountNo: '0011001234567', billId: 'bill_1', orderId: null }]]),
+ *   openTargets: [],
+ * }).decisions // [{ line, kind: 'matched', paymentId: 'pay_1', how: 'reference' }]
+ */
+export function matchStatement(lines: readonly StatementLine[], state: MatcherState): MatchResult {
+  const exceptions: Record<ExceptionType, number> = {
+    unmatched_credit: 0,
+    unknown_reference: 0,
+    amount_mismatch: 0,
+    paid_after_expiry: 0,
+    duplicate_payment: 0,
+    ambiguous: 0,
+  };
+  let alreadyConfirmed = 0;
+  let matched = 0;
+  const decisions = new Array<LineDecision>(lines.length);
+
+  // Targets by amount, so a line looks only at targets it could match. The first of
+  // several targets with the same kind and id wins, so no id can be matched twice.
+  const slotsByAmount = new Map<number, TargetSlot[]>();
+  const slotByKey = new Map<string, TargetSlot>();
+  for (const target of state.openTargets) {
+    const key = targetKey(target.kind, target.id);
+    if (slotByKey.has(key)) continue;
+    const dayMs = Date.parse(`${target.date}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(target.date) || Number.isNaN(dayMs)) {
+      throw new RangeError(`matchStatement: date ${JSON.stringify(target.date)} of ${key} is not YYYY-MM-DD`);
+    }
+    const slot: TargetSlot = { target, day: dayMs / DAY_MS, taken: false };
+    slotByKey.set(key, slot);
+    const sameAmount = slotsByAmount.get(target.amount);
+    if (sameAmount === undefined) slotsByAmount.set(target.amount, [slot]);
+    else sameAmount.push(slot);
+  }
+  const take = (kind: OpenTarget['kind'], id: string | null): void => {
+    if (id === null) return;
+    const slot = slotByKey.get(targetKey(kind, id));
+    if (slot !== undefined) slot.taken = true;
+  };
+
+  const seenTransactions = new Set<string>();
+  const matchedPayments = new Set<string>();
+  const withoutReference: number[] = [];
+  const { accountNumber, confirmedTransactionIds, paymentsByReference } = state;
+
+  const exception = (line: StatementLine, type: ExceptionType, paymentId: string | null): LineDecision => {
+    exceptions[type] += 1;
+    return { line, kind: 'exception', type, paymentId };
+  };
+
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index]!;
+    const transactionId = line.transactionId;
+    if (confirmedTransactionIds.has(transactionId) || seenTransactions.has(transactionId)) {
+      alreadyConfirmed += 1;
+      decisions[index] = { line, kind: 'already_confirmed' };
+      continue;
+    }
+    seenTransactions.add(transactionId);
+
+    const references = findPaymentReferences(line.description);
+    if (references.length === 0) {
+      withoutReference.push(index);
+      continue;
+    }
+    let payment: KnownPayment | undefined;
+    for (let r = 0; r < references.length && payment === undefined; r += 1) payment = paymentsByReference.get(references[r]!);
+
+    if (payment === undefined || payment.payeeAccountNo !== accountNumber) {
+      decisions[index] = exception(line, 'unknown_reference', null);
+    } else if (SETTLED.has(payment.status) || matchedPayments.has(payment.id)) {
+      decisions[index] = exception(line, 'duplicate_payment', payment.id);
+    } else if (payment.status === 'pending' && payment.amount !== line.amount) {
+      decisions[index] = exception(line, 'amount_mismatch', payment.id);
+    } else if (
+      payment.status === 'pending' &&
+      epochMs(line.bookedAt, `bookedAt of line ${line.lineNumber}`) <= epochMs(payment.expiresAt, `expiresAt of payment ${payment.id}`)
+    ) {
+      matchedPayments.add(payment.id);
+      take('payment', payment.id);
+      take('bill', payment.billId);
+      matched += 1;
+      decisions[index] = { line, kind: 'matched', paymentId: payment.id, how: 'reference' };
+    } else {
+      // expired or failed, or pending but paid too late
+      decisions[index] = exception(line, 'paid_after_expiry', payment.id);
+    }
+  }
+
+  for (const index of withoutReference) {
+    const line = lines[index]!;
+    const sameAmount = slotsByAmount.get(line.amount);
+    let fit: TargetSlot | null = null;
+    let candidates: string[] | null = null;
+    if (sameAmount !== undefined) {
+      const day = vietnamDay(line.bookedAt, line.lineNumber);
+      for (const slot of sameAmount) {
+        if (slot.taken || Math.abs(slot.day - day) > MAX_DAYS_APART) continue;
+        if (fit === null) fit = slot;
+        else (candidates ??= [fit.target.id]).push(slot.target.id);
+      }
+    }
+    if (candidates !== null) {
+      exceptions.ambiguous += 1;
+      decisions[index] = { line, kind: 'exception', type: 'ambiguous', paymentId: null, candidates };
+    } else if (fit !== null) {
+      fit.taken = true;
+      matched += 1;
+      decisions[index] = { line, kind: 'matched_target', target: fit.target, how: 'amount_and_date' };
+    } else {
+      decisions[index] = exception(line, 'unmatched_credit', null);
+    }
+  }
+
+  return { decisions, counts: { lines: lines.length, alreadyConfirmed, matched, exceptions } };
+}

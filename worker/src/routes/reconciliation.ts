@@ -1,0 +1,150 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { isIsoDate, vietnamDate } from '../domain/ocop';
+import { ApiError, notFound } from '../errors';
+import { requireReconciler } from '../middleware/session';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
+import { vietnamDayBounds } from '../reconciliation/reports';
+
+
+const ExceptionSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EXCEPTION_TYPES),
+    status: z.enum(['open', 'resolved']),
+    organizationId: z.string().nullable(),
+    amount: z.number().int(),
+    expectedAmount: z.number().int().nullable(),
+    paymentId: z.string().nullable(),
+    accountNumber: z.string().nullable(),
+    bookedDate: z.string().nullable(),
+    bankCredit: z.object({ id: z.string(), transactionId: z.string(), description: z.string(), bookedAt: z.string(), source: z.string() }).nullable(),
+    stripeEventId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    resolution: z
+      .object({ action: z.string(), note: z.string(), paymentId: z.string().nullable(), refundId: z.string().nullable(), resolvedBy: z.string(), resolvedAt: z.string() })
+      .nullable(),
+  })
+  .openapi('PaymentException');
+
+const ResolveBody = z
+  .discriminatedUnion('action', [
+    z.strictObject({
+      action: z.literal('match'),
+      paymentId: z.string().min(1).max(64).optional(),
+      billCode: z.string().min(1).max(40).optional(),
+      acceptDifference: z.boolean().optional(),
+      note: z.string().trim().max(500).optional(),
+    }),
+    z.strictObject({ action: z.literal('refund'), note: z.string().trim().max(500).optional() }),
+    z.strictObject({ action: z.literal('dismiss'), note: z.string().trim().min(3, 'Say why').max(500) }),
+  ])
+  .refine((body) => body.action !== 'match' || (body.paymentId === undefined) !== (body.billCode === undefined), {
+    message: 'Name either paymentId or billCode',
+    path: ['paymentId'],
+  })
+  .openapi('ExceptionResolve');
+
+const reconciliation = createRouter();
+
+reconciliation.use('/*', async (c, next) => {
+  requireReconciler(c);
+  await next();
+});
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/exceptions',
+    tags: ['Reconciliation'],
+    summary: "Your organization's exceptions, oldest first",
+    request: {
+      query: z.object({
+        status: z.enum(['open', 'resolved']).optional(),
+        type: z.enum(EXCEPTION_TYPES).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(100),
+      }),
+    },
+    responses: { 200: jsonResponse('Exceptions', z.object({ items: z.array(ExceptionSchema) })), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    return c.json({ items: await listExceptions(c.env.DB, { ...c.req.valid('query'), organizationId }) }, 200);
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'post',
+    path: '/exceptions/{id}/resolve',
+    tags: ['Reconciliation'],
+    summary: 'Resolve an exception: match it to a payment or bill, refund it, or dismiss it',
+    description:
+      'match: only when the amounts agree, or with acceptDifference and a note. refund: records a transfer back that a second person approves. ' +
+      'dismiss: a note is required. Each resolution is logged with who, when and why, and cannot be undone or repeated.',
+    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(ResolveBody) },
+    responses: { 200: jsonResponse('The resolved exception', ExceptionSchema), ...errorResponses(400, 401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { user } = requireReconciler(c);
+    const exception = await findException(c.env.DB, c.req.valid('param').id);
+    if (!exception || !canHandle(user, exception)) throw notFound('Exception', 'exception_not_found');
+    return c.json(await resolveException(c.env.DB, exception, c.req.valid('json'), user, new Date().toISOString()), 200);
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'post',
+    path: '/days/{date}/close',
+    tags: ['Reconciliation'],
+    summary: 'Close a day for one of your accounts',
+    description: 'Only when no exception of that account and day is still open. A closed day is frozen; later corrections are adjustments dated when they are made.',
+    request: {
+      params: z.object({ date: z.string().refine(isIsoDate, 'A date written YYYY-MM-DD').openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }) }),
+      body: jsonBody(z.strictObject({ accountNumber: z.string().regex(/^\d{1,19}$/) }).openapi('DayClose')),
+    },
+    responses: {
+      200: jsonResponse('The closed day', z.object({ date: z.string(), accountNumber: z.string(), closedAt: z.string(), totals: z.record(z.string(), z.unknown()) })),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { user, organizationId } = requireReconciler(c);
+    const { date } = c.req.valid('param');
+    const { accountNumber } = c.req.valid('json');
+    const db = c.env.DB;
+    const owner = await db.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1').bind(accountNumber).first<{ id: string }>();
+    const platformAccount = accountNumber === c.env.PLATFORM_BANK_ACCOUNT;
+    if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount) throw notFound('Account', 'account_not_found');
+    if (date > vietnamDate(new Date())) throw new ApiError(409, 'day_not_over', 'A day can be closed once it has begun');
+    const open = await db
+      .prepare("SELECT count(*) AS n FROM payment_exceptions WHERE account_number = ?1 AND booked_date = ?2 AND status = 'open'")
+      .bind(accountNumber, date)
+      .first<{ n: number }>();
+    if (open!.n > 0) throw new ApiError(409, 'open_exceptions', `${open!.n} exception(s) of this day are still open; resolve them first`);
+    const { start, end } = vietnamDayBounds(date);
+    const totals = await db
+      .prepare(
+        `SELECT count(*) AS credits, coalesce(sum(amount), 0) AS amount,
+           coalesce(sum(outcome = 'matched'), 0) AS matched, coalesce(sum(outcome = 'exception'), 0) AS exceptions
+         FROM bank_credits WHERE account_number = ?1 AND booked_at >= ?2 AND booked_at < ?3`,
+      )
+      .bind(accountNumber, start, end)
+      .first<Record<string, number>>();
+    const closedAt = new Date().toISOString();
+    try {
+      await db
+        .prepare('INSERT INTO closed_days (account_number, date, organization_id, totals, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+        .bind(accountNumber, date, owner?.id ?? null, JSON.stringify(totals), user.id, closedAt)
+        .run();
+    } catch (error) {
+      if (String(error).includes('UNIQUE constraint failed')) throw new ApiError(409, 'day_closed', 'This day is already closed');
+      throw error;
+    }
+    return c.json({ date, accountNumber, closedAt, totals: totals! }, 200);
+  },
+);
+
+export default reconciliation;
