@@ -102,3 +102,13 @@ CREATE TABLE adjustments (
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX adjustments_account_date ON adjustments (account_number, date);
+
+-- Stripe payouts checked against our payments, once each.
+CREATE TABLE stripe_payouts (
+  id TEXT PRIMARY KEY,
+  amount INTEGER NOT NULL,
+  summary TEXT NOT NULL CHECK (json_valid(summary)),
+  -- Set by the check that recorded it: its exceptions are written only by that one.
+  processing_id TEXT NOT NULL,
+  checked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

@@ -233,6 +233,13 @@ export async function startStripeStandin({
       refunds.set(r.id, r);
       return r;
     }],
+    ['GET', /^\/v1\/charges\/([^/]+)$/, ([id]) => {
+      const p = [...payments.values()].find((intent) => intent.charge === id);
+      if (!p) throw missing('charge', id, 'charge');
+      const refunded = p.refunds.reduce((sum, r) => sum + r.amount, 0);
+      return { id, object: 'charge', amount: p.amount, amount_refunded: refunded, currency: p.currency, payment_intent: p.id,
+        paid: true, refunded: refunded >= p.amount, status: 'succeeded', metadata: {}, livemode: false };
+    }],
     ['GET', /^\/v1\/payouts\/([^/]+)$/, ([id]) => payouts.get(id) ?? (() => { throw missing('payout', id, 'payout'); })()],
     ['GET', /^\/v1\/balance_transactions$/, (_p, _b, q) => {
       const limit = Math.min(int(q.limit, 'limit', { min: 1 }) ?? 10, 100);

@@ -237,3 +237,43 @@ async function loginHospitalStaff(): Promise<string> {
   }
   return login(email);
 }
+
+describe('Stripe payouts', () => {
+  async function payout(paymentIntentIds: string[], fee = 5000) {
+    const res = await fetch(`${STANDIN}/_standin/payouts`, { method: 'POST', body: JSON.stringify({ paymentIntentIds, fee }) });
+    return (await res.json()) as { id: string; amount: number };
+  }
+
+  it('checks a payout: gross − fees − refunds = net, and every charge is a paid payment', async () => {
+    const first = await stripePayment(300000);
+    const second = await stripePayment(200000);
+    const intents: string[] = [];
+    for (const { payment } of [first, second]) {
+      const { session, event: completed } = await completeAtStripe(payment);
+      await postEvent(completed);
+      intents.push(session.payment_intent!);
+    }
+    const po = await payout(intents, 5000);
+    expect(po.amount).toBe(500000 - 2 * 5000);
+    const admin = await login('admin@choso.test');
+    const res = await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, admin));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ payoutId: po.id, gross: 500000, fees: 10000, refunds: 0, net: 490000, balanced: true, charges: 2, exceptions: 0, alreadyChecked: false });
+    expect(await (await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, admin))).json()).toMatchObject({ alreadyChecked: true });
+    await expectError(await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, await login('market@choso.test'))), 403);
+  });
+
+  it('raises an exception for a charge we never counted as paid, from the payout.paid webhook', async () => {
+    const { payment } = await stripePayment(150000);
+    // Stripe took the money but its webhook never reached us.
+    const { session } = await completeAtStripe(payment);
+    const po = await payout([session.payment_intent!], 3000);
+    const outcome = await outcomeOf(await postEvent(event('payout.paid', { id: po.id, object: 'payout', amount: po.amount, status: 'paid' })));
+    expect(outcome).toBe('exception');
+    const { results } = await env.DB.prepare("SELECT type, amount, payment_id FROM payment_exceptions WHERE details LIKE ?1").bind(`%${po.id}%`).all();
+    // We never learned this payment intent, so the charge cannot even be tied to our payment.
+    expect(results).toEqual([{ type: 'unmatched_credit', amount: 150000, payment_id: null }]);
+    expect((await getPayment(payment.id)).status).toBe('pending');
+    expect(await outcomeOf(await postEvent(event('payout.paid', { id: po.id, object: 'payout' })))).toBe('duplicate');
+  });
+});

@@ -5,6 +5,9 @@ import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
 import { vietnamDayBounds } from '../reconciliation/reports';
+import { checkStripePayout } from '../reconciliation/payouts';
+import { stripeClient } from '../payments/providers';
+import { stripeSettings } from '../payments/settings';
 
 
 const ExceptionSchema = z
@@ -144,6 +147,47 @@ reconciliation.openapi(
       throw error;
     }
     return c.json({ date, accountNumber, closedAt, totals: totals! }, 200);
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'post',
+    path: '/stripe-payouts/{id}/check',
+    tags: ['Reconciliation'],
+    summary: 'Check a Stripe payout against our payments (admins)',
+    description: 'Fetches the payout and its balance transactions from Stripe; gross − fees − refunds must equal the payout, and each charge must belong to a paid payment. Discrepancies become exceptions.',
+    request: { params: z.object({ id: z.string().regex(/^po_[A-Za-z0-9]+$/).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    responses: {
+      200: jsonResponse(
+        'The check',
+        z.object({
+          payoutId: z.string(),
+          amount: z.number().int(),
+          gross: z.number().int(),
+          fees: z.number().int(),
+          refunds: z.number().int(),
+          net: z.number().int(),
+          balanced: z.boolean(),
+          charges: z.number().int(),
+          exceptions: z.number().int(),
+          alreadyChecked: z.boolean(),
+        }),
+      ),
+      ...errorResponses(401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { user } = requireReconciler(c);
+    if (user.role !== 'admin') throw new ApiError(403, 'forbidden', 'Stripe payouts are checked by the platform admins');
+    const settings = stripeSettings(c.env);
+    if (!settings) throw new ApiError(409, 'method_unavailable', 'Stripe is not configured');
+    try {
+      return c.json(await checkStripePayout(c.env.DB, stripeClient(settings), c.req.valid('param').id, new Date().toISOString()), 200);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) throw notFound('Payout', 'payout_not_found');
+      throw error;
+    }
   },
 );
 

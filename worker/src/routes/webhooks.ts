@@ -3,7 +3,8 @@ import { verifyBankNotification } from '../domain/hmac';
 import { ApiError, validationError } from '../errors';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
 import { applyBankCredit, applyStripeEvent } from '../payments/apply';
-import { verifyStripeEvent } from '../payments/providers';
+import { stripeClient, verifyStripeEvent } from '../payments/providers';
+import { checkStripePayout } from '../reconciliation/payouts';
 import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
 
 const BankNotification = z.strictObject({
@@ -89,6 +90,11 @@ webhooks.openapi(
     const raw = await c.req.text();
     const event = await verifyStripeEvent(settings, raw, c.req.header('Stripe-Signature') ?? '');
     if (!event) throw new ApiError(400, 'invalid_signature', 'The Stripe signature is not valid');
+    if (event.type === 'payout.paid') {
+      const payout = event.data.object as { id: string };
+      const check = await checkStripePayout(c.env.DB, stripeClient(settings), payout.id, new Date().toISOString());
+      return c.json({ received: true as const, outcome: check.alreadyChecked ? 'duplicate' : check.exceptions > 0 ? 'exception' : 'applied' }, 200);
+    }
     const outcome = await applyStripeEvent(c.env.DB, event, new Date().toISOString());
     return c.json({ received: true as const, outcome }, 200);
   },
