@@ -1,15 +1,50 @@
 import { env } from 'cloudflare:workers';
 import api from '#worker/worker';
 
+const NO_CONTEXT = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+
 /**
  * Calls our own API in-process, without a network hop: pages that change things (start a
- * payment, say) go through exactly the same validation, rules and SQL as API clients.
- * The caller's address is passed on so that rate limits count the real client.
+ * payment, resolve an exception) go through exactly the same validation, access rules and
+ * SQL as API clients. The caller's address is passed on so rate limits count the real
+ * client; with `asUser` the visitor's session cookie is passed on too, and the request
+ * says it comes from our own origin (Astro has already checked that for form posts).
  */
-export function callApi(incoming: Request, path: string, init: RequestInit = {}): Promise<Response> {
+export function callApi(incoming: Request, path: string, init: RequestInit = {}, { asUser = false } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const address = incoming.headers.get('CF-Connecting-IP');
   if (address) headers.set('CF-Connecting-IP', address);
-  const request = new Request(new URL(path, incoming.url), { ...init, headers });
-  return Promise.resolve(api.fetch!(request as Request<unknown, IncomingRequestCfProperties>, env, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext));
+  const url = new URL(path, incoming.url);
+  if (asUser) {
+    const cookie = incoming.headers.get('Cookie');
+    if (cookie) headers.set('Cookie', cookie);
+    headers.set('Origin', url.origin);
+  }
+  const request = new Request(url, { ...init, headers });
+  return Promise.resolve(api.fetch!(request as Request<unknown, IncomingRequestCfProperties>, env, NO_CONTEXT));
+}
+
+export interface CurrentUser {
+  id: string;
+  name: string;
+  role: string;
+  organization: { id: string; name: string; kind: string } | null;
+}
+
+/** The signed-in visitor (from the session cookie), or null. */
+export async function currentUser(incoming: Request): Promise<CurrentUser | null> {
+  if (!incoming.headers.get('Cookie')?.includes('choso_session=')) return null;
+  const res = await callApi(incoming, '/api/v1/me', {}, { asUser: true });
+  return res.ok ? ((await res.json()) as CurrentUser) : null;
+}
+
+/** The message of an API error response, for showing on a page. */
+export async function errorMessage(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: { message?: string; details?: Array<{ path: string; message: string }> } };
+    const details = body.error?.details?.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+    return [body.error?.message, details].filter(Boolean).join(' — ') || `Lỗi ${res.status}`;
+  } catch {
+    return `Lỗi ${res.status}`;
+  }
 }

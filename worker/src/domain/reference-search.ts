@@ -52,9 +52,39 @@ function isAsciiAlphanumeric(codeUnit: number): boolean {
 // statements with a million lines, and allocating two strings (the normalized text and
 // its joined-up form) per line was most of its cost. Calls are synchronous, so sharing
 // is safe; the buffers grow to the longest description seen and stay that size.
+/**
+ * Non-ASCII code units whose folding (NFD, marks stripped, đ → D, upper case) is looked
+ * up instead of computed: Latin-1, Latin Extended-A and B, combining diacritics and
+ * Latin Extended Additional, which hold every Vietnamese letter. Each of those steps
+ * works character by character (canonical reordering moves only marks, which are
+ * dropped anyway), so folding the characters one by one gives what folding the whole
+ * string gives. Built on first use from the very same steps; anything outside these
+ * ranges (a surrogate, say) sends the whole description down the general path.
+ */
+const FOLDED_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0080, 0x024f],
+  [0x0300, 0x036f],
+  [0x1e00, 0x1eff],
+];
+const FOLDED_LIMIT = 0x1f00;
+let foldedByCodeUnit: (string | undefined)[] | null = null;
+
+function foldedTable(): (string | undefined)[] {
+  if (foldedByCodeUnit !== null) return foldedByCodeUnit;
+  const table = new Array<string | undefined>(FOLDED_LIMIT).fill(undefined);
+  for (const [first, last] of FOLDED_RANGES) {
+    for (let codeUnit = first; codeUnit <= last; codeUnit += 1) {
+      table[codeUnit] = String.fromCharCode(codeUnit).normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+    }
+  }
+  return (foldedByCodeUnit = table);
+}
+
+/** Longest folding in the table above ("ß" → "SS", "ŉ" → "ʼN"), for sizing buffers. */
+const MAX_FOLDED_LENGTH = 3;
+
 let upperBuffer = new Uint8Array(256);
 let joinedBuffer = new Uint8Array(256);
-const seenScratch = new Set<string>();
 
 function withCapacity(buffer: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
   return length <= buffer.length ? buffer : new Uint8Array(Math.max(length, buffer.length * 2));
@@ -69,12 +99,32 @@ function referenceAt(text: Uint8Array, start: number): string | null {
   for (let index = start + 2; index < start + PAYMENT_REFERENCE_LENGTH; index += 1) {
     if (IN_CODE_ALPHABET[text[index]!] !== 1) return null;
   }
-  let candidate = '';
-  for (let index = start; index < start + PAYMENT_REFERENCE_LENGTH; index += 1) candidate += String.fromCharCode(text[index]!);
+  const candidate =
+    PAYMENT_REFERENCE_LENGTH === 10
+      ? // One string, built at once: this runs for every reference of every statement line.
+        String.fromCharCode(
+          text[start]!, text[start + 1]!, text[start + 2]!, text[start + 3]!, text[start + 4]!,
+          text[start + 5]!, text[start + 6]!, text[start + 7]!, text[start + 8]!, text[start + 9]!,
+        )
+      : String.fromCharCode(...text.subarray(start, start + PAYMENT_REFERENCE_LENGTH));
   return isPaymentReference(candidate) ? candidate : null;
 }
 
+/** Up to this many results, a linear search is cheaper than a Set. */
+const LINEAR_SEARCH_LIMIT = 16;
+const seenScratch = new Set<string>();
+const foundScratch: string[] = [];
+
+/**
+ * Appends `reference` unless `found` has it. Results are nearly always one or two, but a
+ * hostile description can hold thousands; past a few, a Set keeps this linear.
+ */
 function addDistinct(found: string[], reference: string): void {
+  if (found.length < LINEAR_SEARCH_LIMIT) {
+    if (!found.includes(reference)) found.push(reference);
+    return;
+  }
+  if (seenScratch.size === 0) for (const earlier of found) seenScratch.add(earlier);
   if (seenScratch.has(reference)) return;
   seenScratch.add(reference);
   found.push(reference);
@@ -108,6 +158,8 @@ export function findPaymentReferences(description: string): string[] {
   // upper-casing is all the normalization left to do, on the fly.
   let length = description.length;
   let upper = (upperBuffer = withCapacity(upperBuffer, length));
+  let joined = (joinedBuffer = withCapacity(joinedBuffer, length));
+  let joinedLength = 0;
   let hasC = false;
   let ascii = true;
   for (let index = 0; index < length; index += 1) {
@@ -117,53 +169,73 @@ export function findPaymentReferences(description: string): string[] {
       break;
     }
     if (codeUnit >= 97 && codeUnit <= 122) codeUnit -= 32;
-    if (codeUnit === CHAR_C) hasC = true;
     upper[index] = codeUnit;
+    if (isAsciiAlphanumeric(codeUnit)) {
+      joined[joinedLength++] = codeUnit;
+      if (codeUnit === CHAR_C) hasC = true;
+    }
   }
   if (!ascii) {
-    const text = description.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
-    length = text.length;
-    upper = upperBuffer = withCapacity(upperBuffer, length);
-    for (let index = 0; index < length; index += 1) {
-      const codeUnit = text.charCodeAt(index);
-      if (codeUnit === CHAR_C) hasC = true;
-      upper[index] = codeUnit < 128 ? codeUnit : NOT_ASCII;
+    // Start again from the top with every character folded; a description is short,
+    // and this keeps the ASCII loop above free of any extra branch.
+    upper = upperBuffer = withCapacity(upperBuffer, length * MAX_FOLDED_LENGTH);
+    joined = joinedBuffer = withCapacity(joinedBuffer, length * MAX_FOLDED_LENGTH);
+    const table = foldedTable();
+    let folded = 0;
+    joinedLength = 0;
+    hasC = false;
+    for (let index = 0; index < length && folded >= 0; index += 1) {
+      const codeUnit = description.charCodeAt(index);
+      if (codeUnit < 128) {
+        folded = appendFolded(codeUnit >= 97 && codeUnit <= 122 ? codeUnit - 32 : codeUnit, folded);
+        continue;
+      }
+      const text = codeUnit < FOLDED_LIMIT ? table[codeUnit] : undefined;
+      if (text === undefined) folded = -1;
+      else for (let k = 0; k < text.length; k += 1) folded = appendFolded(text.charCodeAt(k), folded);
     }
+    if (folded < 0) {
+      const text = description.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+      upper = upperBuffer = withCapacity(upperBuffer, text.length);
+      joined = joinedBuffer = withCapacity(joinedBuffer, text.length);
+      folded = 0;
+      joinedLength = 0;
+      for (let index = 0; index < text.length; index += 1) folded = appendFolded(text.charCodeAt(index), folded);
+    }
+    length = folded;
+    joinedLength = foldedJoinedLength;
+    hasC = foldedHasC;
   }
   // Every reference starts with "CS": most descriptions without one have no "C" at all.
   if (!hasC) return [];
 
-  const found: string[] = [];
+  // Collected in scratch space and copied out at the exact size: a fresh array grown by
+  // push reserves room for 17 entries, for what is nearly always one.
+  const found = foundScratch;
+  found.length = 0;
   let atOneBoundary: string[] | null = null;
-  try {
-    const lastStart = length - PAYMENT_REFERENCE_LENGTH;
-    for (let start = 0; start <= lastStart; start += 1) {
-      if (upper[start] !== CHAR_C || upper[start + 1] !== CHAR_S) continue;
-      const reference = referenceAt(upper, start);
-      if (reference === null) continue;
-      const end = start + PAYMENT_REFERENCE_LENGTH;
-      const boundaryBefore = start === 0 || !isAsciiAlphanumeric(upper[start - 1]!);
-      const boundaryAfter = end === length || !isAsciiAlphanumeric(upper[end]!);
-      if (boundaryBefore && boundaryAfter) addDistinct(found, reference);
-      else if (boundaryBefore || boundaryAfter) (atOneBoundary ??= []).push(reference);
-    }
-    if (atOneBoundary !== null) for (const reference of atOneBoundary) addDistinct(found, reference);
-
-    // Everything of ranks 1 and 2 shows up again here; addDistinct keeps its best rank.
-    const joined = (joinedBuffer = withCapacity(joinedBuffer, length));
-    let joinedLength = 0;
-    for (let index = 0; index < length; index += 1) {
-      const codeUnit = upper[index]!;
-      if (isAsciiAlphanumeric(codeUnit)) joined[joinedLength++] = codeUnit;
-    }
-    const lastJoinedStart = joinedLength - PAYMENT_REFERENCE_LENGTH;
-    for (let start = 0; start <= lastJoinedStart; start += 1) {
-      if (joined[start] !== CHAR_C || joined[start + 1] !== CHAR_S) continue;
-      const reference = referenceAt(joined, start);
-      if (reference !== null) addDistinct(found, reference);
-    }
-    return found;
-  } finally {
-    seenScratch.clear();
+  const lastStart = length - PAYMENT_REFERENCE_LENGTH;
+  for (let start = 0; start <= lastStart; start += 1) {
+    if (upper[start] !== CHAR_C || upper[start + 1] !== CHAR_S) continue;
+    const reference = referenceAt(upper, start);
+    if (reference === null) continue;
+    const end = start + PAYMENT_REFERENCE_LENGTH;
+    const boundaryBefore = start === 0 || !isAsciiAlphanumeric(upper[start - 1]!);
+    const boundaryAfter = end === length || !isAsciiAlphanumeric(upper[end]!);
+    if (boundaryBefore && boundaryAfter) addDistinct(found, reference);
+    else if (boundaryBefore || boundaryAfter) (atOneBoundary ??= []).push(reference);
   }
+  if (atOneBoundary !== null) for (const reference of atOneBoundary) addDistinct(found, reference);
+
+  // Everything of ranks 1 and 2 shows up again here; addDistinct keeps its best rank.
+  const lastJoinedStart = joinedLength - PAYMENT_REFERENCE_LENGTH;
+  for (let start = 0; start <= lastJoinedStart; start += 1) {
+    if (joined[start] !== CHAR_C || joined[start + 1] !== CHAR_S) continue;
+    const reference = referenceAt(joined, start);
+    if (reference !== null) addDistinct(found, reference);
+  }
+  if (seenScratch.size > 0) seenScratch.clear();
+  const result = found.slice();
+  found.length = 0;
+  return result;
 }

@@ -13,6 +13,8 @@ interface Tally {
 export interface OrganizationDay {
   organizationId: string | null;
   name: string;
+  /** The collection account the day is closed for. */
+  accountNumber: string | null;
   total: Tally;
   byRail: Record<'vietqr' | 'stripe', Tally>;
   byType: Record<'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'order', Tally>;
@@ -34,7 +36,7 @@ const empty = (): Tally => ({ count: 0, amount: 0 });
  * limits it to one organization; undefined (admins) reports every organization, with
  * marketplace orders under the platform (organizationId null).
  */
-export async function dailyReport(db: D1Database, date: string, organizationId?: string): Promise<DailyReport> {
+export async function dailyReport(db: D1Database, date: string, organizationId?: string, platformAccount: string | null = null): Promise<DailyReport> {
   const { start, end } = vietnamDayBounds(date);
   const scoped = organizationId !== undefined;
   const [paid, refunds, exceptions, closed, names] = await db.batch([
@@ -64,16 +66,17 @@ export async function dailyReport(db: D1Database, date: string, organizationId?:
       )
       .bind(date, start, end, scoped ? 1 : 0, organizationId ?? null),
     db.prepare('SELECT organization_id AS org FROM closed_days WHERE date = ?1 AND (?2 = 0 OR organization_id = ?3)').bind(date, scoped ? 1 : 0, organizationId ?? null),
-    db.prepare('SELECT id, name FROM organizations WHERE (?1 = 0 OR id = ?2)').bind(scoped ? 1 : 0, organizationId ?? null),
+    db.prepare('SELECT id, name, bank_account_no FROM organizations WHERE (?1 = 0 OR id = ?2)').bind(scoped ? 1 : 0, organizationId ?? null),
   ]);
-  const nameOf = new Map((names!.results as Array<{ id: string; name: string }>).map((row) => [row.id, row.name]));
+  const organizations = new Map((names!.results as Array<{ id: string; name: string; bank_account_no: string | null }>).map((row) => [row.id, row]));
   const byOrg = new Map<string | null, OrganizationDay>();
   const entry = (org: string | null): OrganizationDay => {
     let day = byOrg.get(org);
     if (!day) {
       day = {
         organizationId: org,
-        name: org === null ? 'Chợ Số (thu hộ đơn hàng)' : (nameOf.get(org) ?? org),
+        name: org === null ? 'Chợ Số (thu hộ đơn hàng)' : (organizations.get(org)?.name ?? org),
+        accountNumber: org === null ? platformAccount : (organizations.get(org)?.bank_account_no ?? null),
         total: empty(),
         byRail: { vietqr: empty(), stripe: empty() },
         byType: { market_fee: empty(), tuition: empty(), hospital: empty(), admin_fee: empty(), order: empty() },

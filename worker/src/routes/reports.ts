@@ -35,6 +35,7 @@ reports.openapi(
                 z.object({
                   organizationId: z.string().nullable(),
                   name: z.string(),
+                  accountNumber: z.string().nullable(),
                   total: Tally,
                   byRail: z.object({ vietqr: Tally, stripe: Tally }),
                   byType: z.object({ market_fee: Tally, tuition: Tally, hospital: Tally, admin_fee: Tally, order: Tally }),
@@ -54,7 +55,7 @@ reports.openapi(
   async (c) => {
     const { organizationId } = requireReconciler(c);
     const { date = vietnamDate(new Date()), format } = c.req.valid('query');
-    const report = await dailyReport(c.env.DB, date, organizationId);
+    const report = await dailyReport(c.env.DB, date, organizationId, c.env.PLATFORM_BANK_ACCOUNT ?? null);
     if (format === 'csv') {
       return c.body(dailyReportCsv(report), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
