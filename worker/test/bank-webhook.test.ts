@@ -160,12 +160,16 @@ describe('POST /api/v1/webhooks/bank: exceptions, never dropped', () => {
     expect((await (await postBankNotice(notice)).json<{ exceptionType: string }>()).exceptionType).toBe('unknown_reference');
   });
 
-  it('treats a reference with a wrong check character as no reference at all', async () => {
-    const payment = await paymentFor();
+  it('treats a reference with a wrong check character as no reference: matched by amount and date only when one open payment fits', async () => {
+    const payment = await paymentFor(777001);
     const wrong = payment.reference.slice(0, 9) + (payment.reference[9] === 'Z' ? 'Y' : 'Z');
-    const body = await (await postBankNotice(noticeFor(payment, { description: `TT ${wrong}` }))).json<{ exceptionType: string }>();
-    expect(body.exceptionType).toBe('unmatched_credit');
-    expect((await getPayment(payment.id)).status).toBe('pending');
+    const alone = await (await postBankNotice(noticeFor(payment, { description: `TT ${wrong}` }))).json<{ outcome: string; paymentId: string }>();
+    expect(alone).toMatchObject({ outcome: 'matched', paymentId: payment.id });
+    // Two open payments of the same amount: nothing to tell them apart, so a person decides.
+    const [a, b] = [await paymentFor(777002), await paymentFor(777002)];
+    const body = await (await postBankNotice(noticeFor(a, { description: 'chuyen tien hoc phi' }))).json<{ exceptionType: string }>();
+    expect(body.exceptionType).toBe('ambiguous');
+    expect([(await getPayment(a.id)).status, (await getPayment(b.id)).status]).toEqual(['pending', 'pending']);
   });
 
   it('records a transfer booked after the payment expired as paid_after_expiry', async () => {

@@ -48,10 +48,6 @@ function isAsciiAlphanumeric(codeUnit: number): boolean {
   return (codeUnit >= 48 && codeUnit <= 57) || (codeUnit >= 65 && codeUnit <= 90);
 }
 
-// Scratch space reused by every call. findPaymentReferences runs over every line of
-// statements with a million lines, and allocating two strings (the normalized text and
-// its joined-up form) per line was most of its cost. Calls are synchronous, so sharing
-// is safe; the buffers grow to the longest description seen and stay that size.
 /**
  * Non-ASCII code units whose folding (NFD, marks stripped, đ → D, upper case) is looked
  * up instead of computed: Latin-1, Latin Extended-A and B, combining diacritics and
@@ -68,26 +64,71 @@ const FOLDED_RANGES: ReadonlyArray<readonly [number, number]> = [
 ];
 const FOLDED_LIMIT = 0x1f00;
 let foldedByCodeUnit: (string | undefined)[] | null = null;
+/** The longest folding in the table ("ß" → "SS"), for sizing buffers. */
+let maxFoldedLength = 1;
+
+/** NFD, combining marks stripped, đ/Đ → D, upper case: normalizeDescription less its separator step. */
+function foldAll(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+}
 
 function foldedTable(): (string | undefined)[] {
   if (foldedByCodeUnit !== null) return foldedByCodeUnit;
   const table = new Array<string | undefined>(FOLDED_LIMIT).fill(undefined);
   for (const [first, last] of FOLDED_RANGES) {
     for (let codeUnit = first; codeUnit <= last; codeUnit += 1) {
-      table[codeUnit] = String.fromCharCode(codeUnit).normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
+      const folded = foldAll(String.fromCharCode(codeUnit));
+      table[codeUnit] = folded;
+      maxFoldedLength = Math.max(maxFoldedLength, folded.length);
     }
   }
   return (foldedByCodeUnit = table);
 }
 
-/** Longest folding in the table above ("ß" → "SS", "ŉ" → "ʼN"), for sizing buffers. */
-const MAX_FOLDED_LENGTH = 3;
-
+// Scratch space reused by every call. findPaymentReferences runs over every line of
+// statements with a million lines, and allocating two strings (the normalized text and
+// its joined-up form) per line was most of its cost. Calls are synchronous, so sharing
+// is safe; the buffers grow to the longest description seen and stay that size.
 let upperBuffer = new Uint8Array(256);
 let joinedBuffer = new Uint8Array(256);
 
 function withCapacity(buffer: Uint8Array<ArrayBuffer>, length: number): Uint8Array<ArrayBuffer> {
   return length <= buffer.length ? buffer : new Uint8Array(Math.max(length, buffer.length * 2));
+}
+
+/**
+ * Folds a description with non-ASCII characters into upperBuffer as foldAll would, code
+ * units outside ASCII written as NOT_ASCII, and returns the folded length.
+ */
+function foldNonAscii(description: string): number {
+  const table = foldedTable();
+  const upper = (upperBuffer = withCapacity(upperBuffer, description.length * maxFoldedLength));
+  let length = 0;
+  for (let index = 0; index < description.length; index += 1) {
+    const codeUnit = description.charCodeAt(index);
+    if (codeUnit < 128) {
+      upper[length++] = codeUnit >= 97 && codeUnit <= 122 ? codeUnit - 32 : codeUnit;
+      continue;
+    }
+    const folded = codeUnit < FOLDED_LIMIT ? table[codeUnit] : undefined;
+    if (folded === undefined) return foldWhole(description);
+    for (let k = 0; k < folded.length; k += 1) {
+      const foldedUnit = folded.charCodeAt(k);
+      upper[length++] = foldedUnit < 128 ? foldedUnit : NOT_ASCII;
+    }
+  }
+  return length;
+}
+
+/** foldNonAscii for any text at all, by folding the whole string at once. */
+function foldWhole(description: string): number {
+  const text = foldAll(description);
+  const upper = (upperBuffer = withCapacity(upperBuffer, text.length));
+  for (let index = 0; index < text.length; index += 1) {
+    const codeUnit = text.charCodeAt(index);
+    upper[index] = codeUnit < 128 ? codeUnit : NOT_ASCII;
+  }
+  return text.length;
 }
 
 /**
@@ -176,35 +217,18 @@ export function findPaymentReferences(description: string): string[] {
     }
   }
   if (!ascii) {
-    // Start again from the top with every character folded; a description is short,
-    // and this keeps the ASCII loop above free of any extra branch.
-    upper = upperBuffer = withCapacity(upperBuffer, length * MAX_FOLDED_LENGTH);
-    joined = joinedBuffer = withCapacity(joinedBuffer, length * MAX_FOLDED_LENGTH);
-    const table = foldedTable();
-    let folded = 0;
+    length = foldNonAscii(description);
+    upper = upperBuffer;
+    joined = joinedBuffer = withCapacity(joinedBuffer, length);
     joinedLength = 0;
     hasC = false;
-    for (let index = 0; index < length && folded >= 0; index += 1) {
-      const codeUnit = description.charCodeAt(index);
-      if (codeUnit < 128) {
-        folded = appendFolded(codeUnit >= 97 && codeUnit <= 122 ? codeUnit - 32 : codeUnit, folded);
-        continue;
+    for (let index = 0; index < length; index += 1) {
+      const codeUnit = upper[index]!;
+      if (isAsciiAlphanumeric(codeUnit)) {
+        joined[joinedLength++] = codeUnit;
+        if (codeUnit === CHAR_C) hasC = true;
       }
-      const text = codeUnit < FOLDED_LIMIT ? table[codeUnit] : undefined;
-      if (text === undefined) folded = -1;
-      else for (let k = 0; k < text.length; k += 1) folded = appendFolded(text.charCodeAt(k), folded);
     }
-    if (folded < 0) {
-      const text = description.normalize('NFD').replace(COMBINING_MARKS, '').replace(D_WITH_STROKE, 'D').toUpperCase();
-      upper = upperBuffer = withCapacity(upperBuffer, text.length);
-      joined = joinedBuffer = withCapacity(joinedBuffer, text.length);
-      folded = 0;
-      joinedLength = 0;
-      for (let index = 0; index < text.length; index += 1) folded = appendFolded(text.charCodeAt(index), folded);
-    }
-    length = folded;
-    joinedLength = foldedJoinedLength;
-    hasC = foldedHasC;
   }
   // Every reference starts with "CS": most descriptions without one have no "C" at all.
   if (!hasC) return [];

@@ -79,6 +79,85 @@ interface TargetSlot {
   taken: boolean;
 }
 
+/**
+ * An add-only set of strings that numbers its keys 0, 1, 2… in the order they were added.
+ *
+ * Used for transaction ids and target ids, where a JS Set or Map was the slowest part of
+ * matching: it compares a key with the other keys in its bucket by reading those
+ * strings, and at a million lines every such read is a cache miss. Here each slot keeps
+ * the key's hash next to its number, so a lookup reads another key only when the two
+ * hashes are equal. Open addressing with linear probing, sized up front.
+ */
+class StringIndex {
+  private readonly keys: string[] = [];
+  /** Per slot, the key's hash and 1 + its number (0: empty), side by side. */
+  private table: Int32Array;
+  private mask: number;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.table = new Int32Array(capacity * 2);
+    this.mask = capacity - 1;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The number of `key`, or -1 if it was never added. */
+  indexOf(key: string): number {
+    const hash = hashString(key);
+    const table = this.table;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = table[slot * 2 + 1]!;
+      if (entry === 0) return -1;
+      if (table[slot * 2] === hash && this.keys[entry - 1] === key) return entry - 1;
+    }
+  }
+
+  /** Adds `key`; false if it was there already. */
+  add(key: string): boolean {
+    const hash = hashString(key);
+    const table = this.table;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = table[slot * 2 + 1]!;
+      if (entry === 0) {
+        table[slot * 2] = hash;
+        table[slot * 2 + 1] = this.keys.push(key);
+        if (this.keys.length * 2 > this.mask + 1) this.grow();
+        return true;
+      }
+      if (table[slot * 2] === hash && this.keys[entry - 1] === key) return false;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    this.mask = old.length - 1;
+    for (let slot = 0; slot < old.length; slot += 2) {
+      const entry = old[slot + 1]!;
+      if (entry === 0) continue;
+      let free = old[slot]! & this.mask;
+      while (this.table[free * 2 + 1] !== 0) free = (free + 1) & this.mask;
+      this.table[free * 2] = old[slot]!;
+      this.table[free * 2 + 1] = entry;
+    }
+  }
+}
+
+/** FNV-1a over the UTF-16 code units, then murmur3's finaliser to spread the bits. */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}
+
 function epochMs(value: string, what: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new RangeError(`matchStatement: ${what} ${JSON.stringify(value)} is not a date`);
@@ -152,31 +231,38 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
   // Targets by amount, so a line looks only at targets it could match. The first of
   // several targets with the same kind and id wins, so no id can be matched twice.
   const slotsByAmount = new Map<number, TargetSlot[]>();
-  const slotById = { payment: new Map<string, TargetSlot>(), bill: new Map<string, TargetSlot>() };
+  const paymentTargets = { ids: new StringIndex(0), slots: [] as TargetSlot[] };
+  const billTargets = { ids: new StringIndex(0), slots: [] as TargetSlot[] };
   for (const target of state.openTargets) {
-    const sameId = slotById[target.kind];
-    if (sameId.has(target.id)) continue;
+    const sameKind = target.kind === 'payment' ? paymentTargets : billTargets;
+    if (!sameKind.ids.add(target.id)) continue;
     const dayMs = Date.parse(`${target.date}T00:00:00Z`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(target.date) || Number.isNaN(dayMs)) {
       throw new RangeError(`matchStatement: date ${JSON.stringify(target.date)} of ${target.kind} ${target.id} is not YYYY-MM-DD`);
     }
     const slot: TargetSlot = { target, day: dayMs / DAY_MS, taken: false };
-    sameId.set(target.id, slot);
+    sameKind.slots.push(slot);
     const sameAmount = slotsByAmount.get(target.amount);
     if (sameAmount === undefined) slotsByAmount.set(target.amount, [slot]);
     else sameAmount.push(slot);
   }
-  const anyTargets = slotsByAmount.size > 0;
+  /** Marks the target of that kind and id, if there is one, as taken by a reference match. */
+  const take = (targets: typeof paymentTargets, id: string | null): void => {
+    if (id === null || targets.ids.size === 0) return;
+    const index = targets.ids.indexOf(id);
+    if (index >= 0) targets.slots[index]!.taken = true;
+  };
 
-  // Every transaction id seen so far in this statement; added before the check, so one
-  // hash lookup per line answers "seen before?" (the size did not grow).
-  const seenTransactions = new Set<string>();
+  // The confirmed ids and every id seen so far in this statement, in one set: one
+  // lookup per line answers both questions of rule 1.
+  const seenTransactions = new StringIndex(lines.length + state.confirmedTransactionIds.size);
+  for (const transactionId of state.confirmedTransactionIds) seenTransactions.add(transactionId);
   // Keyed by the payment objects of paymentsByReference, one per payment (one row, one
   // reference): an object carries its own hash, whereas looking up an id string means
   // reading that string, and this set can reach a million entries.
   const matchedPayments = new Set<KnownPayment>();
   const withoutReference: number[] = [];
-  const { accountNumber, confirmedTransactionIds, paymentsByReference } = state;
+  const { accountNumber, paymentsByReference } = state;
 
   const exception = (line: StatementLine, type: ExceptionType, paymentId: string | null): LineDecision => {
     exceptions[type] += 1;
@@ -186,9 +272,7 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const transactionId = line.transactionId;
-    const seenBefore = seenTransactions.size;
-    seenTransactions.add(transactionId);
-    if (seenTransactions.size === seenBefore || confirmedTransactionIds.has(transactionId)) {
+    if (!seenTransactions.add(transactionId)) {
       alreadyConfirmed += 1;
       decisions[index] = { line, kind: 'already_confirmed' };
       continue;
@@ -222,12 +306,8 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
         decisions[index] = exception(line, 'duplicate_payment', payment.id);
         continue;
       }
-      if (anyTargets) {
-        const own = slotById.payment.get(payment.id);
-        if (own !== undefined) own.taken = true;
-        const bill = payment.billId === null ? undefined : slotById.bill.get(payment.billId);
-        if (bill !== undefined) bill.taken = true;
-      }
+      take(paymentTargets, payment.id);
+      take(billTargets, payment.billId);
       matched += 1;
       decisions[index] = { line, kind: 'matched', paymentId: payment.id, how: 'reference' };
     } else if (matchedPayments.has(payment)) {

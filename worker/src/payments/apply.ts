@@ -2,8 +2,6 @@ import type Stripe from 'stripe';
 import { orderPayees } from '../db/orders';
 import {
   findPayment,
-  findPaymentByReference,
-  findPendingPayment,
   findPaymentByStripeIntent,
   findPaymentByStripeSession,
   prepareTransition,
@@ -13,9 +11,6 @@ import {
 } from '../db/payments';
 import { allocate, collectionAccount, receiptJournal, refundJournal, type PayeeShare } from '../domain/ledger';
 import { SETTLED_STATUSES, type PaymentEvent } from '../domain/payment-state';
-import { findPaymentReferences } from '../domain/reference-search';
-import { newPaymentReference } from '../domain/codes';
-import { vietnamDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
 
 export type ExceptionType =
@@ -24,21 +19,6 @@ export type ExceptionType =
   | 'amount_mismatch'
   | 'paid_after_expiry'
   | 'duplicate_payment';
-
-/** One credit on a collection account, whatever its source (bank notice or statement line). */
-export interface BankCredit {
-  accountNumber: string;
-  transactionId: string;
-  amount: number;
-  description: string;
-  bookedAt: string;
-  source: 'notification' | 'statement';
-}
-
-export type CreditOutcome =
-  | { outcome: 'duplicate' }
-  | { outcome: 'matched'; paymentId: string }
-  | { outcome: 'exception'; type: ExceptionType; exceptionId: string; paymentId: string | null };
 
 /** Who is owed a payment's money: the biller, or each seller of the order. */
 export async function payeesOf(db: D1Database, payment: Payment): Promise<PayeeShare[]> {
@@ -107,224 +87,6 @@ export async function confirmStatements(
     ...prepared,
     statements: [...prepared.statements, ...markTargetPaid(db, payment, prepared.eventId, prepared.appliedGuard, options.now)],
   };
-}
-
-type StallCredit =
-  | { payment: Payment; insert: D1PreparedStatement[] | null }
-  | { type: ExceptionType; organizationId: string; expected: number | null; details: Record<string, unknown> };
-
-/**
- * A transfer to a stall's static QR pays that stall's oldest open bill (arrears first). The
- * exact amount gets a payment made for it here, confirmed in the caller's batch; any other
- * amount, or money when nothing is owed, is an exception for the market board.
- */
-async function findStallCredit(
-  db: D1Database,
-  references: string[],
-  credit: BankCredit,
-  creditId: string,
-  now: string,
-): Promise<StallCredit | null> {
-  for (const reference of references) {
-    const stall = await db
-      .prepare(
-        `SELECT s.id, s.code, m.board_id, o.bank_bin, o.bank_account_no, o.bank_account_name
-         FROM stalls s JOIN markets m ON m.id = s.market_id JOIN organizations o ON o.id = m.board_id
-         WHERE s.reference = ?1`,
-      )
-      .bind(reference)
-      .first<{ id: string; code: string; board_id: string; bank_bin: string; bank_account_no: string; bank_account_name: string }>();
-    if (!stall) continue;
-    const details = { stallId: stall.id, stallCode: stall.code, stallReference: reference };
-    if (stall.bank_account_no !== credit.accountNumber) return { type: 'unknown_reference', organizationId: stall.board_id, expected: null, details };
-    const bill = await db
-      .prepare("SELECT id, amount FROM bills WHERE stall_id = ?1 AND status = 'open' ORDER BY due_date, created_at LIMIT 1")
-      .bind(stall.id)
-      .first<{ id: string; amount: number }>();
-    if (!bill) return { type: 'duplicate_payment', organizationId: stall.board_id, expected: null, details: { ...details, reason: 'no open bill for this stall' } };
-    if (bill.amount !== credit.amount) return { type: 'amount_mismatch', organizationId: stall.board_id, expected: bill.amount, details: { ...details, billId: bill.id } };
-    const pending = await findPendingPayment(db, { billId: bill.id });
-    if (pending) return { payment: pending, insert: null };
-    const payment: Payment = {
-      id: newId('pay'),
-      reference: newPaymentReference(),
-      billId: bill.id,
-      orderId: null,
-      payeeOrgId: stall.board_id,
-      amount: bill.amount,
-      currency: 'VND',
-      method: 'vietqr',
-      status: 'pending',
-      payeeBankBin: stall.bank_bin,
-      payeeAccountNo: stall.bank_account_no,
-      payeeAccountName: stall.bank_account_name,
-      vietqrPayload: null,
-      stripeSessionId: null,
-      stripeCheckoutUrl: null,
-      stripePaymentIntent: null,
-      amountRefunded: 0,
-      // The money is already here: a static QR has no expiry to miss.
-      expiresAt: credit.bookedAt > now ? credit.bookedAt : now,
-      paidAt: null,
-      requestHash: `stall:${stall.id}`,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const insert = [
-      db
-        .prepare(
-          `INSERT INTO payments (id, reference, bill_id, payee_org_id, amount, method, status, payee_bank_bin, payee_account_no,
-             payee_account_name, expires_at, request_hash, created_at, updated_at)
-           SELECT ?1, ?2, ?3, ?4, ?5, 'vietqr', 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?11
-           WHERE EXISTS (SELECT 1 FROM bank_credits WHERE id = ?12)`,
-        )
-        .bind(payment.id, payment.reference, bill.id, stall.board_id, bill.amount, stall.bank_bin, stall.bank_account_no, stall.bank_account_name, payment.expiresAt, payment.requestHash, now, creditId),
-      db
-        .prepare(
-          `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
-           SELECT ?1, ?2, 'create', NULL, 'pending', 'bank', ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2)`,
-        )
-        .bind(newId('pev'), payment.id, credit.transactionId, JSON.stringify({ stallId: stall.id, staticQr: true }), now),
-    ];
-    return { payment, insert };
-  }
-  return null;
-}
-
-/** Whose exception queue a credit goes to: the payee of the payment, or whoever owns the account. */
-async function accountOwner(db: D1Database, accountNumber: string): Promise<string | null> {
-  const row = await db
-    .prepare('SELECT id FROM organizations WHERE bank_account_no = ?1 LIMIT 1')
-    .bind(accountNumber)
-    .first<{ id: string }>();
-  return row?.id ?? null;
-}
-
-function decideException(payment: Payment, credit: BankCredit): ExceptionType | null {
-  if (SETTLED_STATUSES.includes(payment.status)) return 'duplicate_payment';
-  if (payment.status !== 'pending') return 'paid_after_expiry';
-  if (credit.amount !== payment.amount) return 'amount_mismatch';
-  if (credit.bookedAt > payment.expiresAt) return 'paid_after_expiry';
-  return null;
-}
-
-/**
- * Applies one bank credit exactly once. The credit row (unique per account and bank
- * transaction id) is written in the same batch as its effect, and the effect runs only if
- * this request's row is the one that was written: a repeated notification changes nothing.
- * A credit that cannot confirm a payment becomes an exception; it is never dropped. If the
- * payment changed between our read and our write (a sweep expired it, say), the fallback
- * statement files the exception instead.
- */
-export async function applyBankCredit(db: D1Database, credit: BankCredit, now: string): Promise<CreditOutcome> {
-  const seen = await db
-    .prepare('SELECT 1 FROM bank_credits WHERE account_number = ?1 AND transaction_id = ?2')
-    .bind(credit.accountNumber, credit.transactionId)
-    .first();
-  if (seen) return { outcome: 'duplicate' };
-
-  let payment: Payment | null = null;
-  const references = findPaymentReferences(credit.description);
-  for (const reference of references) {
-    payment = await findPaymentByReference(db, reference);
-    if (payment) break;
-  }
-  const creditId = newId('bcr');
-  // A stall's static QR carries the stall's reference instead of a payment's.
-  let stallPayment: { payment: Payment; insert: D1PreparedStatement[] } | null = null;
-  let stallProblem: { type: ExceptionType; organizationId: string; expected: number | null; details: Record<string, unknown> } | null = null;
-  if (!payment && references.length > 0) {
-    const stall = await findStallCredit(db, references, credit, creditId, now);
-    if (stall && 'payment' in stall) {
-      if (stall.insert) stallPayment = { payment: stall.payment, insert: stall.insert };
-      else payment = stall.payment;
-    } else if (stall) stallProblem = stall;
-  }
-  if (stallPayment) payment = stallPayment.payment;
-
-  let type: ExceptionType | null;
-  if (stallProblem) type = stallProblem.type;
-  else if (references.length === 0) type = 'unmatched_credit';
-  else if (!payment) type = 'unknown_reference';
-  else if (payment.payeeAccountNo !== credit.accountNumber) type = 'unknown_reference';
-  else type = decideException(payment, credit);
-
-  const exceptionId = newId('exc');
-  const insertCredit = (outcome: 'matched' | 'exception') =>
-    db
-      .prepare(
-        `INSERT INTO bank_credits (id, account_number, transaction_id, amount, description, booked_at, source, payment_id, outcome, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (account_number, transaction_id) DO NOTHING`,
-      )
-      // A stall's new payment does not exist yet when the credit is written: linked just after.
-      .bind(creditId, credit.accountNumber, credit.transactionId, credit.amount, credit.description, credit.bookedAt, credit.source, stallPayment ? null : (payment?.id ?? null), outcome, now);
-  const creditIsOurs = 'EXISTS (SELECT 1 FROM bank_credits WHERE id = ?1)';
-  const details = JSON.stringify({ transactionId: credit.transactionId, description: credit.description, bookedAt: credit.bookedAt, references });
-  const organizationId = stallProblem?.organizationId ?? payment?.payeeOrgId ?? (await accountOwner(db, credit.accountNumber));
-
-  if (type !== null || !payment) {
-    const exceptionType = type ?? 'unmatched_credit';
-    const results = await db.batch([
-      insertCredit('exception'),
-      db
-        .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details,
-             account_number, booked_date, created_at)
-           SELECT ?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8, ?9, ?10, ?11 WHERE ${creditIsOurs}`,
-        )
-        .bind(
-          creditId,
-          exceptionId,
-          exceptionType,
-          organizationId,
-          stallPayment ? null : (payment?.id ?? null),
-          credit.amount,
-          stallProblem?.expected ?? payment?.amount ?? null,
-          stallProblem ? JSON.stringify({ ...JSON.parse(details), ...stallProblem.details }) : details,
-          credit.accountNumber,
-          vietnamDate(new Date(credit.bookedAt)),
-          now,
-        ),
-    ]);
-    if (results[0]!.meta.changes === 0) return { outcome: 'duplicate' };
-    return { outcome: 'exception', type: exceptionType, exceptionId, paymentId: stallPayment ? null : (payment?.id ?? null) };
-  }
-
-  const confirm = await confirmStatements(db, payment, {
-    event: 'confirm',
-    source: 'bank',
-    sourceRef: credit.transactionId,
-    now,
-    condition: { sql: 'EXISTS (SELECT 1 FROM bank_credits WHERE id = ?1)', params: [creditId] },
-    data: { accountNumber: credit.accountNumber, amount: credit.amount, bookedAt: credit.bookedAt, source: credit.source },
-  });
-  const notApplied = `NOT EXISTS (SELECT 1 FROM payments WHERE id = ?2 AND last_event_id = ?3)`;
-  const results = await db.batch([
-    insertCredit('matched'),
-    // The stall's bill gets its payment in the same batch that confirms it.
-    ...(stallPayment
-      ? [...stallPayment.insert, db.prepare('UPDATE bank_credits SET payment_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1 FROM payments WHERE id = ?2)').bind(creditId, payment.id)]
-      : []),
-    ...confirm.statements,
-    // Fallback: the payment moved on between our read and this batch; keep the money visible.
-    db
-      .prepare(
-        `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details,
-           account_number, booked_date, created_at)
-         SELECT ?4, CASE WHEN p.status IN ('paid', 'partially_refunded', 'refunded') THEN 'duplicate_payment' ELSE 'paid_after_expiry' END,
-                ?5, ?1, p.id, ?6, p.amount, ?7, ?9, ?10, ?8
-         FROM payments p WHERE p.id = ?2 AND ${notApplied} AND ${creditIsOurs}`,
-      )
-      .bind(creditId, payment.id, confirm.eventId, exceptionId, organizationId, credit.amount, details, now, credit.accountNumber, vietnamDate(new Date(credit.bookedAt))),
-    db
-      .prepare(`UPDATE bank_credits SET outcome = 'exception' WHERE id = ?1 AND ${notApplied}`)
-      .bind(creditId, payment.id, confirm.eventId),
-  ]);
-  if (results[0]!.meta.changes === 0) return { outcome: 'duplicate' };
-  if (transitionApplied(results, stallPayment ? 2 + stallPayment.insert.length : 1)) return { outcome: 'matched', paymentId: payment.id };
-  const filed = await db.prepare('SELECT type FROM payment_exceptions WHERE id = ?1').bind(exceptionId).first<{ type: ExceptionType }>();
-  return { outcome: 'exception', type: filed?.type ?? 'paid_after_expiry', exceptionId, paymentId: payment.id };
 }
 
 export type StripeOutcome = 'duplicate' | 'ignored' | 'applied' | 'no_change' | 'exception';

@@ -1,4 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { parseStatementCsv, StatementFormatError, type ParsedStatement } from '../domain/statement-csv';
+import type { AppEnv } from '../env';
+import { importStatement } from '../reconciliation/statements';
 import { isIsoDate, vietnamDate } from '../domain/ocop';
 import { ApiError, notFound } from '../errors';
 import { requireReconciler } from '../middleware/session';
@@ -49,7 +54,27 @@ const ResolveBody = z
   })
   .openapi('ExceptionResolve');
 
+/** An account the caller may reconcile: its organization's, or any of ours for admins. */
+async function requireAccount(c: Context<AppEnv>, accountNumber: string, organizationId: string | undefined): Promise<{ id: string } | null> {
+  const owner = await c.env.DB.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1').bind(accountNumber).first<{ id: string }>();
+  const platformAccount = accountNumber === c.env.PLATFORM_BANK_ACCOUNT;
+  if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount) throw notFound('Account', 'account_not_found');
+  return owner;
+}
+
+const MAX_STATEMENT_BYTES = 10 * 1024 * 1024;
+
 const reconciliation = createRouter();
+
+reconciliation.use(
+  '/statements',
+  bodyLimit({
+    maxSize: MAX_STATEMENT_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'statement_too_large', 'A statement file may be at most 10 MB; split it by date');
+    },
+  }),
+);
 
 reconciliation.use('/*', async (c, next) => {
   requireReconciler(c);
@@ -118,9 +143,7 @@ reconciliation.openapi(
     const { date } = c.req.valid('param');
     const { accountNumber } = c.req.valid('json');
     const db = c.env.DB;
-    const owner = await db.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1').bind(accountNumber).first<{ id: string }>();
-    const platformAccount = accountNumber === c.env.PLATFORM_BANK_ACCOUNT;
-    if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount) throw notFound('Account', 'account_not_found');
+    const owner = await requireAccount(c, accountNumber, organizationId);
     if (date > vietnamDate(new Date())) throw new ApiError(409, 'day_not_over', 'A day can be closed once it has begun');
     const open = await db
       .prepare("SELECT count(*) AS n FROM payment_exceptions WHERE account_number = ?1 AND booked_date = ?2 AND status = 'open'")
@@ -188,6 +211,69 @@ reconciliation.openapi(
       if ((error as { statusCode?: number }).statusCode === 404) throw notFound('Payout', 'payout_not_found');
       throw error;
     }
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'post',
+    path: '/statements',
+    tags: ['Reconciliation'],
+    summary: 'Import a bank statement (CSV) for one of your accounts',
+    description:
+      'multipart/form-data: `file` (CSV: bookedAt,amount,description,transactionId, or a Vietnamese bank export) and `accountNumber`. ' +
+      'A malformed file is rejected whole, with the line and the reason. Each line counts once, keyed on the bank transaction id, ' +
+      'so importing the same or an overlapping statement again counts nothing twice.',
+    request: {
+      body: {
+        required: true,
+        content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), accountNumber: z.string() }) } },
+      },
+    },
+    responses: {
+      201: jsonResponse(
+        'What the import did',
+        z.object({
+          statementId: z.string(),
+          lines: z.number().int(),
+          credits: z.number().int(),
+          matched: z.number().int(),
+          alreadyConfirmed: z.number().int(),
+          exceptions: z.record(z.string(), z.number().int()),
+        }),
+      ),
+      ...errorResponses(400, 401, 403, 404, 413),
+    },
+  }),
+  async (c) => {
+    const { user, organizationId } = requireReconciler(c);
+    const form = c.req.valid('form') as { file?: unknown; accountNumber?: unknown };
+    const accountNumber = typeof form.accountNumber === 'string' ? form.accountNumber.trim() : '';
+    if (!(form.file instanceof File) || !/^\d{1,19}$/.test(accountNumber)) {
+      throw new ApiError(400, 'validation_failed', 'Attach the statement as `file` and name the `accountNumber` it is for', [
+        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Required' }]),
+        ...(/^\d{1,19}$/.test(accountNumber) ? [] : [{ path: 'accountNumber', message: 'Digits only' }]),
+      ]);
+    }
+    const owner = await requireAccount(c, accountNumber, organizationId);
+    let parsed: ParsedStatement;
+    try {
+      parsed = parseStatementCsv(await form.file.text());
+    } catch (error) {
+      if (!(error instanceof StatementFormatError)) throw error;
+      throw new ApiError(400, 'invalid_statement', `The statement was not imported: ${error.message}`, [
+        { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
+      ]);
+    }
+    const summary = await importStatement(c.env.DB, {
+      accountNumber,
+      organizationId: owner?.id ?? null,
+      fileName: form.file.name,
+      parsed,
+      importedBy: user.id,
+      now: new Date().toISOString(),
+    });
+    return c.json(summary, 201);
   },
 );
 
