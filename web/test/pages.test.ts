@@ -180,3 +180,52 @@ describe('paying a bill from the storefront, without JavaScript', () => {
     expect(text(check.html)).toContain('Không tìm thấy biên lai');
   });
 });
+
+describe("the manager's area", () => {
+  async function signIn(email: string): Promise<string> {
+    const res = await exports.default.fetch(
+      new Request('http://choso.test/dang-nhap', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://choso.test' },
+        body: new URLSearchParams({ email, password: 'demo1234' }),
+        redirect: 'manual',
+      }),
+    );
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('Set-Cookie')!.match(/choso_session=[^;]+/)![0];
+    return cookie;
+  }
+
+  async function staffPage(path: string, cookie: string) {
+    const res = await exports.default.fetch(new Request(`http://choso.test${path}`, { headers: { Cookie: cookie }, redirect: 'manual' }));
+    return { status: res.status, html: await res.text(), location: res.headers.get('Location') };
+  }
+
+  it('sends a visitor who is not signed in to the sign-in page, and back afterwards', async () => {
+    const res = await exports.default.fetch(new Request('http://choso.test/quan-ly/ngoai-le', { redirect: 'manual' }));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toBe('/dang-nhap?tiep=%2Fquan-ly%2Fngoai-le');
+  });
+
+  it('shows the market board its day, stalls with their QR codes, the exceptions queue and the report', async () => {
+    const cookie = await signIn('market@choso.test');
+    const overview = await staffPage('/quan-ly', cookie);
+    expect(overview.status).toBe(200);
+    expect(text(overview.html)).toContain('Tiền thu 30 ngày qua');
+    expect(overview.html).toMatch(/<svg viewBox="0 0 600 200" role="img"/);
+    const market = await staffPage('/quan-ly/cho/mkt_cho_chu', cookie);
+    expect(market.status).toBe(200);
+    expect(market.html).toContain('/api/v1/stalls/stl_chu_a01/qr.svg');
+    expect(text(market.html)).toContain('Nguyễn Thị Hạnh');
+    expect((await staffPage('/quan-ly/ngoai-le', cookie)).status).toBe(200);
+    const report = await staffPage('/quan-ly/bao-cao', cookie);
+    expect(text(report.html)).toContain('Ban quản lý chợ Chũ');
+    expect(report.html).toContain('format=csv');
+  });
+
+  it('keeps shoppers out', async () => {
+    const cookie = await signIn('shopper@choso.test');
+    const res = await staffPage('/quan-ly', cookie);
+    expect(res.status).toBe(303);
+  });
+});

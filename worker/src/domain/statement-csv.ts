@@ -289,8 +289,8 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
   let debitsSkipped = 0;
   let firstMs = Infinity;
   let lastMs = -Infinity;
-  /** A dateless row that is neither a summary nor followed (so far) by a dated row. */
-  let datelessLine: number | null = null;
+  /** Why the first note row (no date, no money) would be wrong if a dated row followed it. */
+  let pendingNote: StatementFormatError | null = null;
 
   let rowStart = 0;
   let lineNumber = 1;
@@ -307,18 +307,28 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     const cell = (index: number): string => (row[index] ?? '').trim();
 
     const dateCell = cell(layout.date);
-    const looksLikeDate = ISO_DATE_TIME.test(dateCell) || DAY_MONTH_YEAR.test(dateCell);
-    // Summary rows often put their label in the date column ("Tổng cộng,,,1.350.000").
-    if (!looksLikeDate && isSummaryRow(row)) return;
-    if (dateCell === '') {
-      const hasMoney = cell(layout.amount) !== '' || (layout.debit !== null && cell(layout.debit) !== '');
-      if (hasMoney || cell(layout.transactionId) !== '') throw new StatementFormatError(line, 'the row has no date');
-      // A note or signature row. Fine at the end of the file; in the middle it is more
-      // likely a broken row, which is reported once a dated row follows it.
-      datelessLine ??= line;
+    if (!ISO_DATE_TIME.test(dateCell) && !DAY_MONTH_YEAR.test(dateCell)) {
+      // Summary rows often put their label in the date column ("Tổng cộng,,,1.350.000").
+      if (isSummaryRow(row)) return;
+      const dataLike =
+        /\d/.test(cell(layout.amount)) || (layout.debit !== null && /\d/.test(cell(layout.debit))) || cell(layout.transactionId) !== '';
+      const problem = (): StatementFormatError => {
+        if (dateCell === '') return new StatementFormatError(line, 'the row has no date');
+        try {
+          parseDate(dateCell, line);
+        } catch (error) {
+          if (error instanceof StatementFormatError) return error;
+          throw error;
+        }
+        throw new Error('unreachable: a cell that is not date-shaped parsed as a date');
+      };
+      if (dataLike) throw problem();
+      // A note or signature row ("Người lập biểu"): fine at the end of the file. In the
+      // middle it is more likely a broken row, reported once a dated row follows it.
+      pendingNote ??= problem();
       return;
     }
-    if (datelessLine !== null) throw new StatementFormatError(datelessLine, 'the row has no date');
+    if (pendingNote !== null) throw pendingNote;
 
     if (row.length < layout.required || (row.length > layout.width && !isBlank(row.slice(layout.width)))) {
       throw new StatementFormatError(line, `the row has ${row.length} columns, the header on line ${layout.headerLine} has ${layout.width}`);
