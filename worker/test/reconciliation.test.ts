@@ -179,3 +179,18 @@ describe('reports', () => {
     await expectError(await api(`/api/v1/reports/collections?from=${today}&to=${from}`, bearer(market)), 400);
   });
 });
+
+describe('transfers back of unmatched money', () => {
+  it('need a second person to approve, then are marked sent', async () => {
+    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{ items: Array<{ id: string; status: string; amount: number }> }>();
+    const refund = items.find((r) => r.status === 'awaiting_approval')!;
+    expect(refund.amount).toBe(300000);
+    await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, market)), 403, 'second_person_required');
+    await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market)), 409, 'refund_wrong_state');
+    await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, school)), 404);
+    const approved = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, admin))).json<{ status: string; approvedBy: string }>();
+    expect(approved).toMatchObject({ status: 'approved', approvedBy: 'usr_admin' });
+    const sent = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market))).json<{ status: string }>();
+    expect(sent.status).toBe('sent');
+  });
+});

@@ -277,4 +277,98 @@ reconciliation.openapi(
   },
 );
 
+const ExceptionRefundSchema = z
+  .object({
+    id: z.string(),
+    exceptionId: z.string(),
+    amount: z.number().int(),
+    reason: z.string(),
+    status: z.enum(['awaiting_approval', 'approved', 'sent', 'rejected']),
+    requestedBy: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    sentBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('ExceptionRefund');
+
+interface ExceptionRefundRow {
+  id: string;
+  exception_id: string;
+  amount: number;
+  reason: string;
+  status: 'awaiting_approval' | 'approved' | 'sent' | 'rejected';
+  requested_by: string | null;
+  approved_by: string | null;
+  sent_by: string | null;
+  created_at: string;
+  organization_id: string | null;
+}
+
+const exceptionRefundToJson = (row: ExceptionRefundRow) => ({
+  id: row.id,
+  exceptionId: row.exception_id,
+  amount: row.amount,
+  reason: row.reason,
+  status: row.status,
+  requestedBy: row.requested_by,
+  approvedBy: row.approved_by,
+  sentBy: row.sent_by,
+  createdAt: row.created_at,
+});
+
+const EXCEPTION_REFUNDS = `SELECT r.id, r.exception_id, r.amount, r.reason, r.status, r.requested_by, r.approved_by, r.sent_by, r.created_at, e.organization_id
+  FROM refunds r JOIN payment_exceptions e ON e.id = r.exception_id`;
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/refunds',
+    tags: ['Reconciliation'],
+    summary: 'Transfers back of money that matched nothing (from resolved exceptions)',
+    responses: { 200: jsonResponse('Refunds', z.object({ items: z.array(ExceptionRefundSchema) })), ...errorResponses(401, 403) },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    const statement =
+      organizationId === undefined
+        ? c.env.DB.prepare(`${EXCEPTION_REFUNDS} ORDER BY r.created_at DESC LIMIT 200`)
+        : c.env.DB.prepare(`${EXCEPTION_REFUNDS} WHERE e.organization_id = ?1 ORDER BY r.created_at DESC LIMIT 200`).bind(organizationId);
+    return c.json({ items: (await statement.all<ExceptionRefundRow>()).results.map(exceptionRefundToJson) }, 200);
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'post',
+    path: '/refunds/{id}/{action}',
+    tags: ['Reconciliation'],
+    summary: 'Approve or reject (a second person), or mark sent, a transfer back',
+    request: {
+      params: z.object({
+        id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
+        action: z.enum(['approve', 'reject', 'sent']).openapi({ param: { name: 'action', in: 'path' } }),
+      }),
+    },
+    responses: { 200: jsonResponse('The refund', ExceptionRefundSchema), ...errorResponses(401, 403, 404, 409) },
+  }),
+  async (c) => {
+    const { user, organizationId } = requireReconciler(c);
+    const { id, action } = c.req.valid('param');
+    const db = c.env.DB;
+    const refund = await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>();
+    if (!refund || (organizationId !== undefined && refund.organization_id !== organizationId)) throw notFound('Refund', 'refund_not_found');
+    const from = action === 'sent' ? 'approved' : 'awaiting_approval';
+    if (refund.status !== from) throw new ApiError(409, 'refund_wrong_state', `The refund is ${refund.status.replace('_', ' ')}`);
+    if (action !== 'sent' && refund.requested_by === user.id) throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
+    const to = { approve: 'approved', reject: 'rejected', sent: 'sent' }[action];
+    const column = action === 'sent' ? 'sent_by' : 'approved_by';
+    const result = await db
+      .prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`)
+      .bind(id, to, user.id, new Date().toISOString(), from)
+      .run();
+    if (result.meta.changes !== 1) throw new ApiError(409, 'refund_wrong_state', 'The refund changed meanwhile; reload it');
+    return c.json(exceptionRefundToJson((await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>())!), 200);
+  },
+);
+
 export default reconciliation;
