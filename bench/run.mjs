@@ -1,16 +1,25 @@
-// `npm run bench`: runs the benchmarks with --expose-gc, so that heap numbers are
-// measured from a collected heap, and passes their output (and exit code) through.
+// `npm run bench`: runs bench/matcher.bench.mjs with --expose-gc, so that heap numbers are
+// measured from a collected heap, and passes its output (and exit code) through.
+// `npm run bench -- import matcher` runs bench/import.bench.mjs and then the matcher's;
+// only the matcher's runs by default, as the others start servers and take minutes.
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const benchmarks = ['bench/matcher.bench.mjs'];
+const names = process.argv.slice(2);
+const benchmarks = (names.length > 0 ? names : ['matcher']).map((name) => `bench/${name}.bench.mjs`);
 
 let failed = false;
 for (const benchmark of benchmarks) {
+  if (!existsSync(new URL(`../${benchmark}`, import.meta.url))) {
+    console.error(`no such benchmark: ${benchmark}`);
+    failed = true;
+    continue;
+  }
   console.log(`$ node --expose-gc ${benchmark}`);
   // process.execPath: the Node running this script, i.e. the project's Node 24 under npm.
-  const { status, error } = spawnSync(process.execPath, ['--expose-gc', benchmark, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const { status, error } = spawnSync(process.execPath, ['--expose-gc', benchmark], { cwd: root, stdio: 'inherit' });
   if (error) console.error(error);
   if (status !== 0) failed = true;
 }

@@ -50,7 +50,6 @@ export class StatementFormatError extends Error {
 
 /** Vietnam has used UTC+7 all year since 1975, with no daylight saving. */
 const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Column = 'date' | 'credit' | 'debit' | 'description' | 'transactionId';
 
@@ -209,6 +208,10 @@ const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
+function notADate(raw: string, lineNumber: number): StatementFormatError {
+  return new StatementFormatError(lineNumber, `"${raw}" is not a date (expected dd/mm/yyyy or ISO 8601 such as 2025-06-01T10:15:00+07:00)`);
+}
+
 /**
  * Milliseconds since the epoch for a statement date: ISO 8601 (`2025-06-01`,
  * `2025-06-01T10:15:00+07:00`, `…Z`) or `dd/mm/yyyy` with an optional ` HH:mm[:ss]`.
@@ -216,7 +219,7 @@ const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{
  */
 function parseDate(raw: string, lineNumber: number): number {
   const fail = (): never => {
-    throw new StatementFormatError(lineNumber, `"${raw}" is not a date (expected dd/mm/yyyy or ISO 8601 such as 2025-06-01T10:15:00+07:00)`);
+    throw notADate(raw, lineNumber);
   };
   let year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0;
   let offsetMs = VIETNAM_OFFSET_MS;
@@ -312,20 +315,11 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
       if (isSummaryRow(row)) return;
       const dataLike =
         /\d/.test(cell(layout.amount)) || (layout.debit !== null && /\d/.test(cell(layout.debit))) || cell(layout.transactionId) !== '';
-      const problem = (): StatementFormatError => {
-        if (dateCell === '') return new StatementFormatError(line, 'the row has no date');
-        try {
-          parseDate(dateCell, line);
-        } catch (error) {
-          if (error instanceof StatementFormatError) return error;
-          throw error;
-        }
-        throw new Error('unreachable: a cell that is not date-shaped parsed as a date');
-      };
-      if (dataLike) throw problem();
+      const problem = dateCell === '' ? new StatementFormatError(line, 'the row has no date') : notADate(dateCell, line);
+      if (dataLike) throw problem;
       // A note or signature row ("Người lập biểu"): fine at the end of the file. In the
       // middle it is more likely a broken row, reported once a dated row follows it.
-      pendingNote ??= problem();
+      pendingNote ??= problem;
       return;
     }
     if (pendingNote !== null) throw pendingNote;

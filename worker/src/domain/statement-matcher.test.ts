@@ -57,9 +57,11 @@ function state(overrides: Partial<MatcherState> & { payments?: KnownPayment[] } 
   };
 }
 
-/** The decisions without their lines, which the tests know already. */
-function outcomes(result: MatchResult): Array<Omit<LineDecision, 'line'>> {
-  return result.decisions.map(({ line: _line, ...rest }) => rest);
+/** A decision without its line, which the tests know already. */
+type Outcome = LineDecision extends infer D ? (D extends LineDecision ? Omit<D, 'line'> : never) : never;
+
+function outcomes(result: MatchResult): Outcome[] {
+  return result.decisions.map(({ line: _line, ...rest }) => rest as Outcome);
 }
 
 const payA = payment({ id: 'pay_a', reference: REF_A });
@@ -68,7 +70,7 @@ const payB = payment({ id: 'pay_b', reference: REF_B, amount: 120_000 });
 describe('matchStatement, one rule at a time', () => {
   const target = (kind: OpenTarget['kind'], id: string, date: string, amount = 500_000): OpenTarget => ({ kind, id, amount, date });
 
-  const cases: Array<[string, StatementLine[], MatcherState, Array<Omit<LineDecision, 'line'>>]> = [
+  const cases: Array<[string, StatementLine[], MatcherState, Outcome[]]> = [
     // Rule 1
     [
       'a transaction id confirmed already (by a notification) is already_confirmed',
@@ -347,7 +349,7 @@ describe('matchStatement, properties', () => {
     reference: referenceArb,
     amount: amountArb,
     status: statusArb,
-    expiresInHours: fc.integer({ min: -48, max: 24 * 10 }),
+    expiresInHours: fc.integer({ min: -24, max: 24 * 10 }),
     otherAccount: fc.integer({ min: 0, max: 7 }).map((n) => n === 0), // now and then, a payment to another account
     hasBill: fc.boolean(),
   });
@@ -370,7 +372,7 @@ describe('matchStatement, properties', () => {
     | { kind: 'confirmed'; payment: number };
 
   const linePlanArb: fc.Arbitrary<LinePlan> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('known' as const), payment: fc.nat(), amountDelta: fc.constantFrom(0, 0, 0, 1_000, -5_000), hoursFromNow: fc.integer({ min: -24, max: 48 * 5 }), shape: shapeArb }) },
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('known' as const), payment: fc.nat(), amountDelta: fc.constantFrom(0, 0, 0, 1_000, -5_000), hoursFromNow: fc.integer({ min: 0, max: 72 }), shape: shapeArb }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown' as const), reference: referenceArb, shape: shapeArb }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('brokenCheck' as const), payment: fc.nat(), shape: shapeArb, fitting: fc.integer({ min: 0, max: 2 }) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('noReference' as const), amount: amountArb, fitting: fc.integer({ min: 0, max: 2 }), dayOffset: fc.integer({ min: -5, max: 5 }) }) },

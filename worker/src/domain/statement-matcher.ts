@@ -86,7 +86,8 @@ interface TargetSlot {
  * matching: it compares a key with the other keys in its bucket by reading those
  * strings, and at a million lines every such read is a cache miss. Here each slot keeps
  * the key's hash next to its number, so a lookup reads another key only when the two
- * hashes are equal. Open addressing with linear probing, sized up front.
+ * hashes are equal. Open addressing with linear probing, sized up front. The hash has no
+ * secret key: a file crafted to collide could make matching slow, never wrong.
  */
 class StringIndex {
   private readonly keys: string[] = [];
@@ -226,7 +227,9 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
   };
   let alreadyConfirmed = 0;
   let matched = 0;
-  const decisions = new Array<LineDecision>(lines.length);
+  // Filled in line order, so the array has no holes; lines without a reference are
+  // decided last and hold null until then.
+  const decisions: Array<LineDecision | null> = [];
 
   // Targets by amount, so a line looks only at targets it could match. The first of
   // several targets with the same kind and id wins, so no id can be matched twice.
@@ -280,6 +283,7 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
 
     const references = findPaymentReferences(line.description);
     if (references.length === 0) {
+      decisions[index] = null;
       withoutReference.push(index);
       continue;
     }
@@ -345,5 +349,5 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
     }
   }
 
-  return { decisions, counts: { lines: lines.length, alreadyConfirmed, matched, exceptions } };
+  return { decisions: decisions as LineDecision[], counts: { lines: lines.length, alreadyConfirmed, matched, exceptions } };
 }
