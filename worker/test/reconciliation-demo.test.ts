@@ -78,7 +78,9 @@ describe('a market day, reconciled', () => {
     const bill = await (await api('/api/v1/bills?q=A02&status=open', bearer(market))).json<{ items: Array<{ code: string }> }>();
     const matched = await api(`/api/v1/reconciliation/exceptions/${byType.amount_mismatch!.id}/resolve`, jsonRequest('POST', { action: 'match', billCode: bill.items[0]!.code, acceptDifference: true, note: 'Thu nốt 100.000 ₫ tiền mặt tại ban quản lý' }, market));
     expect(matched.status).toBe(200);
-    await expectLedgerBalanced((await matched.json<{ resolution: { paymentId: string } }>()).resolution.paymentId);
+    const ledger = await expectLedgerBalanced((await matched.json<{ resolution: { paymentId: string } }>()).resolution.paymentId);
+    // The books show the 200.000 ₫ the bank received, not the 300.000 ₫ billed.
+    expect(ledger.balances['payable:org_market_board']).toBe(200000);
     expect((await api(`/api/v1/reconciliation/exceptions/${byType.duplicate_payment!.id}/resolve`, jsonRequest('POST', { action: 'refund', note: 'Nộp trùng' }, market))).status).toBe(200);
     expect((await api(`/api/v1/reconciliation/exceptions/${byType.unmatched_credit!.id}/resolve`, jsonRequest('POST', { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' }, market))).status).toBe(200);
   });

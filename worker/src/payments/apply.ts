@@ -69,9 +69,16 @@ export async function confirmStatements(
     set?: Record<string, SqlValue>;
     condition?: { sql: string; params: SqlValue[] };
     data?: Record<string, unknown>;
+    /**
+     * Money actually received, when a person accepted a shortfall: the journal books what
+     * arrived, shared over the payees, so the ledger never shows money the bank did not get.
+     */
+    receivedAmount?: number;
   },
 ) {
   const collection = collectionAccount(payment.method, payment.payeeBankBin, payment.payeeAccountNo);
+  const payees = await payeesOf(db, payment);
+  const booked = Math.min(options.receivedAmount ?? payment.amount, payment.amount);
   const prepared = prepareTransition(db, {
     payment,
     event: options.event,
@@ -81,7 +88,7 @@ export async function confirmStatements(
     set: { paid_at: options.now, ...options.set },
     condition: options.condition,
     data: options.data,
-    ledger: receiptJournal(payment.id, collection, payment.amount, await payeesOf(db, payment)),
+    ledger: receiptJournal(payment.id, collection, booked, booked === payment.amount ? payees : allocate(booked, payees)),
   });
   return {
     ...prepared,

@@ -154,6 +154,7 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
       sourceRef: exception.id,
       now,
       data: { exceptionId: exception.id, resolvedBy: user.id, received: exception.amount, note },
+      receivedAmount: exception.amount,
     });
     statements.push(
       ...insert,
