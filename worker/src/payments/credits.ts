@@ -276,7 +276,13 @@ const maxTime = (a: string, b: string) => (a > b ? a : b);
  * static QR, or a statement line matched by amount and date). It exists only if the
  * credit's batch writes it.
  */
-async function newBillPayment(db: D1Database, billId: string, credit: BankCredit, requestHash: string, now = new Date().toISOString()): Promise<Payment | null> {
+export async function newBillPayment(
+  db: D1Database,
+  billId: string,
+  credit: Pick<BankCredit, 'bookedAt'>,
+  requestHash: string,
+  now = new Date().toISOString(),
+): Promise<Payment | null> {
   const bill = await db
     .prepare(
       `SELECT b.id, b.amount, b.biller_id, o.bank_bin, o.bank_account_no, o.bank_account_name
@@ -354,19 +360,13 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now
   const { payment } = plan;
   const newPayment = plan.newPayment
     ? [
-        db
-          .prepare(
-            `INSERT INTO payments (id, reference, bill_id, payee_org_id, amount, method, status, payee_bank_bin, payee_account_no,
-               payee_account_name, expires_at, request_hash, created_at, updated_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, 'vietqr', 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE EXISTS (SELECT 1 FROM bank_credits WHERE id = ?12)`,
-          )
-          .bind(payment.id, payment.reference, payment.billId, payment.payeeOrgId, payment.amount, payment.payeeBankBin, payment.payeeAccountNo, payment.payeeAccountName, payment.expiresAt, payment.requestHash, now, creditId),
-        db
-          .prepare(
-            `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
-             SELECT ?1, ?2, 'create', NULL, 'pending', 'bank', ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2)`,
-          )
-          .bind(newId('pev'), payment.id, credit.transactionId, JSON.stringify(plan.details), now),
+        ...newPaymentStatements(db, payment, {
+          source: 'bank',
+          sourceRef: credit.transactionId,
+          data: plan.details,
+          now,
+          onlyIf: { sql: 'EXISTS (SELECT 1 FROM bank_credits WHERE id = ?1)', params: [creditId] },
+        }),
         // The credit was written before its payment existed: linked now.
         db.prepare('UPDATE bank_credits SET payment_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1 FROM payments WHERE id = ?2)').bind(creditId, payment.id),
       ]
@@ -414,3 +414,30 @@ export async function applyBankCredit(db: D1Database, credit: BankCredit, now: s
   return outcome!;
 }
 
+
+/**
+ * Writes a payment made on the spot (see newBillPayment) with its "create" event; with
+ * `onlyIf`, only when that condition holds in the batch (e.g. its credit row is ours).
+ */
+export function newPaymentStatements(
+  db: D1Database,
+  payment: Payment,
+  options: { source: 'bank' | 'staff'; sourceRef: string | null; data: Record<string, unknown>; now: string; onlyIf?: { sql: string; params: string[] } },
+): D1PreparedStatement[] {
+  const condition = options.onlyIf ? options.onlyIf.sql.replace(/\?(\d+)/g, (_, n: string) => `?${Number(n) + 11}`) : '1 = 1';
+  return [
+    db
+      .prepare(
+        `INSERT INTO payments (id, reference, bill_id, payee_org_id, amount, method, status, payee_bank_bin, payee_account_no,
+           payee_account_name, expires_at, request_hash, created_at, updated_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, 'vietqr', 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE ${condition}`,
+      )
+      .bind(payment.id, payment.reference, payment.billId, payment.payeeOrgId, payment.amount, payment.payeeBankBin, payment.payeeAccountNo, payment.payeeAccountName, payment.expiresAt, payment.requestHash, options.now, ...(options.onlyIf?.params ?? [])),
+    db
+      .prepare(
+        `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
+         SELECT ?1, ?2, 'create', NULL, 'pending', ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM payments WHERE id = ?2)`,
+      )
+      .bind(newId('pev'), payment.id, options.source, options.sourceRef, JSON.stringify(options.data), options.now),
+  ];
+}

@@ -1,12 +1,13 @@
 import { findBillByCode } from '../db/bills';
 import { findPayment, findPendingPayment, type Payment } from '../db/payments';
 import type { SessionUser } from '../db/users';
-import { normalizeBillCode, newPaymentReference } from '../domain/codes';
+import { normalizeBillCode } from '../domain/codes';
 import { vietnamDate } from '../domain/ocop';
 import { SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 import { ApiError, notFound } from '../errors';
 import { confirmStatements } from '../payments/apply';
+import { newBillPayment, newPaymentStatements } from '../payments/credits';
 
 export const EXCEPTION_TYPES = ['unmatched_credit', 'unknown_reference', 'amount_mismatch', 'paid_after_expiry', 'duplicate_payment', 'ambiguous', 'missing_at_bank'] as const;
 export type ExceptionKind = (typeof EXCEPTION_TYPES)[number];
@@ -147,7 +148,7 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
     if (SETTLED_STATUSES.includes(payment.status)) throw new ApiError(409, 'payment_already_paid', 'That payment is already paid; refund this money instead');
     if (payment.status === 'failed') throw new ApiError(409, 'payment_failed', 'That payment failed; match the bill instead');
     paymentId = payment.id;
-    const insert = isNew ? newPaymentStatements(db, payment, now) : [];
+    const insert = isNew ? newPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now }) : [];
     const confirm = await confirmStatements(db, payment, {
       event: 'staff_confirm',
       source: 'staff',
@@ -234,49 +235,8 @@ async function matchTarget(
   if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is ${bill.status}`);
   const pending = await findPendingPayment(db, { billId: bill.id });
   if (pending) return { payment: pending, isNew: false };
-  const account = await db
-    .prepare('SELECT bank_bin, bank_account_no, bank_account_name FROM organizations WHERE id = ?1')
-    .bind(bill.billerId)
-    .first<{ bank_bin: string; bank_account_no: string; bank_account_name: string }>();
-  if (!account || account.bank_account_no !== exception.accountNumber) throw new ApiError(409, 'wrong_account', "The money arrived on another account than the bill's");
-  const payment: Payment = {
-    id: newId('pay'),
-    reference: newPaymentReference(),
-    billId: bill.id,
-    orderId: null,
-    payeeOrgId: bill.billerId,
-    amount: bill.amount,
-    currency: 'VND',
-    method: 'vietqr',
-    status: 'pending',
-    payeeBankBin: account.bank_bin,
-    payeeAccountNo: account.bank_account_no,
-    payeeAccountName: account.bank_account_name,
-    vietqrPayload: null,
-    stripeSessionId: null,
-    stripeCheckoutUrl: null,
-    stripePaymentIntent: null,
-    amountRefunded: 0,
-    expiresAt: now,
-    paidAt: null,
-    requestHash: `exception:${exception.id}`,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const payment = await newBillPayment(db, bill.id, { bookedAt: now }, `exception:${exception.id}`, now);
+  if (!payment) throw new ApiError(409, 'bill_paid', 'The bill is no longer open');
+  if (payment.payeeAccountNo !== exception.accountNumber) throw new ApiError(409, 'wrong_account', "The money arrived on another account than the bill's");
   return { payment, isNew: true };
-}
-
-function newPaymentStatements(db: D1Database, payment: Payment, now: string): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        `INSERT INTO payments (id, reference, bill_id, payee_org_id, amount, method, status, payee_bank_bin, payee_account_no,
-           payee_account_name, expires_at, request_hash, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'vietqr', 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
-      )
-      .bind(payment.id, payment.reference, payment.billId, payment.payeeOrgId, payment.amount, payment.payeeBankBin, payment.payeeAccountNo, payment.payeeAccountName, payment.expiresAt, payment.requestHash, now),
-    db
-      .prepare(`INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, data, created_at) VALUES (?1, ?2, 'create', NULL, 'pending', 'staff', '{}', ?3)`)
-      .bind(newId('pev'), payment.id, now),
-  ];
 }
