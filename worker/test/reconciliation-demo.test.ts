@@ -121,3 +121,22 @@ describe('statement import: bad files and access', () => {
     expect(summary.exceptions.missing_at_bank).toBe(1);
   });
 });
+
+describe('money never disappears', () => {
+  it('a refund cannot exceed what actually arrived after a shortfall was accepted', async () => {
+    const { items } = await (await api('/api/v1/reconciliation/exceptions?status=resolved', bearer(market))).json<{ items: Array<ExceptionJson & { resolution: { action: string; paymentId: string } }> }>();
+    const matched = items.find((e) => e.resolution.action === 'match')!;
+    const payment = matched.resolution.paymentId;
+    await expectError(await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 300000, reason: 'Hoàn toàn bộ' }, market)), 409, 'refund_exceeds_payment');
+    expect((await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 200000, reason: 'Hoàn phần đã chuyển' }, market))).status).toBe(201);
+  });
+
+  it('a rejected transfer back reopens the money as an exception', async () => {
+    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{ items: Array<{ id: string; status: string; exceptionId: string }> }>();
+    const refund = items.find((r) => r.status === 'awaiting_approval')!;
+    const admin = await login('admin@choso.test');
+    expect((await api(`/api/v1/reconciliation/refunds/${refund.id}/reject`, jsonRequest('POST', {}, admin))).status).toBe(200);
+    const open = await (await api('/api/v1/reconciliation/exceptions?status=open', bearer(market))).json<{ items: ExceptionJson[] }>();
+    expect(open.items.some((e) => e.details.reopenedFrom === refund.exceptionId)).toBe(true);
+  });
+});

@@ -277,3 +277,42 @@ describe('Stripe payouts', () => {
     expect(await outcomeOf(await postEvent(event('payout.paid', { id: po.id, object: 'payout' })))).toBe('duplicate');
   });
 });
+
+describe('Stripe edge cases found in review', () => {
+  it('books every dashboard refund of one charge, not just the first', async () => {
+    const { payment } = await stripePayment(300000);
+    const { session, event: completed } = await completeAtStripe(payment);
+    await postEvent(completed);
+    const charge = (refunded: number) => ({ id: `ch_two_${payment.id}`, object: 'charge', amount_refunded: refunded, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } });
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge(100000))))).toBe('applied');
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge(150000))))).toBe('applied');
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge(150000))))).toBe('duplicate');
+    expect((await getPayment(payment.id)).amountRefunded).toBe(150000);
+    expect((await expectLedgerBalanced(payment.id)).balances['payable:org_hospital']).toBe(150000);
+  });
+
+  it("does not book our own refund twice when Stripe's webhook for it arrives first", async () => {
+    const { payment } = await stripePayment(300000);
+    const { session, event: completed } = await completeAtStripe(payment);
+    await postEvent(completed);
+    // Our refund is in flight (reserved, processing) when Stripe reports it.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE payments SET amount_refunded = 100000 WHERE id = ?1").bind(payment.id),
+      env.DB.prepare("INSERT INTO refunds (id, payment_id, amount, reason, method, status, requested_by) VALUES ('ref_inflight', ?1, 100000, 'x', 'stripe', 'processing', 'usr_admin')").bind(payment.id),
+    ]);
+    const charge = { id: `ch_if_${payment.id}`, object: 'charge', amount_refunded: 100000, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } };
+    expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('no_change');
+    expect((await expectLedgerBalanced(payment.id)).balances['payable:org_hospital']).toBe(300000);
+  });
+
+  it('files an exception for a card payment made after its bill was cancelled', async () => {
+    const { code, payment } = await stripePayment(120000);
+    const staff = await loginHospitalStaff();
+    const bill = await env.DB.prepare('SELECT id FROM bills WHERE code = ?1').bind(code).first<{ id: string }>();
+    expect((await api(`/api/v1/bills/${bill!.id}/cancel`, jsonRequest('POST', {}, staff))).status).toBe(200);
+    const { event: completed } = await completeAtStripe(payment);
+    expect(await outcomeOf(await postEvent(completed))).toBe('exception');
+    expect((await exceptionsFor({ paymentId: payment.id })).map((e) => e.type)).toEqual(['paid_after_expiry']);
+    expect((await getPayment(payment.id)).status).toBe('expired');
+  });
+});

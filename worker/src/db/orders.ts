@@ -168,7 +168,9 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
         )
         .bind(order.id, line.productId, line.sellerId, line.name, line.unit, line.unitPrice, line.quantity, line.unitPrice * line.quantity),
       db
-        .prepare("UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE id = ?1 AND status = 'active'")
+        // No status filter: the product was checked just before, and an order must take
+        // exactly the stock it will later give back.
+        .prepare('UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE id = ?1')
         .bind(line.productId, line.quantity, now),
     ]),
   ];

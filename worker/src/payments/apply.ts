@@ -79,6 +79,11 @@ export async function confirmStatements(
   const collection = collectionAccount(payment.method, payment.payeeBankBin, payment.payeeAccountNo);
   const payees = await payeesOf(db, payment);
   const booked = Math.min(options.receivedAmount ?? payment.amount, payment.amount);
+  // A bill is paid once, and never after it was cancelled: the confirmation needs it open.
+  const billOpen = payment.billId ? { sql: `EXISTS (SELECT 1 FROM bills WHERE id = ?1 AND status = 'open')`, params: [payment.billId] as SqlValue[] } : null;
+  const condition = billOpen && options.condition
+    ? { sql: `(${options.condition.sql}) AND ${billOpen.sql.replace('?1', `?${options.condition.params.length + 1}`)}`, params: [...options.condition.params, ...billOpen.params] }
+    : (billOpen ?? options.condition);
   const prepared = prepareTransition(db, {
     payment,
     event: options.event,
@@ -86,7 +91,7 @@ export async function confirmStatements(
     sourceRef: options.sourceRef,
     now: options.now,
     set: { paid_at: options.now, ...options.set },
-    condition: options.condition,
+    condition,
     data: options.data,
     ledger: receiptJournal(payment.id, collection, booked, booked === payment.amount ? payees : allocate(booked, payees)),
   });
@@ -139,9 +144,12 @@ async function paymentForStripeObject(db: D1Database, type: string, object: Stri
 export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now: string): Promise<StripeOutcome> {
   if (!HANDLED_STRIPE_EVENTS.has(event.type)) return 'ignored';
   const object = event.data.object as unknown as StripeObjectLike;
+  // Stripe sends one charge.refunded per refund, all about the same charge: the running
+  // refunded total tells them apart, where the charge id alone would drop the second.
+  const dedupeId = event.type === 'charge.refunded' ? `${object.id}:${object.amount_refunded ?? 0}` : object.id;
   const seen = await db
     .prepare('SELECT 1 FROM stripe_events WHERE event_id = ?1 OR (object_id = ?2 AND type = ?3)')
-    .bind(event.id, object.id, event.type)
+    .bind(event.id, dedupeId, event.type)
     .first();
   if (seen) return 'duplicate';
 
@@ -152,7 +160,7 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
       `INSERT INTO stripe_events (event_id, type, object_id, payment_id, processing_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
        ON CONFLICT DO NOTHING`,
     )
-    .bind(event.id, event.type, object.id, payment?.id ?? null, processingId, now);
+    .bind(event.id, event.type, dedupeId, payment?.id ?? null, processingId, now);
   const ours = { sql: 'EXISTS (SELECT 1 FROM stripe_events WHERE event_id = ?1 AND processing_id = ?2)', params: [event.id, processingId] };
 
   const recordOnly = async (): Promise<StripeOutcome> => {
@@ -184,6 +192,12 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
       }
       if (SETTLED_STATUSES.includes(payment.status)) return recordOnly();
       if (payment.status !== 'pending' && payment.status !== 'expired') return fileException('paid_after_expiry', payment.amount, { stripeEvent: event.id, status: payment.status });
+      if (payment.billId) {
+        const bill = await db.prepare('SELECT status FROM bills WHERE id = ?1').bind(payment.billId).first<{ status: string }>();
+        // The bill was cancelled (or paid another way) while the Checkout page was open:
+        // the card money is real and a person must send it back.
+        if (bill?.status !== 'open') return fileException(bill?.status === 'paid' ? 'duplicate_payment' : 'paid_after_expiry', payment.amount, { stripeEvent: event.id, bill: bill?.status });
+      }
       const confirm = await confirmStatements(db, payment, {
         event: payment.status === 'pending' ? 'confirm' : 'gateway_confirm',
         source: 'stripe',
@@ -240,7 +254,9 @@ async function applyStripeRefund(
   now: string,
 ): Promise<StripeOutcome> {
   const settled = await db
-    .prepare("SELECT coalesce(sum(amount), 0) AS total FROM refunds WHERE payment_id = ?1 AND status IN ('succeeded', 'sent')")
+    // Our own refunds count from the moment we ask Stripe (processing): Stripe's webhook for
+    // one may arrive before we have settled it, and must not book it a second time.
+    .prepare("SELECT coalesce(sum(amount), 0) AS total FROM refunds WHERE payment_id = ?1 AND status IN ('processing', 'succeeded', 'sent')")
     .bind(payment.id)
     .first<{ total: number }>();
   const missing = (charge.amount_refunded ?? 0) - settled!.total;

@@ -223,7 +223,9 @@ async function decisionPlan(
     case 'matched_target': {
       const matched = { ...details, matchedBy: 'amount and date', target: decision.target };
       if (decision.target.kind === 'payment') {
-        const payment = (await findPayment(db, decision.target.id))!;
+        const payment = await findPayment(db, decision.target.id);
+        // Expired or paid since the state was read: a person decides.
+        if (payment?.status !== 'pending') return { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: ownerId, details };
         return { kind: 'confirm', payment, newPayment: false, organizationId: payment.payeeOrgId, details: matched };
       }
       const payment = await newBillPayment(db, decision.target.id, credit, `statement:${credit.transactionId}`);

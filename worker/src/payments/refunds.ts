@@ -75,8 +75,11 @@ export async function reserveRefund(
   const results = await db.batch([
     db
       .prepare(
+        // Never more than was paid, nor more than actually arrived (a person may have
+        // accepted a shortfall): the payer's ledger account says what arrived.
         `UPDATE payments SET amount_refunded = amount_refunded + ?2, updated_at = ?3
-         WHERE id = ?1 AND status IN ('paid', 'partially_refunded') AND amount_refunded + ?2 <= amount`,
+         WHERE id = ?1 AND status IN ('paid', 'partially_refunded') AND amount_refunded + ?2 <= amount
+           AND amount_refunded + ?2 <= (SELECT coalesce(sum(credit), 0) FROM ledger_lines WHERE payment_id = ?1 AND account = 'payer:' || ?1)`,
       )
       .bind(payment.id, refund.amount, now),
     db
@@ -87,7 +90,7 @@ export async function reserveRefund(
       .bind(id, payment.id, refund.amount, refund.reason, payment.method, refund.status, refund.requestedBy, now),
   ]);
   if (results[0]!.meta.changes !== 1) {
-    throw new ApiError(409, 'refund_exceeds_payment', `At most ${payment.amount - payment.amountRefunded} đồng of this payment can still be refunded`, [
+    throw new ApiError(409, 'refund_exceeds_payment', 'That is more than is left to refund of what this payment received', [
       { path: 'amount', message: 'More than what is left to refund' },
     ]);
   }
@@ -131,8 +134,13 @@ export async function settleRefund(
     now,
     data: { refundId: refund.id, amount: refund.amount },
     ledger: refundJournal(payment.id, collection, refund.amount, allocate(refund.amount, await payeesOf(db, payment))),
-    // Only one settlement per refund, even if "sent" is pressed twice at once.
-    condition: { sql: "EXISTS (SELECT 1 FROM refunds WHERE id = ?1 AND status IN ('approved', 'processing'))", params: [refund.id] },
+    // Only one settlement per refund, even if "sent" is pressed twice at once; and none if
+    // another refund settled since we counted (the partial/full decision would be stale).
+    condition: {
+      sql: `EXISTS (SELECT 1 FROM refunds WHERE id = ?1 AND status IN ('approved', 'processing'))
+        AND (SELECT coalesce(sum(amount), 0) FROM refunds WHERE payment_id = ?2 AND status IN ('sent', 'succeeded')) = ?3`,
+      params: [refund.id, payment.id, settledBefore!.total],
+    },
   });
   const results = await db.batch([
     ...prepared.statements,

@@ -135,6 +135,7 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
   let paymentId: string | null = null;
   let refundId: string | null = null;
   let abortUnlessApplied: D1PreparedStatement | null = null;
+  let surplus: D1PreparedStatement | null = null;
 
   if (resolution.action === 'match') {
     if (!exception.bankCredit) throw new ApiError(409, 'nothing_to_match', 'Only money received at the bank can be matched; refund or dismiss this one');
@@ -146,6 +147,19 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
       ]);
     }
     if (SETTLED_STATUSES.includes(payment.status)) throw new ApiError(409, 'payment_already_paid', 'That payment is already paid; refund this money instead');
+    if (payment.billId) {
+      const bill = await db.prepare('SELECT status FROM bills WHERE id = ?1').bind(payment.billId).first<{ status: string }>();
+      if (bill?.status !== 'open') throw new ApiError(409, `bill_${bill?.status ?? 'missing'}`, `That payment's bill is ${bill?.status ?? 'gone'}; refund this money instead`);
+    }
+    if (exception.amount > payment.amount) {
+      // The surplus stays visible as an exception of its own, to be refunded or matched.
+      surplus = db
+        .prepare(
+          `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, amount, details, account_number, booked_date, created_at)
+           VALUES (?1, 'duplicate_payment', ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+        )
+        .bind(newId('exc'), exception.organizationId, exception.bankCredit.id, exception.amount - payment.amount, JSON.stringify({ surplusOf: exception.id, paymentId: payment.id }), exception.accountNumber, exception.bookedDate, now);
+    }
     if (payment.status === 'failed') throw new ApiError(409, 'payment_failed', 'That payment failed; match the bill instead');
     paymentId = payment.id;
     const insert = isNew ? newPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now }) : [];
@@ -171,6 +185,7 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
       )
       .bind(payment.id, confirm.eventId, newId('res'), exception.id, user.id, now);
   } else if (resolution.action === 'refund') {
+    if (!exception.bankCredit) throw new ApiError(409, 'nothing_to_refund', 'No money of this exception reached the bank account; dismiss it, or refund the card payment');
     refundId = newId('ref');
     statements.push(
       db
@@ -207,10 +222,15 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
         )
         .bind(resolutionId, exception.id, resolution.action, paymentId, refundId, note, user.id, now),
       ...(abortUnlessApplied ? [abortUnlessApplied] : []),
+      ...(surplus ? [surplus] : []),
     ]);
   } catch (error) {
     if (String(error).includes('UNIQUE constraint failed: exception_resolutions.exception_id')) {
       throw new ApiError(409, 'already_resolved', 'This exception was resolved meanwhile, or its payment changed; reload it');
+    }
+    // The bill or order was paid another way meanwhile, or the order's stock is gone.
+    if (String(error).includes('constraint failed')) {
+      throw new ApiError(409, 'cannot_match', 'That payment can no longer take this money (paid another way, or out of stock); refund it instead');
     }
     throw error;
   }

@@ -374,7 +374,12 @@ payments.openapi(
       try {
         const result = await provider.refund(payment, refund);
         if (result.status === 'succeeded') {
-          await settleRefund(db, (await findPayment(db, payment.id))!, refund, { status: 'succeeded', by: user.id, stripeRefundId: result.providerRefundId, source: 'api' }, new Date().toISOString());
+          // Stripe has sent the money: settle it, re-reading the payment if a concurrent
+          // refund moved it on meanwhile.
+          for (let attempt = 0; attempt < 5; attempt++) {
+            const current = (await findPayment(db, payment.id))!;
+            if (await settleRefund(db, current, refund, { status: 'succeeded', by: user.id, stripeRefundId: result.providerRefundId, source: 'api' }, new Date().toISOString())) break;
+          }
         }
       } catch (error) {
         await releaseRefund(db, refund, 'failed', new Date().toISOString());
@@ -438,9 +443,12 @@ payments.openapi(
       }
     } else {
       if (refund.status !== 'approved') throw wrongState();
-      if (!(await settleRefund(db, payment, refund, { status: 'sent', by: user.id, source: 'staff' }, now))) {
-        throw new ApiError(409, 'conflict', 'The payment changed meanwhile; reload and try again');
+      let settled = false;
+      for (let attempt = 0; attempt < 5 && !settled; attempt++) {
+        settled = await settleRefund(db, (await findPayment(db, payment.id))!, refund, { status: 'sent', by: user.id, source: 'staff' }, now);
+        if (!settled && (await findRefund(db, payment.id, refund.id))?.status !== 'approved') throw wrongState();
       }
+      if (!settled) throw new ApiError(409, 'conflict', 'The payment changed meanwhile; reload and try again');
     }
     return c.json(refundToJson((await findRefund(db, payment.id, refund.id))!), 200);
   },

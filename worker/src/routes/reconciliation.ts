@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseStatementCsv, StatementFormatError, type ParsedStatement } from '../domain/statement-csv';
+import { newId } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { importStatement } from '../reconciliation/statements';
 import { isIsoDate, vietnamDate } from '../domain/ocop';
@@ -362,11 +363,24 @@ reconciliation.openapi(
     if (action !== 'sent' && refund.requested_by === user.id) throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
     const to = { approve: 'approved', reject: 'rejected', sent: 'sent' }[action];
     const column = action === 'sent' ? 'sent_by' : 'approved_by';
-    const result = await db
-      .prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`)
-      .bind(id, to, user.id, new Date().toISOString(), from)
-      .run();
-    if (result.meta.changes !== 1) throw new ApiError(409, 'refund_wrong_state', 'The refund changed meanwhile; reload it');
+    const now = new Date().toISOString();
+    const results = await db.batch([
+      db.prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`).bind(id, to, user.id, now, from),
+      // A rejected transfer back leaves the money where it was: open again, never dropped.
+      ...(action === 'reject'
+        ? [
+            db
+              .prepare(
+                `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details, account_number, booked_date, created_at)
+                 SELECT ?1, e.type, e.organization_id, e.bank_credit_id, e.payment_id, e.amount, e.expected_amount,
+                        json_set(e.details, '$.reopenedFrom', e.id, '$.rejectedRefund', ?2), e.account_number, e.booked_date, ?3
+                 FROM payment_exceptions e WHERE e.id = ?4 AND changes() = 1`,
+              )
+              .bind(newId('exc'), id, now, refund.exception_id),
+          ]
+        : []),
+    ]);
+    if (results[0]!.meta.changes !== 1) throw new ApiError(409, 'refund_wrong_state', 'The refund changed meanwhile; reload it');
     return c.json(exceptionRefundToJson((await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>())!), 200);
   },
 );
