@@ -456,4 +456,3 @@ payments.openapi(
 
 export default payments;
 
-export { paymentToJson };
