@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildListQuery, PRODUCT_SORTS, type Product, type ProductQuery, type ProductSort } from '../src/db/products';
-import { vietnamDate } from '../src/domain/ocop';
+import { vietnamDate } from '../src/domain/vietnam-time';
 import { api, bearer, expectError, login, seedDemo } from './helpers';
 
 interface Page {

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { vietnamDate } from '../src/domain/ocop';
+import { vietnamDate } from '../src/domain/vietnam-time';
 import { api, bearer, expectError, jsonRequest, login, seedDemo } from './helpers';
 import { createPayment, DEMO_BILLS, getPayment, noticeFor, postBankNotice } from './payment-helpers';
 

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { vietnamDate } from '#worker/domain/ocop';
+import { vietnamDate } from '#worker/domain/vietnam-time';
 
 /** The D1 database the API uses: pages call the same db modules, never their own SQL. */
 export const db = (): D1Database => env.DB;

@@ -2,6 +2,13 @@ import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 
 export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
+/** What each kind of bill is called on receipts and pages. */
+export const BILL_TYPE_NAMES: Record<BillType, string> = {
+  market_fee: 'Phí chợ',
+  tuition: 'Học phí',
+  hospital: 'Viện phí',
+  admin_fee: 'Lệ phí thủ tục hành chính',
+};
 export const BILL_STATUSES = ['open', 'paid', 'cancelled'] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];
 export const BILLER_KINDS = ['market_board', 'school', 'hospital', 'commune_office'] as const;

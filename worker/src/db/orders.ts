@@ -245,22 +245,18 @@ export async function listSellerSubOrders(db: D1Database, sellerId: string, limi
        ORDER BY s.created_at DESC, s.id DESC, oi.product_name`,
     )
     .bind(sellerId, limit)
-    .all<{
-      sub_order_id: string;
-      order_id: string;
-      subtotal: number;
-      created_at: string;
-      status: OrderStatus;
-      buyer_name: string;
-      buyer_phone: string;
-      buyer_address: string;
-      product_id: string;
-      product_name: string;
-      unit: string;
-      unit_price: number;
-      quantity: number;
-      line_total: number;
-    }>();
+    .all<
+      ItemColumns & {
+        sub_order_id: string;
+        order_id: string;
+        subtotal: number;
+        created_at: string;
+        status: OrderStatus;
+        buyer_name: string;
+        buyer_phone: string;
+        buyer_address: string;
+      }
+    >();
   const subs = new Map<string, SellerSubOrder>();
   for (const row of results) {
     let sub = subs.get(row.sub_order_id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOcopExpiry, isIsoDate, isOcopValid, ocopLevel, vietnamDate } from './ocop';
+import { defaultOcopExpiry, isIsoDate, isOcopValid, ocopLevel } from './ocop';
 
 describe('ocopLevel', () => {
   it.each([
@@ -49,15 +49,5 @@ describe('isIsoDate', () => {
     ['', false],
   ])('%s → %s', (text, expected) => {
     expect(isIsoDate(text)).toBe(expected);
-  });
-});
-
-describe('vietnamDate', () => {
-  it.each([
-    ['2026-11-29T16:59:59Z', '2026-11-29'],
-    ['2026-11-29T17:00:00Z', '2026-11-30'], // midnight in Hà Nội
-    ['2026-11-30T10:00:00Z', '2026-11-30'],
-  ])('%s is %s in Vietnam', (instant, date) => {
-    expect(vietnamDate(new Date(instant))).toBe(date);
   });
 });

@@ -48,13 +48,3 @@ export function defaultOcopExpiry(issuedAt: string, months = OCOP_VALIDITY_MONTH
 export function isOcopValid(expiresAt: string, today: string): boolean {
   return today <= expiresAt;
 }
-
-/**
- * Today's date in Vietnam (UTC+7, no daylight saving): certificates expire at local
- * midnight, not at UTC midnight.
- *
- * @example vietnamDate(new Date("2026-11-29T18:00:00Z")) // "2026-11-30"
- */
-export function vietnamDate(now: Date): string {
-  return new Date(now.getTime() + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}

@@ -12,6 +12,7 @@
  */
 import Papa from 'papaparse';
 import { foldVietnamese } from './search-text.ts';
+import { VIETNAM_OFFSET_MS, vietnamDate } from './vietnam-time.ts';
 
 /** One credit of the statement. */
 export interface StatementLine {
@@ -49,7 +50,6 @@ export class StatementFormatError extends Error {
 }
 
 /** Vietnam has used UTC+7 all year since 1975, with no daylight saving. */
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 type Column = 'date' | 'credit' | 'debit' | 'description' | 'transactionId';
 
@@ -249,10 +249,6 @@ function parseDate(raw: string, lineNumber: number): number {
   return Date.UTC(year, month - 1, day, hour, minute, second, millisecond) - offsetMs;
 }
 
-function vietnamDate(epochMs: number): string {
-  return new Date(epochMs + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 function isBlank(row: readonly string[]): boolean {
   for (const cell of row) if (cell.trim() !== '') return false;
   return true;
@@ -387,8 +383,8 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     format: found.format,
     credits,
     debitsSkipped,
-    firstDate: dated ? vietnamDate(firstMs) : null,
-    lastDate: dated ? vietnamDate(lastMs) : null,
+    firstDate: dated ? vietnamDate(new Date(firstMs)) : null,
+    lastDate: dated ? vietnamDate(new Date(lastMs)) : null,
   };
 }
 

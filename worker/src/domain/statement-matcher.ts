@@ -10,6 +10,7 @@
  */
 import { findPaymentReferences } from './reference-search.ts';
 import type { StatementLine } from './statement-csv.ts';
+import { VIETNAM_OFFSET_MS } from './vietnam-time.ts';
 
 export interface KnownPayment {
   id: string;
@@ -70,7 +71,6 @@ export interface MatchResult {
 /** How far, in Vietnam calendar days, a credit without a reference may be from its target's date. */
 export const MAX_DAYS_APART = 3;
 
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface TargetSlot {

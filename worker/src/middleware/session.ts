@@ -1,5 +1,6 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { BILLER_KINDS } from '../db/bills';
 import { findSessionUser } from '../db/users';
 import type { AppEnv } from '../env';
 import { ApiError, forbidden, unauthorized } from '../errors';
@@ -77,12 +78,12 @@ export function requireSellerOrganization(c: Context<AppEnv>): { user: SessionUs
   return { user, sellerId: user.organization.id };
 }
 
-const BILLER_KINDS = new Set(['market_board', 'school', 'hospital', 'commune_office']);
+const BILLER_KIND_SET = new Set<string>(BILLER_KINDS);
 
 /** The caller's biller organization (school, hospital, commune office, market board). */
 export function requireBillerOrganization(c: Context<AppEnv>): { user: SessionUser; billerId: string } {
   const user = requireRole(c, 'biller_staff', 'market_manager');
-  if (!user.organization || !BILLER_KINDS.has(user.organization.kind)) {
+  if (!user.organization || !BILLER_KIND_SET.has(user.organization.kind)) {
     throw forbidden('Your account is not linked to a school, hospital, commune office or market board');
   }
   return { user, billerId: user.organization.id };

@@ -1,6 +1,6 @@
 import { findPayment, rowToPayment, type Payment } from '../db/payments';
 import { newPaymentReference } from '../domain/codes';
-import { vietnamDate } from '../domain/ocop';
+import { vietnamDate } from '../domain/vietnam-time';
 import { findPaymentReferences } from '../domain/reference-search';
 import type { StatementLine } from '../domain/statement-csv';
 import { matchStatement, type KnownPayment, type LineDecision, type MatcherState, type OpenTarget } from '../domain/statement-matcher';

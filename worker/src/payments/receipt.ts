@@ -1,18 +1,12 @@
 import { html, raw } from 'hono/html';
 import QRCode from 'qrcode';
-import { findBillById } from '../db/bills';
+import { BILL_TYPE_NAMES, findBillById } from '../db/bills';
 import { findOrder } from '../db/orders';
 import type { Payment } from '../db/payments';
 import { formatBillCode } from '../domain/codes';
 import { formatVnd } from '../domain/money';
+import { formatVietnamTime } from '../domain/vietnam-time';
 
-const BILL_TYPE_NAMES = { market_fee: 'Phí chợ', tuition: 'Học phí', hospital: 'Viện phí', admin_fee: 'Lệ phí thủ tục hành chính' } as const;
-
-/** dd/mm/yyyy hh:mm in Vietnam's time zone, as a receipt is read there. */
-export function formatVietnamTime(iso: string): string {
-  const local = new Date(Date.parse(iso) + 7 * 60 * 60 * 1000).toISOString();
-  return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
-}
 
 /** The public page where anyone holding the paper receipt can check it is genuine. */
 export const receiptCheckPath = (paymentId: string) => `/bien-lai/${paymentId}`;

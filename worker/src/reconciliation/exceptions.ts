@@ -2,7 +2,7 @@ import { findBillByCode } from '../db/bills';
 import { findPayment, findPendingPayment, type Payment } from '../db/payments';
 import type { SessionUser } from '../db/users';
 import { normalizeBillCode } from '../domain/codes';
-import { vietnamDate } from '../domain/ocop';
+import { vietnamDate } from '../domain/vietnam-time';
 import { SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 import { ApiError, notFound } from '../errors';

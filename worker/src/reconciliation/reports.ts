@@ -1,9 +1,5 @@
-/** Daily reports and collection series. A Vietnamese day runs from 17:00 UTC the day before. */
-
-export function vietnamDayBounds(date: string): { start: string; end: string } {
-  const start = Date.parse(`${date}T00:00:00+07:00`);
-  return { start: new Date(start).toISOString(), end: new Date(start + 86_400_000).toISOString() };
-}
+/** Daily reports and collection series, by Vietnamese day. */
+import { vietnamDayBounds } from '../domain/vietnam-time';
 
 interface Tally {
   count: number;

@@ -1,7 +1,7 @@
 import type { ParsedStatement } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
 import { applyBankCredits } from '../payments/credits';
-import { vietnamDayBounds } from './reports';
+import { vietnamDayBounds } from '../domain/vietnam-time';
 
 export interface ImportSummary {
   statementId: string;

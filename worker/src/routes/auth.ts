@@ -9,7 +9,7 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { SESSION_COOKIE } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { clientAddress } from '../domain/client';
+import { clientAddress } from '../middleware/client';
 
 export const UserSchema = z
   .object({

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BILL_STATUSES, BILL_TYPES, findBillByCode, findBillById, insertBill, listBills, type Bill } from '../db/bills';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { hitRateLimit } from '../db/rate-limits';
-import { clientAddress } from '../domain/client';
+import { clientAddress } from '../middleware/client';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { findOrder, insertOrder, listSellerSubOrders, releaseOrderStatements, type Order, type PricedLine } from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
-import { vietnamDate } from '../domain/ocop';
-import { newId, newSecretToken, sha256Hex } from '../domain/tokens';
+import { vietnamDate } from '../domain/vietnam-time';
+import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
 import { requireSellerOrganization } from '../middleware/session';
@@ -67,14 +67,6 @@ export function orderToJson(order: Order) {
   };
 }
 
-/** Compares two hex hashes in constant time. */
-function sameHash(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
-}
-
 /**
  * An order opens for its buyer's session or for its access token. Anyone else gets the
  * same 404 as for a missing order, so order ids reveal nothing.
@@ -82,7 +74,7 @@ function sameHash(a: string, b: string): boolean {
 export async function authorizeOrder(c: Context<AppEnv>, orderId: string, token: string | undefined): Promise<Order> {
   const order = await findOrder(c.env.DB, orderId);
   const user = c.get('user');
-  const byToken = order !== null && token !== undefined && sameHash(await sha256Hex(token), order.accessTokenHash);
+  const byToken = order !== null && token !== undefined && constantTimeEqual(await sha256Hex(token), order.accessTokenHash);
   const bySession = order !== null && user !== null && order.buyerUserId === user.id;
   if (!order || !(byToken || bySession)) throw notFound('Order', 'order_not_found');
   return order;

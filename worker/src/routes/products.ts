@@ -12,7 +12,8 @@ import {
   type Product,
 } from '../db/products';
 import type { SessionUser } from '../db/users';
-import { defaultOcopExpiry, vietnamDate } from '../domain/ocop';
+import { defaultOcopExpiry } from '../domain/ocop';
+import { vietnamDate } from '../domain/vietnam-time';
 import { newId } from '../domain/tokens';
 import { ApiError, notFound } from '../errors';
 import { detectImageType, MAX_IMAGE_BYTES } from '../domain/images';

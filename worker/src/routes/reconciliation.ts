@@ -5,12 +5,13 @@ import { parseStatementCsv, StatementFormatError, type ParsedStatement } from '.
 import { newId } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { importStatement } from '../reconciliation/statements';
-import { isIsoDate, vietnamDate } from '../domain/ocop';
+import { isIsoDate } from '../domain/ocop';
+import { vietnamDate } from '../domain/vietnam-time';
 import { ApiError, notFound } from '../errors';
 import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
-import { vietnamDayBounds } from '../reconciliation/reports';
+import { vietnamDayBounds } from '../domain/vietnam-time';
 import { checkStripePayout } from '../reconciliation/payouts';
 import { stripeClient } from '../payments/providers';
 import { stripeSettings } from '../payments/settings';

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { listFeeRuns, listMarkets } from '../db/markets';
-import { isIsoDate, vietnamDate } from '../domain/ocop';
+import { isIsoDate } from '../domain/ocop';
+import { vietnamDate } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
 import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';

@@ -17,13 +17,6 @@ export function bankName(bin: string): string {
   return BANK_NAMES[bin] ?? `Ngân hàng (BIN ${bin})`;
 }
 
-export const BILL_TYPE_NAMES = {
-  market_fee: 'Phí chợ',
-  tuition: 'Học phí',
-  hospital: 'Viện phí',
-  admin_fee: 'Lệ phí thủ tục hành chính',
-} as const;
-
 export const PAYMENT_STATUS_NAMES = {
   pending: 'Đang chờ thanh toán',
   paid: 'Đã thanh toán',

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
+
+describe('vietnamDate', () => {
+  it.each([
+    ['2026-11-29T16:59:59Z', '2026-11-29'],
+    ['2026-11-29T17:00:00Z', '2026-11-30'], // midnight in Hà Nội
+    ['2026-11-30T10:00:00Z', '2026-11-30'],
+  ])('%s is %s in Vietnam', (instant, date) => {
+    expect(vietnamDate(new Date(instant))).toBe(date);
+  });
+});
+
+describe('formatVietnamTime', () => {
+  it.each([
+    ['2026-11-30T02:00:00.000Z', '30/11/2026 09:00'],
+    ['2026-11-30T17:30:00.000Z', '01/12/2026 00:30'],
+  ])('%s reads %s', (iso, text) => {
+    expect(formatVietnamTime(iso)).toBe(text);
+  });
+});
+
+describe('vietnamDayBounds', () => {
+  it('runs from 17:00 UTC the day before to 17:00 UTC', () => {
+    expect(vietnamDayBounds('2026-11-30')).toEqual({ start: '2026-11-29T17:00:00.000Z', end: '2026-11-30T17:00:00.000Z' });
+  });
+});
