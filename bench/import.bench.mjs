@@ -26,7 +26,23 @@ const seedFile = path.join(state, 'seed.sql');
 writeFileSync(seedFile, (await buildSeedStatements()).map(renderStatement).join('\n'));
 run(['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', state, '--file', seedFile]);
 
-const server = spawn('npx', ['--no-install', 'wrangler', 'dev', '-c', 'web/dist/server/wrangler.json', '--persist-to', state, '--ip', '127.0.0.1', '--port', String(PORT)], { env, stdio: 'ignore' });
+const server = spawn(
+  'npx',
+  [
+    '--no-install',
+    'wrangler',
+    'dev',
+    '-c',
+    'web/dist/server/wrangler.json',
+    '--persist-to',
+    state,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(PORT),
+  ],
+  { env, stdio: 'ignore' },
+);
 try {
   for (let i = 0; ; i++) {
     try {
@@ -36,18 +52,41 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const json = { 'Content-Type': 'application/json', Origin: BASE };
-  const { token } = await (await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: 'market@choso.test', password: 'demo1234' }) })).json();
+  const { token } = await (
+    await fetch(`${BASE}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'market@choso.test', password: 'demo1234' }),
+    })
+  ).json();
   const auth = { Authorization: `Bearer ${token}` };
-  const market = await (await fetch(`${BASE}/api/v1/markets`, { method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify({ name: 'Chợ đầu mối (benchmark)' }) })).json();
-  const stallsCsv = ['code,traderName,traderPhone,monthlyFee,status', ...Array.from({ length: STALLS }, (_, i) => `K${i},Tiểu thương ${i},,${100000 + (i % 7) * 10000},active`)].join('\n');
+  const market = await (
+    await fetch(`${BASE}/api/v1/markets`, {
+      method: 'POST',
+      headers: { ...json, ...auth },
+      body: JSON.stringify({ name: 'Chợ đầu mối (benchmark)' }),
+    })
+  ).json();
+  const stallsCsv = [
+    'code,traderName,traderPhone,monthlyFee,status',
+    ...Array.from({ length: STALLS }, (_, i) => `K${i},Tiểu thương ${i},,${100000 + (i % 7) * 10000},active`),
+  ].join('\n');
   const stallForm = new FormData();
   stallForm.append('file', new File([stallsCsv], 'stalls.csv'));
   await fetch(`${BASE}/api/v1/markets/${market.id}/stalls/import`, { method: 'POST', headers: auth, body: stallForm });
   const runStart = performance.now();
-  const run = await (await fetch(`${BASE}/api/v1/markets/${market.id}/fee-runs`, { method: 'POST', headers: { ...json, ...auth }, body: JSON.stringify({ period: '2027-01' }) })).json();
+  const run = await (
+    await fetch(`${BASE}/api/v1/markets/${market.id}/fee-runs`, {
+      method: 'POST',
+      headers: { ...json, ...auth },
+      body: JSON.stringify({ period: '2027-01' }),
+    })
+  ).json();
   const feeRunMs = performance.now() - runStart;
   const { items: stalls } = await (await fetch(`${BASE}/api/v1/markets/${market.id}/stalls`, { headers: auth })).json();
-  const { items: [account] } = { items: [(await (await fetch(`${BASE}/api/v1/reports/daily`, { headers: auth })).json()).organizations[0].accountNumber] };
+  const {
+    items: [account],
+  } = { items: [(await (await fetch(`${BASE}/api/v1/reports/daily`, { headers: auth })).json()).organizations[0].accountNumber] };
 
   const rows = ['bookedAt,amount,description,transactionId'];
   for (let i = 0; i < LINES; i++) {
@@ -63,7 +102,21 @@ try {
   const importMs = performance.now() - start;
   const summary = await res.json();
   if (res.status !== 201) throw new Error(`import failed: ${res.status} ${JSON.stringify(summary)}`);
-  console.log(JSON.stringify({ lines: LINES, stalls: STALLS, feeRunMs: Math.round(feeRunMs), billsCreated: run.billsCreated, importMs: Math.round(importMs), linesPerSecond: Math.round(LINES / (importMs / 1000)), summary }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        lines: LINES,
+        stalls: STALLS,
+        feeRunMs: Math.round(feeRunMs),
+        billsCreated: run.billsCreated,
+        importMs: Math.round(importMs),
+        linesPerSecond: Math.round(LINES / (importMs / 1000)),
+        summary,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));

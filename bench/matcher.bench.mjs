@@ -195,7 +195,8 @@ function bestOf(runs, run) {
   let best = null;
   for (let index = 0; index < runs; index += 1) {
     const measured = measure(run);
-    if (best === null || measured.seconds < best.seconds) best = { ...measured, heapDelta: Math.max(measured.heapDelta, best?.heapDelta ?? 0) };
+    if (best === null || measured.seconds < best.seconds)
+      best = { ...measured, heapDelta: Math.max(measured.heapDelta, best?.heapDelta ?? 0) };
     else best.heapDelta = Math.max(best.heapDelta, measured.heapDelta);
   }
   return best;
@@ -212,7 +213,9 @@ function renderCsv(lines) {
 }
 
 // ---------------------------------------------------------------- main
-console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), gc ${gc ? 'exposed' : 'not exposed (run via npm run bench)'}`);
+console.log(
+  `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), gc ${gc ? 'exposed' : 'not exposed (run via npm run bench)'}`,
+);
 
 // Warm-up on a statement of its own, so the JIT has optimised the hot paths before
 // anything is timed.
@@ -231,7 +234,9 @@ for (const size of SIZES) {
   if (csvSource === null) csvSource = lines.slice(0, CSV_LINES);
   const best = bestOf(RUNS, () => matchStatement(lines, state));
   const { counts } = best.result;
-  const exceptions = Object.entries(counts.exceptions).map(([type, count]) => `${type} ${count}`).join(', ');
+  const exceptions = Object.entries(counts.exceptions)
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
   rows.push({
     what: `matchStatement, ${format(size)} lines`,
     perSecond: lines.length / best.seconds,
@@ -245,7 +250,9 @@ for (const size of SIZES) {
   // The generator duplicates lines on purpose; a CSV file must not (the parser rejects it),
   // so duplicates get a fresh transaction id.
   const seen = new Set();
-  const unique = csvSource.map((line, index) => (seen.has(line.transactionId) ? { ...line, transactionId: `DUP${index}` } : (seen.add(line.transactionId), line)));
+  const unique = csvSource.map((line, index) =>
+    seen.has(line.transactionId) ? { ...line, transactionId: `DUP${index}` } : (seen.add(line.transactionId), line),
+  );
   const csv = renderCsv(unique);
   for (let round = 0; round < 2; round += 1) parseStatementCsv(csv); // warm-up
   const best = bestOf(RUNS, () => parseStatementCsv(csv));
@@ -264,7 +271,9 @@ console.log('|---|---:|---:|---:|---:|---|');
 for (const row of rows) {
   const baseline = BASELINE[row.what] ?? null;
   const ratio = baseline === null ? 'n/a' : `×${(row.perSecond / baseline).toFixed(2)}`;
-  console.log(`| ${row.what} | ${format(row.perSecond)} | ${ratio} | ${(row.seconds * 1000).toFixed(0)} ms | ${mb(row.heapDelta)} | ${row.note} |`);
+  console.log(
+    `| ${row.what} | ${format(row.perSecond)} | ${ratio} | ${(row.seconds * 1000).toFixed(0)} ms | ${mb(row.heapDelta)} | ${row.note} |`,
+  );
 }
 const slowest = Math.min(...rows.filter((row) => row.what.startsWith('matchStatement')).map((row) => row.perSecond));
 console.log('');

@@ -27,10 +27,16 @@ npx(['astro', 'build', '--root', 'web']);
 // wrangler reads .dev.vars from beside the config it is given.
 copyFileSync('.dev.vars', 'web/dist/server/.dev.vars');
 const server = npxForeground([
-  'wrangler', 'dev',
-  '-c', 'web/dist/server/wrangler.json',
-  '--persist-to', '.wrangler/state',
-  '--ip', '127.0.0.1', '--port', '8787',
+  'wrangler',
+  'dev',
+  '-c',
+  'web/dist/server/wrangler.json',
+  '--persist-to',
+  '.wrangler/state',
+  '--ip',
+  '127.0.0.1',
+  '--port',
+  '8787',
   '--test-scheduled',
 ]);
 server.on('exit', () => standin?.close());

@@ -32,13 +32,18 @@ describe('storefront pages are complete server-rendered HTML', () => {
     expect(body).toContain('Sản phẩm OCOP 5 sao');
     const featured = [...html.matchAll(/href="\/san-pham\/(prd_[a-z0-9_]+)"/g)].map((m) => m[1]!);
     expect(featured).toHaveLength(8);
-    const { results } = await env.DB.prepare(
-      `SELECT ocop_stars FROM products WHERE id IN (${featured.map(() => '?').join(', ')})`,
-    )
+    const { results } = await env.DB.prepare(`SELECT ocop_stars FROM products WHERE id IN (${featured.map(() => '?').join(', ')})`)
       .bind(...featured)
       .all<{ ocop_stars: number }>();
     expect(results.map((row) => row.ocop_stars)).toEqual(Array(8).fill(5));
-    for (const group of ['Thực phẩm', 'Đồ uống', 'Thảo dược', 'Vải và may mặc', 'Thủ công mỹ nghệ và quà lưu niệm', 'Dịch vụ du lịch nông thôn']) {
+    for (const group of [
+      'Thực phẩm',
+      'Đồ uống',
+      'Thảo dược',
+      'Vải và may mặc',
+      'Thủ công mỹ nghệ và quà lưu niệm',
+      'Dịch vụ du lịch nông thôn',
+    ]) {
       expect(body).toContain(group);
     }
     expect(html).not.toMatch(/<script/);

@@ -36,10 +36,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
     429: 'Too many requests',
   } as const;
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: descriptions[status], content: { 'application/json': { schema: ErrorSchema } } },
-    ]),
+    statuses.map((status) => [status, { description: descriptions[status], content: { 'application/json': { schema: ErrorSchema } } }]),
   ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
 }
 

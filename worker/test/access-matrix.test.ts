@@ -29,10 +29,20 @@ const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
   ['GET', '/api/v1/stalls/stl_chu_a01/qr.svg', undefined, { ...NOT_STAFF, biller: 403, market: 200, admin: 200 }],
   ['GET', '/api/v1/reconciliation/exceptions', undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
   ['GET', '/api/v1/reconciliation/refunds', undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
-  ['POST', '/api/v1/reconciliation/exceptions/exc_missing/resolve', { action: 'dismiss', note: 'không có' }, { ...NOT_STAFF, biller: 404, market: 404, admin: 404 }],
+  [
+    'POST',
+    '/api/v1/reconciliation/exceptions/exc_missing/resolve',
+    { action: 'dismiss', note: 'không có' },
+    { ...NOT_STAFF, biller: 404, market: 404, admin: 404 },
+  ],
   ['POST', '/api/v1/reconciliation/statements', undefined, { ...NOT_STAFF, biller: 400, market: 400, admin: 400 }],
   // The board closes its day first; the admin then finds it closed (409).
-  ['POST', `/api/v1/reconciliation/days/${TODAY}/close`, { accountNumber: '113000178542' }, { ...NOT_STAFF, biller: 404, market: 200, admin: 409 }],
+  [
+    'POST',
+    `/api/v1/reconciliation/days/${TODAY}/close`,
+    { accountNumber: '113000178542' },
+    { ...NOT_STAFF, biller: 404, market: 200, admin: 409 },
+  ],
   ['POST', '/api/v1/reconciliation/stripe-payouts/po_unknown/check', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
   ['GET', `/api/v1/reports/daily?date=${TODAY}`, undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
   ['GET', `/api/v1/reports/daily?date=${TODAY}&format=csv`, undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
@@ -45,7 +55,9 @@ beforeAll(async () => {
 });
 
 describe('access by role', () => {
-  const cases = MATRIX.flatMap(([method, path, body, expected]) => ROLES.map((role) => [method, path, role, body, expected[role]] as const));
+  const cases = MATRIX.flatMap(([method, path, body, expected]) =>
+    ROLES.map((role) => [method, path, role, body, expected[role]] as const),
+  );
   it.each(cases)('%s %s as %s', async (method, path, role, body, status) => {
     const init = jsonRequest(method, body, tokens[role]);
     if (body === undefined) delete (init.headers as Record<string, string>)['Content-Type'];

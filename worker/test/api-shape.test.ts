@@ -5,13 +5,29 @@ describe('the API as a whole', () => {
   it('serves an OpenAPI 3.1 document generated from the zod schemas', async () => {
     const res = await api('/api/v1/openapi.json');
     expect(res.status).toBe(200);
-    const doc = await res.json<{ openapi: string; paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>; components: { schemas: Record<string, unknown> } }>();
+    const doc = await res.json<{
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+      components: { schemas: Record<string, unknown> };
+    }>();
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/products', '/api/v1/products/{id}', '/api/v1/products/{id}/images', '/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/auth/logout', '/api/v1/me', '/api/v1/sellers', '/api/v1/sellers/{id}']) {
+    for (const path of [
+      '/api/v1/products',
+      '/api/v1/products/{id}',
+      '/api/v1/products/{id}/images',
+      '/api/v1/auth/login',
+      '/api/v1/auth/register',
+      '/api/v1/auth/logout',
+      '/api/v1/me',
+      '/api/v1/sellers',
+      '/api/v1/sellers/{id}',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     const listParams = doc.paths['/api/v1/products']!.get!.parameters!.map((p) => p.name);
-    expect(listParams).toEqual(expect.arrayContaining(['q', 'category', 'minStars', 'commune', 'sellerId', 'minPrice', 'maxPrice', 'sort', 'limit', 'cursor']));
+    expect(listParams).toEqual(
+      expect.arrayContaining(['q', 'category', 'minStars', 'commune', 'sellerId', 'minPrice', 'maxPrice', 'sort', 'limit', 'cursor']),
+    );
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Product', 'Error', 'ProductCreate']));
   });
 

@@ -16,7 +16,10 @@ function sessionCookie(res: Response): string {
 
 describe('POST /api/v1/auth/register', () => {
   it('creates a shopper and signs them in', async () => {
-    const res = await api('/api/v1/auth/register', jsonRequest('POST', { email: ' Lan.Nguyen@Example.vn ', password: 'mật khẩu dài', name: 'Nguyễn Thị Lan' }));
+    const res = await api(
+      '/api/v1/auth/register',
+      jsonRequest('POST', { email: ' Lan.Nguyen@Example.vn ', password: 'mật khẩu dài', name: 'Nguyễn Thị Lan' }),
+    );
     expect(res.status).toBe(201);
     const body = await res.json<{ token: string; user: { email: string; role: string; organization: null } }>();
     expect(body.user).toMatchObject({ email: 'lan.nguyen@example.vn', role: 'shopper', organization: null });
@@ -27,7 +30,9 @@ describe('POST /api/v1/auth/register', () => {
   it('stores a PBKDF2 hash with a salt of its own, never the password', async () => {
     await api('/api/v1/auth/register', jsonRequest('POST', { email: 'a@example.vn', password: 'same-password', name: 'A' }));
     await api('/api/v1/auth/register', jsonRequest('POST', { email: 'b@example.vn', password: 'same-password', name: 'B' }));
-    const { results } = await env.DB.prepare("SELECT password_hash FROM users WHERE email IN ('a@example.vn', 'b@example.vn')").all<{ password_hash: string }>();
+    const { results } = await env.DB.prepare("SELECT password_hash FROM users WHERE email IN ('a@example.vn', 'b@example.vn')").all<{
+      password_hash: string;
+    }>();
     expect(results).toHaveLength(2);
     for (const { password_hash } of results) expect(password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(results[0]!.password_hash).not.toBe(results[1]!.password_hash);
@@ -35,7 +40,11 @@ describe('POST /api/v1/auth/register', () => {
   });
 
   it('answers 409 for an email that is taken, whatever its case', async () => {
-    await expectError(await api('/api/v1/auth/register', jsonRequest('POST', { email: 'SHOPPER@choso.test', password: 'password1', name: 'X' })), 409, 'email_taken');
+    await expectError(
+      await api('/api/v1/auth/register', jsonRequest('POST', { email: 'SHOPPER@choso.test', password: 'password1', name: 'X' })),
+      409,
+      'email_taken',
+    );
   });
 
   it.each([
@@ -78,13 +87,23 @@ describe('POST /api/v1/auth/login', () => {
   it('stores only a hash of the session token', async () => {
     const token = await login('shopper@choso.test');
     const raw = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE token_hash = ?1').bind(token).first<{ n: number }>();
-    const hashed = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE token_hash = ?1').bind(await sha256Hex(token)).first<{ n: number }>();
+    const hashed = await env.DB.prepare('SELECT count(*) AS n FROM sessions WHERE token_hash = ?1')
+      .bind(await sha256Hex(token))
+      .first<{ n: number }>();
     expect([raw!.n, hashed!.n]).toEqual([0, 1]);
   });
 
   it('answers 401 for a wrong password and for an unknown email, alike', async () => {
-    const wrong = await expectError(await api('/api/v1/auth/login', jsonRequest('POST', { email: 'seller@choso.test', password: 'wrong-password' })), 401, 'invalid_credentials');
-    const unknown = await expectError(await api('/api/v1/auth/login', jsonRequest('POST', { email: 'nobody@choso.test', password: 'demo1234' })), 401, 'invalid_credentials');
+    const wrong = await expectError(
+      await api('/api/v1/auth/login', jsonRequest('POST', { email: 'seller@choso.test', password: 'wrong-password' })),
+      401,
+      'invalid_credentials',
+    );
+    const unknown = await expectError(
+      await api('/api/v1/auth/login', jsonRequest('POST', { email: 'nobody@choso.test', password: 'demo1234' })),
+      401,
+      'invalid_credentials',
+    );
     expect(wrong.error.message).toBe(unknown.error.message);
   });
 
@@ -107,11 +126,18 @@ describe('POST /api/v1/auth/login', () => {
   });
 
   it('answers malformed JSON with 400 in the error shape', async () => {
-    await expectError(await api('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email":' }), 400);
+    await expectError(
+      await api('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email":' }),
+      400,
+    );
   });
 
   it('answers a body that is not JSON with 400', async () => {
-    await expectError(await api('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' }), 415, 'unsupported_media_type');
+    await expectError(
+      await api('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello' }),
+      415,
+      'unsupported_media_type',
+    );
     await expectError(await api('/api/v1/auth/login', { method: 'POST' }), 400);
   });
 });
@@ -127,7 +153,9 @@ describe('POST /api/v1/auth/logout and sessions', () => {
 
   it('answers 401 once a session has expired', async () => {
     const token = await login('shopper@choso.test');
-    await env.DB.prepare("UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z' WHERE token_hash = ?1").bind(await sha256Hex(token)).run();
+    await env.DB.prepare("UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z' WHERE token_hash = ?1")
+      .bind(await sha256Hex(token))
+      .run();
     await expectError(await api('/api/v1/me', bearer(token)), 401, 'unauthorized');
   });
 
@@ -138,7 +166,9 @@ describe('POST /api/v1/auth/logout and sessions', () => {
 
   it('sweeps expired sessions in the scheduled handler', async () => {
     const token = await login('shopper@choso.test');
-    await env.DB.prepare("UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z' WHERE token_hash = ?1").bind(await sha256Hex(token)).run();
+    await env.DB.prepare("UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000Z' WHERE token_hash = ?1")
+      .bind(await sha256Hex(token))
+      .run();
     const ctx = createExecutionContext();
     worker.scheduled(createScheduledController({ scheduledTime: Date.now() }), env, ctx);
     await waitOnExecutionContext(ctx);

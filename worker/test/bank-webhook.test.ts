@@ -22,7 +22,9 @@ async function paymentFor(amount = 200000): Promise<PaymentJson> {
 }
 
 async function billStatus(code: string) {
-  return (await env.DB.prepare('SELECT status, payment_id FROM bills WHERE code = ?1').bind(code).first<{ status: string; payment_id: string | null }>())!;
+  return (await env.DB.prepare('SELECT status, payment_id FROM bills WHERE code = ?1')
+    .bind(code)
+    .first<{ status: string; payment_id: string | null }>())!;
 }
 
 beforeAll(seedDemo);
@@ -35,16 +37,24 @@ describe('POST /api/v1/webhooks/bank: signatures', () => {
     ['a timestamp 301 s old', { timestampOffset: -301 }],
     ['a timestamp 310 s ahead', { timestampOffset: 310 }],
     ['a timestamp that is not a number', { timestamp: 'yesterday' }],
-  ])('refuses %s with 401 and changes nothing', async (_name, { timestampOffset, ...options }: { timestampOffset?: number; timestamp?: string; secret?: string; signature?: string | null }) => {
-    const payment = await paymentFor();
-    const notice = noticeFor(payment);
-    // Computed now, not when the table was built: time has moved on since.
-    const timestamp = timestampOffset === undefined ? options.timestamp : String(Math.floor(Date.now() / 1000) + timestampOffset);
-    await expectError(await postBankNotice(notice, { ...options, timestamp }), 401, 'invalid_signature');
-    expect((await getPayment(payment.id)).status).toBe('pending');
-    const credits = await env.DB.prepare('SELECT count(*) AS n FROM bank_credits WHERE transaction_id = ?1').bind(notice.transactionId).first<{ n: number }>();
-    expect(credits!.n).toBe(0);
-  });
+  ])(
+    'refuses %s with 401 and changes nothing',
+    async (_name, {
+      timestampOffset,
+      ...options
+    }: { timestampOffset?: number; timestamp?: string; secret?: string; signature?: string | null }) => {
+      const payment = await paymentFor();
+      const notice = noticeFor(payment);
+      // Computed now, not when the table was built: time has moved on since.
+      const timestamp = timestampOffset === undefined ? options.timestamp : String(Math.floor(Date.now() / 1000) + timestampOffset);
+      await expectError(await postBankNotice(notice, { ...options, timestamp }), 401, 'invalid_signature');
+      expect((await getPayment(payment.id)).status).toBe('pending');
+      const credits = await env.DB.prepare('SELECT count(*) AS n FROM bank_credits WHERE transaction_id = ?1')
+        .bind(notice.transactionId)
+        .first<{ n: number }>();
+      expect(credits!.n).toBe(0);
+    },
+  );
 
   it('refuses a body altered after signing', async () => {
     const payment = await paymentFor();
@@ -86,7 +96,11 @@ describe('POST /api/v1/webhooks/bank: confirming a payment', () => {
       [`collection:vietqr:${payment.payee.bankBin}:${payment.payee.accountNumber}`]: 0,
       'payable:org_school_dinh_bang': 350000,
     });
-    const events = await env.DB.prepare('SELECT event, from_status, to_status, source FROM payment_events WHERE payment_id = ?1 ORDER BY rowid').bind(payment.id).all();
+    const events = await env.DB.prepare(
+      'SELECT event, from_status, to_status, source FROM payment_events WHERE payment_id = ?1 ORDER BY rowid',
+    )
+      .bind(payment.id)
+      .all();
     expect(events.results).toEqual([
       { event: 'create', from_status: null, to_status: 'pending', source: 'api' },
       { event: 'confirm', from_status: 'pending', to_status: 'paid', source: 'bank' },
@@ -127,7 +141,9 @@ describe('POST /api/v1/webhooks/bank: confirming a payment', () => {
   it('applies a credit once when the same notification arrives many times at once', async () => {
     const payment = await paymentFor();
     const notice = noticeFor(payment);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, async () => (await (await postBankNotice(notice)).json<{ outcome: string }>()).outcome));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, async () => (await (await postBankNotice(notice)).json<{ outcome: string }>()).outcome),
+    );
     expect(outcomes.filter((o) => o === 'matched')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(5);
     expect((await expectLedgerBalanced(payment.id)).debits).toBe(2 * payment.amount);
@@ -142,28 +158,52 @@ describe('POST /api/v1/webhooks/bank: exceptions, never dropped', () => {
     expect(body).toMatchObject({ outcome: 'exception', exceptionType: 'amount_mismatch' });
     expect((await getPayment(payment.id)).status).toBe('pending');
     expect(await exceptionsFor({ bankTransactionId: notice.transactionId })).toEqual([
-      { type: 'amount_mismatch', status: 'open', amount: 150000, expected_amount: 200000, payment_id: payment.id, organization_id: 'org_school_dinh_bang' },
+      {
+        type: 'amount_mismatch',
+        status: 'open',
+        amount: 150000,
+        expected_amount: 200000,
+        payment_id: payment.id,
+        organization_id: 'org_school_dinh_bang',
+      },
     ]);
     expect((await expectLedgerBalanced(payment.id)).lines).toEqual([]);
   });
 
   it('records a credit with no reference as unmatched_credit, queued for the account owner', async () => {
-    const notice = { transactionId: 'FTNOREF1', accountNumber: (await paymentFor()).payee.accountNumber, amount: 120000, description: 'chuyen tien hoc phi con', bookedAt: new Date().toISOString() };
+    const notice = {
+      transactionId: 'FTNOREF1',
+      accountNumber: (await paymentFor()).payee.accountNumber,
+      amount: 120000,
+      description: 'chuyen tien hoc phi con',
+      bookedAt: new Date().toISOString(),
+    };
     const body = await (await postBankNotice(notice)).json<{ exceptionType: string }>();
     expect(body.exceptionType).toBe('unmatched_credit');
-    expect(await exceptionsFor({ bankTransactionId: 'FTNOREF1' })).toMatchObject([{ type: 'unmatched_credit', organization_id: 'org_school_dinh_bang', payment_id: null }]);
+    expect(await exceptionsFor({ bankTransactionId: 'FTNOREF1' })).toMatchObject([
+      { type: 'unmatched_credit', organization_id: 'org_school_dinh_bang', payment_id: null },
+    ]);
   });
 
   it('records a well-formed reference that we never issued as unknown_reference', async () => {
     const reference = 'CS2345678' + checkCharacter('CS2345678');
-    const notice = { transactionId: 'FTUNKNOWN1', accountNumber: '12010009998888', amount: 120000, description: `TT ${reference}`, bookedAt: new Date().toISOString() };
+    const notice = {
+      transactionId: 'FTUNKNOWN1',
+      accountNumber: '12010009998888',
+      amount: 120000,
+      description: `TT ${reference}`,
+      bookedAt: new Date().toISOString(),
+    };
     expect((await (await postBankNotice(notice)).json<{ exceptionType: string }>()).exceptionType).toBe('unknown_reference');
   });
 
   it('treats a reference with a wrong check character as no reference: matched by amount and date only when one open payment fits', async () => {
     const payment = await paymentFor(777001);
     const wrong = payment.reference.slice(0, 9) + (payment.reference[9] === 'Z' ? 'Y' : 'Z');
-    const alone = await (await postBankNotice(noticeFor(payment, { description: `TT ${wrong}` }))).json<{ outcome: string; paymentId: string }>();
+    const alone = await (await postBankNotice(noticeFor(payment, { description: `TT ${wrong}` }))).json<{
+      outcome: string;
+      paymentId: string;
+    }>();
     expect(alone).toMatchObject({ outcome: 'matched', paymentId: payment.id });
     // Two open payments of the same amount: nothing to tell them apart, so a person decides.
     const [a, b] = [await paymentFor(777002), await paymentFor(777002)];
@@ -182,7 +222,9 @@ describe('POST /api/v1/webhooks/bank: exceptions, never dropped', () => {
 
   it('confirms a transfer booked in time even when its notice arrives late (out of order)', async () => {
     const payment = await paymentFor();
-    await env.DB.prepare('UPDATE payments SET expires_at = ?2 WHERE id = ?1').bind(payment.id, new Date(Date.now() - 1000).toISOString()).run();
+    await env.DB.prepare('UPDATE payments SET expires_at = ?2 WHERE id = ?1')
+      .bind(payment.id, new Date(Date.now() - 1000).toISOString())
+      .run();
     const bookedInTime = new Date(Date.now() - 60_000).toISOString();
     const body = await (await postBankNotice(noticeFor(payment, { bookedAt: bookedInTime }))).json<{ outcome: string }>();
     expect(body.outcome).toBe('matched');

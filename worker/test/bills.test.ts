@@ -13,12 +13,26 @@ beforeAll(async () => {
   [school, market, shopper] = await Promise.all([login('biller@choso.test'), login('market@choso.test'), login('shopper@choso.test')]);
 });
 
-const newBill = { type: 'tuition', payerName: 'Nguyễn Văn Bình', payerRef: 'HS-2026-0999', description: 'Học phí tháng 1/2027', amount: 350000, dueDate: '2027-01-15' };
+const newBill = {
+  type: 'tuition',
+  payerName: 'Nguyễn Văn Bình',
+  payerRef: 'HS-2026-0999',
+  description: 'Học phí tháng 1/2027',
+  amount: 350000,
+  dueDate: '2027-01-15',
+};
 
-interface BillJson { id: string; code: string; displayCode: string; status: string; amount: number; biller: { id: string } }
+interface BillJson {
+  id: string;
+  code: string;
+  displayCode: string;
+  status: string;
+  amount: number;
+  biller: { id: string };
+}
 
 describe('POST /api/v1/bills', () => {
-  it('issues a bill with a short, checkable code for the staff member\'s own organization', async () => {
+  it("issues a bill with a short, checkable code for the staff member's own organization", async () => {
     const res = await api('/api/v1/bills', jsonRequest('POST', newBill, school));
     expect(res.status).toBe(201);
     const bill = await res.json<BillJson>();
@@ -97,7 +111,7 @@ describe('POST /api/v1/bills/:id/cancel', () => {
 });
 
 describe('GET /api/v1/bills/lookup/:code', () => {
-  it('shows a payer only what they need, with the name masked, whatever the code\'s case or dashes', async () => {
+  it("shows a payer only what they need, with the name masked, whatever the code's case or dashes", async () => {
     const res = await api(`/api/v1/bills/lookup/hp8a2-6dba5`, { headers: { 'CF-Connecting-IP': '203.0.113.1' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -120,7 +134,11 @@ describe('GET /api/v1/bills/lookup/:code', () => {
       for (const char of alphabet.slice(0, 4)) {
         if (char === code[position]) continue;
         const typo = code.slice(0, position) + char + code.slice(position + 1);
-        await expectError(await api(`/api/v1/bills/lookup/${typo}`, { headers: { 'CF-Connecting-IP': `198.51.100.${position}` } }), 404, 'bill_not_found');
+        await expectError(
+          await api(`/api/v1/bills/lookup/${typo}`, { headers: { 'CF-Connecting-IP': `198.51.100.${position}` } }),
+          404,
+          'bill_not_found',
+        );
         tried++;
       }
     }
@@ -138,6 +156,8 @@ describe('GET /api/v1/bills/lookup/:code', () => {
     await expectError(last!, 429, 'rate_limited');
     expect(Number(last!.headers.get('Retry-After'))).toBeGreaterThan(0);
     // Another client is not affected.
-    expect((await api(`/api/v1/bills/lookup/${DEMO_BILLS.stallA12.code}`, { headers: { 'CF-Connecting-IP': '192.0.2.201' } })).status).toBe(200);
+    expect((await api(`/api/v1/bills/lookup/${DEMO_BILLS.stallA12.code}`, { headers: { 'CF-Connecting-IP': '192.0.2.201' } })).status).toBe(
+      200,
+    );
   });
 });

@@ -263,10 +263,10 @@ describe('GET /api/v1/products/:id', () => {
     await expectError(await api('/api/v1/products/prd_nope'), 404, 'product_not_found');
   });
 
-  it("hides a draft from the public and from other sellers, but not from its own seller", async () => {
-    const draft = await env.DB.prepare(
-      "SELECT id FROM products WHERE status = 'draft' AND seller_id = 'org_htx_phu_lang' LIMIT 1",
-    ).first<{ id: string }>();
+  it('hides a draft from the public and from other sellers, but not from its own seller', async () => {
+    const draft = await env.DB.prepare("SELECT id FROM products WHERE status = 'draft' AND seller_id = 'org_htx_phu_lang' LIMIT 1").first<{
+      id: string;
+    }>();
     expect(draft).not.toBeNull();
     await expectError(await api(`/api/v1/products/${draft!.id}`), 404);
     await expectError(await api(`/api/v1/products/${draft!.id}`, bearer(await login('seller2@choso.test'))), 404);
@@ -281,13 +281,21 @@ describe('GET /api/v1/products/:id', () => {
     const pub = await list('sellerId=org_htx_phu_lang&limit=100');
     expect(own.items.some((p) => p.status === 'draft')).toBe(true);
     expect(pub.items.every((p) => p.status === 'active')).toBe(true);
-    const other = await (await api('/api/v1/products?sellerId=org_htx_phu_lang&limit=100', bearer(await login('seller2@choso.test')))).json<Page>();
+    const other = await (
+      await api('/api/v1/products?sellerId=org_htx_phu_lang&limit=100', bearer(await login('seller2@choso.test')))
+    ).json<Page>();
     expect(other.items.map((p) => p.id)).toEqual(pub.items.map((p) => p.id));
   });
 });
 
 describe('GET /api/v1/sellers', () => {
-  interface Seller { id: string; name: string; kind: string; commune: string; productCount: number }
+  interface Seller {
+    id: string;
+    name: string;
+    kind: string;
+    commune: string;
+    productCount: number;
+  }
 
   it('lists the producers, with their product counts, and no billers', async () => {
     const res = await api('/api/v1/sellers');

@@ -10,7 +10,12 @@ interface OrderJson {
   accessToken: string;
   status: string;
   total: number;
-  subOrders: Array<{ sellerId: string; sellerName: string; subtotal: number; items: Array<{ productId: string; unitPrice: number; quantity: number; lineTotal: number }> }>;
+  subOrders: Array<{
+    sellerId: string;
+    sellerName: string;
+    subtotal: number;
+    items: Array<{ productId: string; unitPrice: number; quantity: number; lineTotal: number }>;
+  }>;
 }
 
 const buyer = { name: 'Phạm Thu Trang', phone: '0912345678', address: 'Số 5 Lý Thái Tổ, Từ Sơn, Bắc Ninh' };
@@ -33,42 +38,72 @@ async function runCron(at: Date) {
 
 beforeAll(async () => {
   await seedDemo();
-  const row = await env.DB.prepare("SELECT id FROM products WHERE seller_id = 'org_htx_phu_lang' AND status = 'active' AND stock >= 20 ORDER BY id LIMIT 1").first<{ id: string }>();
+  const row = await env.DB.prepare(
+    "SELECT id FROM products WHERE seller_id = 'org_htx_phu_lang' AND status = 'active' AND stock >= 20 ORDER BY id LIMIT 1",
+  ).first<{ id: string }>();
   POTTERY = row!.id;
 });
 
 describe('POST /api/v1/orders', () => {
   it('prices everything from the catalogue, splits the order per seller and reserves stock', async () => {
-    const prices = await env.DB.prepare('SELECT id, price FROM products WHERE id IN (?1, ?2)').bind(BANH, POTTERY).all<{ id: string; price: number }>();
+    const prices = await env.DB.prepare('SELECT id, price FROM products WHERE id IN (?1, ?2)')
+      .bind(BANH, POTTERY)
+      .all<{ id: string; price: number }>();
     const price = Object.fromEntries(prices.results.map((p) => [p.id, p.price]));
     const [banhBefore, potteryBefore] = [await stockOf(BANH), await stockOf(POTTERY)];
-    const res = await order([{ productId: BANH, quantity: 3 }, { productId: POTTERY, quantity: 1 }]);
+    const res = await order([
+      { productId: BANH, quantity: 3 },
+      { productId: POTTERY, quantity: 1 },
+    ]);
     expect(res.status).toBe(201);
     const created = await res.json<OrderJson>();
     expect(created.status).toBe('awaiting_payment');
     expect(created.accessToken.length).toBeGreaterThan(30);
     expect(created.total).toBe(3 * price[BANH]! + price[POTTERY]!);
     expect(created.subOrders.map((s) => [s.sellerId, s.subtotal]).sort()).toEqual(
-      [['org_dinh_bang_food', 3 * price[BANH]!], ['org_htx_phu_lang', price[POTTERY]!]].sort(),
+      [
+        ['org_dinh_bang_food', 3 * price[BANH]!],
+        ['org_htx_phu_lang', price[POTTERY]!],
+      ].sort(),
     );
     expect([await stockOf(BANH), await stockOf(POTTERY)]).toEqual([banhBefore - 3, potteryBefore - 1]);
   });
 
   it('never takes a price from the client', async () => {
-    await expectError(await api('/api/v1/orders', jsonRequest('POST', { items: [{ productId: BANH, quantity: 1, price: 1 }], buyer })), 400, 'validation_failed');
-    await expectError(await api('/api/v1/orders', jsonRequest('POST', { items: [{ productId: BANH, quantity: 1 }], buyer, total: 1 })), 400);
+    await expectError(
+      await api('/api/v1/orders', jsonRequest('POST', { items: [{ productId: BANH, quantity: 1, price: 1 }], buyer })),
+      400,
+      'validation_failed',
+    );
+    await expectError(
+      await api('/api/v1/orders', jsonRequest('POST', { items: [{ productId: BANH, quantity: 1 }], buyer, total: 1 })),
+      400,
+    );
   });
 
   it('answers 409 naming the item when stock is short, and reserves nothing', async () => {
     const before = await stockOf(BANH);
-    const error = await expectError(await order([{ productId: POTTERY, quantity: 1 }, { productId: BANH, quantity: before + 1 }]), 409, 'items_unavailable');
+    const error = await expectError(
+      await order([
+        { productId: POTTERY, quantity: 1 },
+        { productId: BANH, quantity: before + 1 },
+      ]),
+      409,
+      'items_unavailable',
+    );
     expect(error.error.details).toEqual([{ path: 'items.1.quantity', message: `Only ${before} left` }]);
     expect(await stockOf(BANH)).toBe(before);
   });
 
   it('refuses drafts, archived and unknown products', async () => {
     const draft = await env.DB.prepare("SELECT id FROM products WHERE status = 'draft' LIMIT 1").first<{ id: string }>();
-    const error = await expectError(await order([{ productId: draft!.id, quantity: 1 }, { productId: 'prd_nope', quantity: 1 }]), 409);
+    const error = await expectError(
+      await order([
+        { productId: draft!.id, quantity: 1 },
+        { productId: 'prd_nope', quantity: 1 },
+      ]),
+      409,
+    );
     expect(error.error.details.map((d) => d.path)).toEqual(['items.0.productId', 'items.1.productId']);
   });
 
@@ -76,7 +111,16 @@ describe('POST /api/v1/orders', () => {
     [{ items: [], buyer }, 'items'],
     [{ items: [{ productId: BANH, quantity: 0 }], buyer }, 'items.0.quantity'],
     [{ items: [{ productId: BANH, quantity: 1.5 }], buyer }, 'items.0.quantity'],
-    [{ items: [{ productId: BANH, quantity: 1 }, { productId: BANH, quantity: 2 }], buyer }, 'items'],
+    [
+      {
+        items: [
+          { productId: BANH, quantity: 1 },
+          { productId: BANH, quantity: 2 },
+        ],
+        buyer,
+      },
+      'items',
+    ],
     [{ items: [{ productId: BANH, quantity: 1 }], buyer: { ...buyer, phone: '12345' } }, 'buyer.phone'],
     [{ items: [{ productId: BANH, quantity: 1 }] }, 'buyer'],
   ])('rejects %j with 400', async (body, path) => {
@@ -94,18 +138,29 @@ describe('GET /api/v1/orders/:id', () => {
     await expectError(await api(`/api/v1/orders/${created.id}`), 404, 'order_not_found');
     await expectError(await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': 'guess' } }), 404);
     // Another shopper cannot see it.
-    const other = await (await api('/api/v1/auth/register', jsonRequest('POST', { email: 'khach2@example.vn', password: 'password123', name: 'Khách 2' }))).json<{ token: string }>();
+    const other = await (
+      await api('/api/v1/auth/register', jsonRequest('POST', { email: 'khach2@example.vn', password: 'password123', name: 'Khách 2' }))
+    ).json<{ token: string }>();
     await expectError(await api(`/api/v1/orders/${created.id}`, bearer(other.token)), 404);
   });
 });
 
 describe('GET /api/v1/seller/orders', () => {
   it('shows each seller only its own part of an order', async () => {
-    const created = await (await order([{ productId: BANH, quantity: 2 }, { productId: POTTERY, quantity: 1 }])).json<OrderJson>();
-    const mine = await (await api('/api/v1/seller/orders', bearer(await login('seller2@choso.test')))).json<{ items: Array<{ orderId: string; items: Array<{ productId: string }>; subtotal: number }> }>();
+    const created = await (
+      await order([
+        { productId: BANH, quantity: 2 },
+        { productId: POTTERY, quantity: 1 },
+      ])
+    ).json<OrderJson>();
+    const mine = await (await api('/api/v1/seller/orders', bearer(await login('seller2@choso.test')))).json<{
+      items: Array<{ orderId: string; items: Array<{ productId: string }>; subtotal: number }>;
+    }>();
     const sub = mine.items.find((s) => s.orderId === created.id)!;
     expect(sub.items.map((i) => i.productId)).toEqual([BANH]);
-    const theirs = await (await api('/api/v1/seller/orders', bearer(await login('seller@choso.test')))).json<{ items: Array<{ orderId: string; items: Array<{ productId: string }> }> }>();
+    const theirs = await (await api('/api/v1/seller/orders', bearer(await login('seller@choso.test')))).json<{
+      items: Array<{ orderId: string; items: Array<{ productId: string }> }>;
+    }>();
     expect(theirs.items.find((s) => s.orderId === created.id)!.items.map((i) => i.productId)).toEqual([POTTERY]);
     await expectError(await api('/api/v1/seller/orders', bearer(await login('shopper@choso.test'))), 403);
   });
@@ -113,7 +168,12 @@ describe('GET /api/v1/seller/orders', () => {
 
 describe('paying an order', () => {
   it("pays into the platform's account and owes each seller its subtotal", async () => {
-    const created = await (await order([{ productId: BANH, quantity: 2 }, { productId: POTTERY, quantity: 1 }])).json<OrderJson>();
+    const created = await (
+      await order([
+        { productId: BANH, quantity: 2 },
+        { productId: POTTERY, quantity: 1 },
+      ])
+    ).json<OrderJson>();
     const payment = await createPayment({ orderId: created.id, orderToken: created.accessToken, method: 'vietqr' });
     expect(payment.payee).toEqual({ name: 'CONG TY CHO SO BAC NINH', bankBin: '970418', accountNumber: '12010009998888' });
     expect(payment.amount).toBe(created.total);
@@ -121,7 +181,9 @@ describe('paying an order', () => {
     expect(minutes).toBeGreaterThan(29);
     expect(minutes).toBeLessThanOrEqual(30);
     expect((await (await postBankNotice(noticeFor(payment))).json<{ outcome: string }>()).outcome).toBe('matched');
-    const paidOrder = await (await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })).json<OrderJson>();
+    const paidOrder = await (
+      await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })
+    ).json<OrderJson>();
     expect(paidOrder.status).toBe('paid');
     const ledger = await expectLedgerBalanced(payment.id);
     for (const sub of created.subOrders) expect(ledger.balances[`payable:${sub.sellerId}`]).toBe(sub.subtotal);
@@ -129,7 +191,10 @@ describe('paying an order', () => {
 
   it('needs the order token to pay', async () => {
     const created = await (await order([{ productId: BANH, quantity: 1 }])).json<OrderJson>();
-    const res = await api('/api/v1/payments', { ...jsonRequest('POST', { orderId: created.id, orderToken: 'wrong' }), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() } });
+    const res = await api('/api/v1/payments', {
+      ...jsonRequest('POST', { orderId: created.id, orderToken: 'wrong' }),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    });
     await expectError(res, 404, 'order_not_found');
   });
 });
@@ -151,7 +216,9 @@ describe('expiry and stock', () => {
     expect(await stockOf(BANH)).toBe(before);
     await runCron(new Date(later.getTime() + 60_000));
     expect(await stockOf(BANH)).toBe(before);
-    const after = await (await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })).json<OrderJson>();
+    const after = await (
+      await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })
+    ).json<OrderJson>();
     expect(after.status).toBe('expired');
   });
 
@@ -172,7 +239,9 @@ describe('expiry and stock', () => {
     expect(await stockOf(POTTERY)).toBe(before - 2);
     await runCron(new Date(Date.now() + 31 * 60_000));
     expect(await stockOf(POTTERY)).toBe(before);
-    const after = await (await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })).json<OrderJson>();
+    const after = await (
+      await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': created.accessToken } })
+    ).json<OrderJson>();
     expect(after.status).toBe('expired');
   });
 
@@ -185,6 +254,9 @@ describe('expiry and stock', () => {
     expect((await res.json<OrderJson>()).status).toBe('cancelled');
     expect(await stockOf(BANH)).toBe(before);
     expect((await getPayment(payment.id)).status).toBe('expired');
-    await expectError(await api(`/api/v1/orders/${created.id}/cancel`, { method: 'POST', headers: { 'X-Order-Token': created.accessToken } }), 409);
+    await expectError(
+      await api(`/api/v1/orders/${created.id}/cancel`, { method: 'POST', headers: { 'X-Order-Token': created.accessToken } }),
+      409,
+    );
   });
 });

@@ -61,7 +61,11 @@ export interface BankNotice {
 /** Posts a bank notification signed as the bank (or an aggregator) would sign it. */
 export async function postBankNotice(
   notice: BankNotice | string,
-  { secret = 'test-bank-secret', timestamp = String(Math.floor(Date.now() / 1000)), signature }: { secret?: string; timestamp?: string; signature?: string | null } = {},
+  {
+    secret = 'test-bank-secret',
+    timestamp = String(Math.floor(Date.now() / 1000)),
+    signature,
+  }: { secret?: string; timestamp?: string; signature?: string | null } = {},
 ) {
   const body = typeof notice === 'string' ? notice : JSON.stringify(notice);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Bank-Timestamp': timestamp };
@@ -96,7 +100,12 @@ export async function ledgerOf(paymentId: string) {
     balances.set(line.account, (balances.get(line.account) ?? 0) + line.debit - line.credit);
     journals.set(line.journal_id, (journals.get(line.journal_id) ?? 0) + line.debit - line.credit);
   }
-  return { lines: results, ...totals, balances: Object.fromEntries(balances), journalsBalanced: [...journals.values()].every((v) => v === 0) };
+  return {
+    lines: results,
+    ...totals,
+    balances: Object.fromEntries(balances),
+    journalsBalanced: [...journals.values()].every((v) => v === 0),
+  };
 }
 
 export async function expectLedgerBalanced(paymentId: string) {
@@ -113,7 +122,14 @@ export async function exceptionsFor(where: { paymentId?: string; bankTransaction
      WHERE (?1 IS NULL OR e.payment_id = ?1) AND (?2 IS NULL OR b.transaction_id = ?2)`,
   )
     .bind(where.paymentId ?? null, where.bankTransactionId ?? null)
-    .all<{ type: string; status: string; amount: number; expected_amount: number | null; payment_id: string | null; organization_id: string | null }>();
+    .all<{
+      type: string;
+      status: string;
+      amount: number;
+      expected_amount: number | null;
+      payment_id: string | null;
+      organization_id: string | null;
+    }>();
   return results;
 }
 

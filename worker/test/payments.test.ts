@@ -12,7 +12,10 @@ describe('POST /api/v1/payments: VietQR for a bill', () => {
     const payment = await createPayment({ billCode: DEMO_BILLS.tuitionAn.code, method: 'vietqr' });
     expect(payment).toMatchObject({ amount: 350000, currency: 'VND', method: 'vietqr', status: 'pending', stripe: null, receiptUrl: null });
     expect(isPaymentReference(payment.reference)).toBe(true);
-    const bank = await env.DB.prepare("SELECT bank_bin, bank_account_no FROM organizations WHERE id = 'org_school_dinh_bang'").first<{ bank_bin: string; bank_account_no: string }>();
+    const bank = await env.DB.prepare("SELECT bank_bin, bank_account_no FROM organizations WHERE id = 'org_school_dinh_bang'").first<{
+      bank_bin: string;
+      bank_account_no: string;
+    }>();
     const qr = decodeVietQr(payment.vietqr!.payload);
     expect(qr).toMatchObject({
       pointOfInitiation: 'dynamic',
@@ -78,7 +81,9 @@ describe('POST /api/v1/payments: idempotency', () => {
     const bill = await env.DB.prepare(
       `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
        VALUES ('bil_race', 'RACEB2222' || ?1, 'org_hospital', 'hospital', 'Vũ Thị Hà', 'BN-1', 'Viện phí', 90000, '2026-12-31') RETURNING code`,
-    ).bind(checkChar('RACEB2222')).first<{ code: string }>();
+    )
+      .bind(checkChar('RACEB2222'))
+      .first<{ code: string }>();
     const key = crypto.randomUUID();
     const responses = await Promise.all(Array.from({ length: 8 }, () => postPayment({ billCode: bill!.code }, key)));
     const bodies = await Promise.all(responses.map((r) => r.json<PaymentJson>()));
@@ -92,7 +97,9 @@ describe('POST /api/v1/payments: idempotency', () => {
     await env.DB.prepare(
       `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
        VALUES ('bil_race2', ?1, 'org_hospital', 'hospital', 'Vũ Thị Hà', 'BN-2', 'Viện phí', 90000, '2026-12-31')`,
-    ).bind('RACEC2222' + checkChar('RACEC2222')).run();
+    )
+      .bind('RACEC2222' + checkChar('RACEC2222'))
+      .run();
     const responses = await Promise.all(Array.from({ length: 6 }, () => postPayment({ billCode: 'RACEC2222' + checkChar('RACEC2222') })));
     const bodies = await Promise.all(responses.map((r) => r.json<PaymentJson>()));
     expect(responses.every((r) => r.status === 201)).toBe(true);

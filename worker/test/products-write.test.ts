@@ -9,11 +9,7 @@ let shopper: string;
 
 beforeAll(async () => {
   await seedDemo();
-  [seller, seller2, shopper] = await Promise.all([
-    login('seller@choso.test'),
-    login('seller2@choso.test'),
-    login('shopper@choso.test'),
-  ]);
+  [seller, seller2, shopper] = await Promise.all([login('seller@choso.test'), login('seller2@choso.test'), login('shopper@choso.test')]);
 });
 
 const valid = {
@@ -65,7 +61,9 @@ describe('POST /api/v1/products', () => {
     ['createdAt', { ...valid, createdAt: '2020-01-01' }],
   ])('rejects mass assignment of %s with 400', async (_field, body) => {
     await expectError(await create(body), 400, 'validation_failed');
-    const count = await env.DB.prepare("SELECT count(*) AS n FROM products WHERE seller_id = 'org_dinh_bang_food' AND name = ?1").bind(valid.name).first<{ n: number }>();
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM products WHERE seller_id = 'org_dinh_bang_food' AND name = ?1")
+      .bind(valid.name)
+      .first<{ n: number }>();
     expect(count!.n).toBe(0);
   });
 
@@ -89,7 +87,10 @@ describe('POST /api/v1/products', () => {
   });
 
   it('answers 401 without a session and 403 for a shopper', async () => {
-    await expectError(await api('/api/v1/products', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(valid) }), 401);
+    await expectError(
+      await api('/api/v1/products', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(valid) }),
+      401,
+    );
     await expectError(await create(valid, shopper), 403, 'forbidden');
   });
 });
@@ -108,7 +109,7 @@ describe('PATCH /api/v1/products/:id', () => {
     expect(updated.ocop).toBeNull();
   });
 
-  it("answers 404 to another seller, and leaves the product as it was", async () => {
+  it('answers 404 to another seller, and leaves the product as it was', async () => {
     const product = await (await create(valid)).json<Product>();
     await expectError(await api(`/api/v1/products/${product.id}`, jsonRequest('PATCH', { price: 1 }, seller2)), 404, 'product_not_found');
     await expectError(await api(`/api/v1/products/${product.id}`, jsonRequest('DELETE', undefined, seller2)), 404);
@@ -117,15 +118,16 @@ describe('PATCH /api/v1/products/:id', () => {
     expect(after.status).toBe('active');
   });
 
-  it.each([
-    [{ sellerId: 'org_dinh_bang_food' }],
-    [{ id: 'prd_other' }],
-    [{ status: 'archived' }],
-    [{}],
-    [{ price: 12.5 }],
-  ])('rejects %j with 400', async (body) => {
-    await expectError(await api('/api/v1/products/prd_banh_phu_the_dinh_bang', jsonRequest('PATCH', body, seller2)), 400, 'validation_failed');
-  });
+  it.each([[{ sellerId: 'org_dinh_bang_food' }], [{ id: 'prd_other' }], [{ status: 'archived' }], [{}], [{ price: 12.5 }]])(
+    'rejects %j with 400',
+    async (body) => {
+      await expectError(
+        await api('/api/v1/products/prd_banh_phu_the_dinh_bang', jsonRequest('PATCH', body, seller2)),
+        400,
+        'validation_failed',
+      );
+    },
+  );
 
   it('answers 404 for an unknown product', async () => {
     await expectError(await api('/api/v1/products/prd_missing', jsonRequest('PATCH', { price: 1000 }, seller)), 404);

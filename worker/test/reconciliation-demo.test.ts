@@ -12,8 +12,21 @@ const ACCOUNT = '113000178542';
 const DAY = '2026-11-30';
 let market: string;
 
-interface Summary { statementId: string; lines: number; credits: number; matched: number; alreadyConfirmed: number; exceptions: Record<string, number> }
-interface ExceptionJson { id: string; type: string; amount: number; expectedAmount: number | null; details: Record<string, unknown> }
+interface Summary {
+  statementId: string;
+  lines: number;
+  credits: number;
+  matched: number;
+  alreadyConfirmed: number;
+  exceptions: Record<string, number>;
+}
+interface ExceptionJson {
+  id: string;
+  type: string;
+  amount: number;
+  expectedAmount: number | null;
+  details: Record<string, unknown>;
+}
 
 function upload(csv: string, accountNumber = ACCOUNT, token = market) {
   const form = new FormData();
@@ -25,7 +38,9 @@ function upload(csv: string, accountNumber = ACCOUNT, token = market) {
 beforeAll(async () => {
   await seedDemo();
   market = await login('market@choso.test');
-  const account = await env.DB.prepare("SELECT bank_account_no FROM organizations WHERE id = 'org_market_board'").first<{ bank_account_no: string }>();
+  const account = await env.DB.prepare("SELECT bank_account_no FROM organizations WHERE id = 'org_market_board'").first<{
+    bank_account_no: string;
+  }>();
   expect(account!.bank_account_no).toBe(ACCOUNT);
 });
 
@@ -33,7 +48,9 @@ describe('a market day, reconciled', () => {
   let summary: Summary;
 
   it('1. creates the fee run for the demo market', async () => {
-    const run = await (await api('/api/v1/markets/mkt_cho_chu/fee-runs', jsonRequest('POST', { period: '2026-12' }, market))).json<{ billsCreated: number }>();
+    const run = await (await api('/api/v1/markets/mkt_cho_chu/fee-runs', jsonRequest('POST', { period: '2026-12' }, market))).json<{
+      billsCreated: number;
+    }>();
     expect(run.billsCreated).toBe(9);
   });
 
@@ -42,7 +59,13 @@ describe('a market day, reconciled', () => {
       ['FT26334A01', 300000, 'NGUYEN THI HANH CSKTA2XA27 phi cho thang 12'],
       ['FT26334B01', 250000, 'IBFT CSKTB2XB24 HOANG THI LAN'],
     ] as const) {
-      const res = await postBankNotice({ transactionId: id, accountNumber: ACCOUNT, amount, description, bookedAt: `${DAY}T02:00:00.000Z` });
+      const res = await postBankNotice({
+        transactionId: id,
+        accountNumber: ACCOUNT,
+        amount,
+        description,
+        bookedAt: `${DAY}T02:00:00.000Z`,
+      });
       expect((await res.json<{ outcome: string }>()).outcome).toBe('matched');
     }
   });
@@ -53,7 +76,12 @@ describe('a market day, reconciled', () => {
     summary = await res.json<Summary>();
     expect(summary).toMatchObject({ lines: 7, credits: 6, matched: 1, alreadyConfirmed: 2 });
     expect(summary.exceptions).toMatchObject({ unmatched_credit: 1, duplicate_payment: 1, amount_mismatch: 1, missing_at_bank: 0 });
-    const counted = summary.matched + summary.alreadyConfirmed + Object.entries(summary.exceptions).filter(([k]) => k !== 'missing_at_bank').reduce((n, [, v]) => n + v, 0);
+    const counted =
+      summary.matched +
+      summary.alreadyConfirmed +
+      Object.entries(summary.exceptions)
+        .filter(([k]) => k !== 'missing_at_bank')
+        .reduce((n, [, v]) => n + v, 0);
     expect(counted).toBe(summary.credits);
   });
 
@@ -76,13 +104,34 @@ describe('a market day, reconciled', () => {
     const { items } = await (await api('/api/v1/reconciliation/exceptions?status=open', bearer(market))).json<{ items: ExceptionJson[] }>();
     const byType = Object.fromEntries(items.map((e) => [e.type, e]));
     const bill = await (await api('/api/v1/bills?q=A02&status=open', bearer(market))).json<{ items: Array<{ code: string }> }>();
-    const matched = await api(`/api/v1/reconciliation/exceptions/${byType.amount_mismatch!.id}/resolve`, jsonRequest('POST', { action: 'match', billCode: bill.items[0]!.code, acceptDifference: true, note: 'Thu nốt 100.000 ₫ tiền mặt tại ban quản lý' }, market));
+    const matched = await api(
+      `/api/v1/reconciliation/exceptions/${byType.amount_mismatch!.id}/resolve`,
+      jsonRequest(
+        'POST',
+        { action: 'match', billCode: bill.items[0]!.code, acceptDifference: true, note: 'Thu nốt 100.000 ₫ tiền mặt tại ban quản lý' },
+        market,
+      ),
+    );
     expect(matched.status).toBe(200);
     const ledger = await expectLedgerBalanced((await matched.json<{ resolution: { paymentId: string } }>()).resolution.paymentId);
     // The books show the 200.000 ₫ the bank received, not the 300.000 ₫ billed.
     expect(ledger.balances['payable:org_market_board']).toBe(200000);
-    expect((await api(`/api/v1/reconciliation/exceptions/${byType.duplicate_payment!.id}/resolve`, jsonRequest('POST', { action: 'refund', note: 'Nộp trùng' }, market))).status).toBe(200);
-    expect((await api(`/api/v1/reconciliation/exceptions/${byType.unmatched_credit!.id}/resolve`, jsonRequest('POST', { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' }, market))).status).toBe(200);
+    expect(
+      (
+        await api(
+          `/api/v1/reconciliation/exceptions/${byType.duplicate_payment!.id}/resolve`,
+          jsonRequest('POST', { action: 'refund', note: 'Nộp trùng' }, market),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(
+          `/api/v1/reconciliation/exceptions/${byType.unmatched_credit!.id}/resolve`,
+          jsonRequest('POST', { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' }, market),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('6. closes the day', async () => {
@@ -115,7 +164,13 @@ describe('statement import: bad files and access', () => {
   });
 
   it('flags a payment notified by the bank but missing from its statement', async () => {
-    await postBankNotice({ transactionId: 'FT-NOTIFIED-ONLY', accountNumber: ACCOUNT, amount: 250000, description: 'CSKTB3XB3Z', bookedAt: '2026-11-29T03:00:00.000Z' });
+    await postBankNotice({
+      transactionId: 'FT-NOTIFIED-ONLY',
+      accountNumber: ACCOUNT,
+      amount: 250000,
+      description: 'CSKTB3XB3Z',
+      bookedAt: '2026-11-29T03:00:00.000Z',
+    });
     const statement = 'bookedAt,amount,description,transactionId\n2026-11-29 10:00,50000,tien le,FT-OTHER-29\n';
     const summary = await (await upload(statement)).json<Summary>();
     expect(summary.exceptions.missing_at_bank).toBe(1);
@@ -124,15 +179,26 @@ describe('statement import: bad files and access', () => {
 
 describe('money never disappears', () => {
   it('a refund cannot exceed what actually arrived after a shortfall was accepted', async () => {
-    const { items } = await (await api('/api/v1/reconciliation/exceptions?status=resolved', bearer(market))).json<{ items: Array<ExceptionJson & { resolution: { action: string; paymentId: string } }> }>();
+    const { items } = await (await api('/api/v1/reconciliation/exceptions?status=resolved', bearer(market))).json<{
+      items: Array<ExceptionJson & { resolution: { action: string; paymentId: string } }>;
+    }>();
     const matched = items.find((e) => e.resolution.action === 'match')!;
     const payment = matched.resolution.paymentId;
-    await expectError(await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 300000, reason: 'Hoàn toàn bộ' }, market)), 409, 'refund_exceeds_payment');
-    expect((await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 200000, reason: 'Hoàn phần đã chuyển' }, market))).status).toBe(201);
+    await expectError(
+      await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 300000, reason: 'Hoàn toàn bộ' }, market)),
+      409,
+      'refund_exceeds_payment',
+    );
+    expect(
+      (await api(`/api/v1/payments/${payment}/refunds`, jsonRequest('POST', { amount: 200000, reason: 'Hoàn phần đã chuyển' }, market)))
+        .status,
+    ).toBe(201);
   });
 
   it('a rejected transfer back reopens the money as an exception', async () => {
-    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{ items: Array<{ id: string; status: string; exceptionId: string }> }>();
+    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{
+      items: Array<{ id: string; status: string; exceptionId: string }>;
+    }>();
     const refund = items.find((r) => r.status === 'awaiting_approval')!;
     const admin = await login('admin@choso.test');
     expect((await api(`/api/v1/reconciliation/refunds/${refund.id}/reject`, jsonRequest('POST', {}, admin))).status).toBe(200);

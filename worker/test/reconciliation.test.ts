@@ -11,7 +11,15 @@ let shopper: string;
 let account: string;
 const today = vietnamDate(new Date());
 
-interface ExceptionJson { id: string; type: string; status: string; amount: number; expectedAmount: number | null; organizationId: string | null; resolution: { action: string; note: string; resolvedBy: string } | null }
+interface ExceptionJson {
+  id: string;
+  type: string;
+  status: string;
+  amount: number;
+  expectedAmount: number | null;
+  organizationId: string | null;
+  resolution: { action: string; note: string; resolvedBy: string } | null;
+}
 
 const credit = (id: string, amount: number, description: string) => ({
   transactionId: id,
@@ -25,13 +33,22 @@ async function exceptions(token: string, query = 'status=open') {
   return (await (await api(`/api/v1/reconciliation/exceptions?${query}`, bearer(token))).json<{ items: ExceptionJson[] }>()).items;
 }
 
-const resolve = (id: string, body: unknown, token = market) => api(`/api/v1/reconciliation/exceptions/${id}/resolve`, jsonRequest('POST', body, token));
-const close = (date: string, accountNumber: string, token = market) => api(`/api/v1/reconciliation/days/${date}/close`, jsonRequest('POST', { accountNumber }, token));
+const resolve = (id: string, body: unknown, token = market) =>
+  api(`/api/v1/reconciliation/exceptions/${id}/resolve`, jsonRequest('POST', body, token));
+const close = (date: string, accountNumber: string, token = market) =>
+  api(`/api/v1/reconciliation/days/${date}/close`, jsonRequest('POST', { accountNumber }, token));
 
 beforeAll(async () => {
   await seedDemo();
-  [market, school, admin, shopper] = await Promise.all([login('market@choso.test'), login('biller@choso.test'), login('admin@choso.test'), login('shopper@choso.test')]);
-  account = (await env.DB.prepare("SELECT bank_account_no FROM organizations WHERE id = 'org_market_board'").first<{ bank_account_no: string }>())!.bank_account_no;
+  [market, school, admin, shopper] = await Promise.all([
+    login('market@choso.test'),
+    login('biller@choso.test'),
+    login('admin@choso.test'),
+    login('shopper@choso.test'),
+  ]);
+  account = (await env.DB.prepare("SELECT bank_account_no FROM organizations WHERE id = 'org_market_board'").first<{
+    bank_account_no: string;
+  }>())!.bank_account_no;
   await api('/api/v1/markets/mkt_cho_chu/fee-runs', jsonRequest('POST', { period: '2026-12' }, market));
   // Two stall bills paid through their static QR, then the faults a real day brings.
   await postBankNotice(credit('FT-A01', 300000, 'NGUYEN THI HANH CSKTA2XA27 phi cho thang 12'));
@@ -74,15 +91,24 @@ describe('the exceptions queue', () => {
 
   it('matches an underpayment only with acceptDifference and a note, confirming the bill through the ledger', async () => {
     const under = (await exceptions(market)).find((e) => e.type === 'amount_mismatch')!;
-    const bill = await env.DB.prepare("SELECT code FROM bills WHERE stall_id = 'stl_chu_a03' AND status = 'open'").first<{ code: string }>();
+    const bill = await env.DB.prepare("SELECT code FROM bills WHERE stall_id = 'stl_chu_a03' AND status = 'open'").first<{
+      code: string;
+    }>();
     const error = await expectError(await resolve(under.id, { action: 'match', billCode: bill!.code }), 400, 'amount_differs');
     expect(error.error.message).toContain('150000');
-    const res = await resolve(under.id, { action: 'match', billCode: bill!.code, acceptDifference: true, note: 'Tiểu thương nộp thiếu, đã thu tiền mặt phần còn lại' });
+    const res = await resolve(under.id, {
+      action: 'match',
+      billCode: bill!.code,
+      acceptDifference: true,
+      note: 'Tiểu thương nộp thiếu, đã thu tiền mặt phần còn lại',
+    });
     expect(res.status).toBe(200);
     const resolved = await res.json<ExceptionJson & { resolution: { paymentId: string } }>();
     expect(resolved).toMatchObject({ status: 'resolved', resolution: { action: 'match', resolvedBy: 'usr_market' } });
     expect((await getPayment(resolved.resolution.paymentId)).status).toBe('paid');
-    const after = await env.DB.prepare("SELECT status FROM bills WHERE stall_id = 'stl_chu_a03' AND fee_run_id IS NOT NULL").first<{ status: string }>();
+    const after = await env.DB.prepare("SELECT status FROM bills WHERE stall_id = 'stl_chu_a03' AND fee_run_id IS NOT NULL").first<{
+      status: string;
+    }>();
     expect(after!.status).toBe('paid');
     await expectError(await resolve(under.id, { action: 'dismiss', note: 'lần nữa' }), 409, 'already_resolved');
   });
@@ -91,7 +117,9 @@ describe('the exceptions queue', () => {
     const duplicate = (await exceptions(market)).find((e) => e.type === 'duplicate_payment')!;
     const res = await resolve(duplicate.id, { action: 'refund', note: 'Tiểu thương chuyển hai lần' });
     expect(res.status).toBe(200);
-    const refund = await env.DB.prepare('SELECT amount, status, requested_by FROM refunds WHERE exception_id = ?1').bind(duplicate.id).first();
+    const refund = await env.DB.prepare('SELECT amount, status, requested_by FROM refunds WHERE exception_id = ?1')
+      .bind(duplicate.id)
+      .first();
     expect(refund).toEqual({ amount: 300000, status: 'awaiting_approval', requested_by: 'usr_market' });
   });
 
@@ -109,7 +137,11 @@ describe('closing the day', () => {
     expect((await resolve(unknown.id, { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' })).status).toBe(200);
     const res = await close(today, account);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ date: today, accountNumber: account, totals: { credits: 5, amount: 1_230_000, matched: 3, exceptions: 2 } });
+    expect(await res.json()).toMatchObject({
+      date: today,
+      accountNumber: account,
+      totals: { credits: 5, amount: 1_230_000, matched: 3, exceptions: 2 },
+    });
     await expectError(await close(today, account), 409, 'day_closed');
   });
 
@@ -121,13 +153,17 @@ describe('closing the day', () => {
     await postBankNotice(credit('FT-LATE2', 1000, 'CSKTC2XC2Z'));
     const wrong = (await exceptions(market)).find((e) => e.type === 'amount_mismatch')!;
     expect(late === undefined || late.id === wrong.id).toBe(true);
-    const bill = await env.DB.prepare("SELECT code FROM bills WHERE stall_id = 'stl_chu_c01' AND status = 'open'").first<{ code: string }>();
+    const bill = await env.DB.prepare("SELECT code FROM bills WHERE stall_id = 'stl_chu_c01' AND status = 'open'").first<{
+      code: string;
+    }>();
     await resolve(wrong.id, { action: 'match', billCode: bill!.code, acceptDifference: true, note: 'Đã thu đủ tại quầy' });
-    const adjustment = await env.DB.prepare('SELECT date, affects_date, amount FROM adjustments WHERE exception_id = ?1').bind(wrong.id).first();
+    const adjustment = await env.DB.prepare('SELECT date, affects_date, amount FROM adjustments WHERE exception_id = ?1')
+      .bind(wrong.id)
+      .first();
     expect(adjustment).toEqual({ date: today, affects_date: today, amount: 1000 });
   });
 
-  it('only closes accounts of the caller\'s organization', async () => {
+  it("only closes accounts of the caller's organization", async () => {
     await expectError(await close(today, account, school), 404, 'account_not_found');
     await expectError(await close('2026-02-30', account), 400);
   });
@@ -135,7 +171,9 @@ describe('closing the day', () => {
 
 describe('reports', () => {
   it("gives the day's totals by rail and by kind, refunds, open exceptions and the close", async () => {
-    const report = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(market))).json<{ organizations: Array<Record<string, any>> }>();
+    const report = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(market))).json<{
+      organizations: Array<Record<string, any>>;
+    }>();
     expect(report.organizations).toHaveLength(1);
     const board = report.organizations[0]!;
     expect(board).toMatchObject({ organizationId: 'org_market_board', closed: true });
@@ -160,16 +198,25 @@ describe('reports', () => {
   it("shows each organization only its own money; admins everyone's", async () => {
     const payment = await createPayment({ billCode: DEMO_BILLS.tuitionAn.code });
     await postBankNotice(noticeFor(payment));
-    const schoolView = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(school))).json<{ organizations: Array<{ organizationId: string; total: { amount: number } }> }>();
+    const schoolView = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(school))).json<{
+      organizations: Array<{ organizationId: string; total: { amount: number } }>;
+    }>();
     expect(schoolView.organizations.map((o) => [o.organizationId, o.total.amount])).toEqual([['org_school_dinh_bang', 350000]]);
-    const adminView = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(admin))).json<{ organizations: Array<{ organizationId: string }> }>();
-    expect(adminView.organizations.map((o) => o.organizationId)).toEqual(expect.arrayContaining(['org_school_dinh_bang', 'org_market_board']));
+    const adminView = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(admin))).json<{
+      organizations: Array<{ organizationId: string }>;
+    }>();
+    expect(adminView.organizations.map((o) => o.organizationId)).toEqual(
+      expect.arrayContaining(['org_school_dinh_bang', 'org_market_board']),
+    );
     await expectError(await api('/api/v1/reports/daily', bearer(shopper)), 403);
   });
 
   it('gives daily collections for a chart and the fee run collection rate', async () => {
     const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
-    const res = await (await api(`/api/v1/reports/collections?from=${from}&to=${today}`, bearer(market))).json<{ days: Array<{ date: string; amount: number }>; feeRuns: Array<{ period: string; billsCreated: number; paidBills: number; collectionRate: number }> }>();
+    const res = await (await api(`/api/v1/reports/collections?from=${from}&to=${today}`, bearer(market))).json<{
+      days: Array<{ date: string; amount: number }>;
+      feeRuns: Array<{ period: string; billsCreated: number; paidBills: number; collectionRate: number }>;
+    }>();
     expect(res.days).toHaveLength(30);
     expect(res.days.at(-1)!.date).toBe(today);
     expect(res.days.at(-1)!.amount).toBeGreaterThan(0);
@@ -182,15 +229,30 @@ describe('reports', () => {
 
 describe('transfers back of unmatched money', () => {
   it('need a second person to approve, then are marked sent', async () => {
-    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{ items: Array<{ id: string; status: string; amount: number }> }>();
+    const { items } = await (await api('/api/v1/reconciliation/refunds', bearer(market))).json<{
+      items: Array<{ id: string; status: string; amount: number }>;
+    }>();
     const refund = items.find((r) => r.status === 'awaiting_approval')!;
     expect(refund.amount).toBe(300000);
-    await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, market)), 403, 'second_person_required');
-    await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market)), 409, 'refund_wrong_state');
+    await expectError(
+      await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, market)),
+      403,
+      'second_person_required',
+    );
+    await expectError(
+      await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market)),
+      409,
+      'refund_wrong_state',
+    );
     await expectError(await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, school)), 404);
-    const approved = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, admin))).json<{ status: string; approvedBy: string }>();
+    const approved = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/approve`, jsonRequest('POST', {}, admin))).json<{
+      status: string;
+      approvedBy: string;
+    }>();
     expect(approved).toMatchObject({ status: 'approved', approvedBy: 'usr_admin' });
-    const sent = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market))).json<{ status: string }>();
+    const sent = await (await api(`/api/v1/reconciliation/refunds/${refund.id}/sent`, jsonRequest('POST', {}, market))).json<{
+      status: string;
+    }>();
     expect(sent.status).toBe('sent');
   });
 });

@@ -2,15 +2,31 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/domain/password';
 import { api, expectError, jsonRequest, login, seedDemo } from './helpers';
-import { createPayment, DEMO_BILLS, expectLedgerBalanced, getPayment, noticeFor, postBankNotice, type PaymentJson } from './payment-helpers';
+import {
+  createPayment,
+  DEMO_BILLS,
+  expectLedgerBalanced,
+  getPayment,
+  noticeFor,
+  postBankNotice,
+  type PaymentJson,
+} from './payment-helpers';
 
 let clerk: string; // biller@choso.test, staff of the school
 let accountant: string; // a second staff member of the school
 let market: string;
 
-interface RefundJson { id: string; status: string; amount: number; requestedBy: string; approvedBy: string | null; sentBy: string | null }
+interface RefundJson {
+  id: string;
+  status: string;
+  amount: number;
+  requestedBy: string;
+  approvedBy: string | null;
+  sentBy: string | null;
+}
 
-const refund = (payment: PaymentJson, body: unknown, token: string) => api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', body, token));
+const refund = (payment: PaymentJson, body: unknown, token: string) =>
+  api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', body, token));
 const act = (payment: PaymentJson, refundId: string, action: string, token: string) =>
   api(`/api/v1/payments/${payment.id}/refunds/${refundId}/${action}`, jsonRequest('POST', {}, token));
 
@@ -23,7 +39,9 @@ async function paidTuition(): Promise<PaymentJson> {
 
 beforeAll(async () => {
   await seedDemo();
-  await env.DB.prepare("INSERT INTO users (id, email, name, role, organization_id, password_hash) VALUES ('usr_ketoan', 'ketoan@thcs.test', 'Kế toán trường', 'biller_staff', 'org_school_dinh_bang', ?1)")
+  await env.DB.prepare(
+    "INSERT INTO users (id, email, name, role, organization_id, password_hash) VALUES ('usr_ketoan', 'ketoan@thcs.test', 'Kế toán trường', 'biller_staff', 'org_school_dinh_bang', ?1)",
+  )
     .bind(await hashPassword('demo1234'))
     .run();
   [clerk, accountant, market] = await Promise.all([login('biller@choso.test'), login('ketoan@thcs.test'), login('market@choso.test')]);
@@ -56,7 +74,9 @@ describe('VietQR refunds: a bank transfer approved by a second person', () => {
   });
 
   it('is approved by a second person, then marked sent: the ledger and status follow', async () => {
-    const { results } = await env.DB.prepare("SELECT id FROM refunds WHERE payment_id = ?1 AND status = 'awaiting_approval'").bind(payment.id).all<{ id: string }>();
+    const { results } = await env.DB.prepare("SELECT id FROM refunds WHERE payment_id = ?1 AND status = 'awaiting_approval'")
+      .bind(payment.id)
+      .all<{ id: string }>();
     const refundId = results[0]!.id;
     const approved = await (await act(payment, refundId, 'approve', accountant)).json<RefundJson>();
     expect(approved).toMatchObject({ status: 'approved', approvedBy: 'usr_ketoan' });
@@ -71,7 +91,9 @@ describe('VietQR refunds: a bank transfer approved by a second person', () => {
 
   it('never refunds more than was paid, even asked for at once', async () => {
     const left = 350000 - (await getPayment(payment.id)).amountRefunded;
-    const attempts = await Promise.all(Array.from({ length: 4 }, () => refund(payment, { amount: left, reason: 'Hoàn phần còn lại' }, clerk)));
+    const attempts = await Promise.all(
+      Array.from({ length: 4 }, () => refund(payment, { amount: left, reason: 'Hoàn phần còn lại' }, clerk)),
+    );
     expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     expect((await getPayment(payment.id)).amountRefunded).toBe(350000);
     await expectError(await refund(payment, { amount: 1, reason: 'Thêm một đồng' }, clerk), 409, 'refund_exceeds_payment');

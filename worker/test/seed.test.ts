@@ -29,7 +29,7 @@ describe('the dev seed', () => {
     const first = (await buildSeedStatements()).map(renderStatement).join('\n');
     const second = (await buildSeedStatements()).map(renderStatement).join('\n');
     expect(second).toBe(first);
-    expect(first).toContain("ON CONFLICT");
+    expect(first).toContain('ON CONFLICT');
   });
 
   it('has at least 12 producers and 60 products across all six groups', async () => {
@@ -40,7 +40,10 @@ describe('the dev seed', () => {
       .first<{ n: number; communes: number }>();
     expect(producers!.n).toBeGreaterThanOrEqual(12);
     expect(producers!.communes).toBeGreaterThan(5);
-    const products = await env.DB.prepare('SELECT count(*) AS n, count(DISTINCT category) AS groups FROM products').first<{ n: number; groups: number }>();
+    const products = await env.DB.prepare('SELECT count(*) AS n, count(DISTINCT category) AS groups FROM products').first<{
+      n: number;
+      groups: number;
+    }>();
     expect(products!.n).toBeGreaterThanOrEqual(60);
     expect(products!.groups).toBe(6);
   });
@@ -62,7 +65,10 @@ describe('the dev seed', () => {
     ['biller@choso.test', 'biller_staff', 'school'],
     ['market@choso.test', 'market_manager', 'market_board'],
   ])('lets %s sign in with demo1234 as %s', async (email, role, kind) => {
-    const me = await (await api('/api/v1/me', bearer(await login(email)))).json<{ role: string; organization: { id: string; kind: string } | null }>();
+    const me = await (await api('/api/v1/me', bearer(await login(email)))).json<{
+      role: string;
+      organization: { id: string; kind: string } | null;
+    }>();
     expect(me.role).toBe(role);
     if (kind) expect(me.organization?.kind).toBe(kind);
     if (role === 'seller') expect(PRODUCER_KINDS).toContain(me.organization?.kind);

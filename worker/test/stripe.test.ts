@@ -31,7 +31,11 @@ interface Session {
 async function postEvent(event: object, { secret = 'whsec_test_current', signature }: { secret?: string; signature?: string } = {}) {
   const payload = JSON.stringify(event);
   const header = signature ?? (await stripe.webhooks.generateTestHeaderStringAsync({ payload, secret, cryptoProvider }));
-  const res = await api('/api/v1/webhooks/stripe', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': header }, body: payload });
+  const res = await api('/api/v1/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': header },
+    body: payload,
+  });
   return res;
 }
 
@@ -41,12 +45,22 @@ async function outcomeOf(res: Response) {
 }
 
 function event(type: string, object: object, id = `evt_${crypto.randomUUID().replace(/-/g, '')}`) {
-  return { id, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, api_version: '2025-01-01', data: { object } };
+  return {
+    id,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    api_version: '2025-01-01',
+    data: { object },
+  };
 }
 
 async function standinSession(paymentJson: PaymentJson): Promise<Session> {
   const id = paymentJson.stripe!.checkoutUrl.split('/pay/')[1]!;
-  return (await (await fetch(`${STANDIN}/v1/checkout/sessions/${id}`, { headers: { Authorization: 'Bearer sk_test_local' } })).json()) as Session;
+  return (await (
+    await fetch(`${STANDIN}/v1/checkout/sessions/${id}`, { headers: { Authorization: 'Bearer sk_test_local' } })
+  ).json()) as Session;
 }
 
 /** What Stripe's hosted page does when the customer pays: the stand-in marks the session paid. */
@@ -73,7 +87,9 @@ describe('POST /api/v1/payments with method stripe', () => {
     const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as {
       data: Array<{ method: string; path: string; body: Record<string, any>; idempotencyKey: string | null }>;
     };
-    const request = data.find((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.body.client_reference_id === payment.id)!;
+    const request = data.find(
+      (r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.body.client_reference_id === payment.id,
+    )!;
     expect(request.idempotencyKey).toBe(`checkout-session:${payment.id}`);
     expect(request.body.currency).toBe('vnd');
     expect(request.body.metadata.paymentId).toBe(payment.id);
@@ -123,16 +139,31 @@ describe('POST /api/v1/webhooks/stripe', () => {
   it('waits for async_payment_succeeded when the session completes unpaid', async () => {
     const { payment } = await stripePayment();
     const session = await standinSession(payment);
-    expect(await outcomeOf(await postEvent(event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'unpaid' })))).toBe('no_change');
+    expect(
+      await outcomeOf(await postEvent(event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'unpaid' }))),
+    ).toBe('no_change');
     expect((await getPayment(payment.id)).status).toBe('pending');
-    expect(await outcomeOf(await postEvent(event('checkout.session.async_payment_succeeded', { ...session, status: 'complete', payment_status: 'paid', payment_intent: 'pi_async1' })))).toBe('applied');
+    expect(
+      await outcomeOf(
+        await postEvent(
+          event('checkout.session.async_payment_succeeded', {
+            ...session,
+            status: 'complete',
+            payment_status: 'paid',
+            payment_intent: 'pi_async1',
+          }),
+        ),
+      ),
+    ).toBe('applied');
     expect((await getPayment(payment.id)).status).toBe('paid');
   });
 
   it('marks the payment failed on async_payment_failed', async () => {
     const { payment } = await stripePayment();
     const session = await standinSession(payment);
-    expect(await outcomeOf(await postEvent(event('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' })))).toBe('applied');
+    expect(await outcomeOf(await postEvent(event('checkout.session.async_payment_failed', { ...session, payment_status: 'unpaid' })))).toBe(
+      'applied',
+    );
     expect((await getPayment(payment.id)).status).toBe('failed');
   });
 
@@ -152,14 +183,18 @@ describe('POST /api/v1/webhooks/stripe', () => {
     const { event: completed } = await completeAtStripe(payment);
     expect(await outcomeOf(await postEvent(completed))).toBe('applied');
     expect((await getPayment(payment.id)).status).toBe('paid');
-    const events = await env.DB.prepare('SELECT event FROM payment_events WHERE payment_id = ?1 ORDER BY rowid').bind(payment.id).all<{ event: string }>();
+    const events = await env.DB.prepare('SELECT event FROM payment_events WHERE payment_id = ?1 ORDER BY rowid')
+      .bind(payment.id)
+      .all<{ event: string }>();
     expect(events.results.map((e) => e.event)).toEqual(['create', 'expire', 'gateway_confirm']);
   });
 
   it('files an exception when the session amount differs from ours', async () => {
     const { payment } = await stripePayment();
     const session = await standinSession(payment);
-    const res = await postEvent(event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'paid', amount_total: 1 }));
+    const res = await postEvent(
+      event('checkout.session.completed', { ...session, status: 'complete', payment_status: 'paid', amount_total: 1 }),
+    );
     expect(await outcomeOf(res)).toBe('exception');
     expect((await exceptionsFor({ paymentId: payment.id })).map((e) => e.type)).toEqual(['amount_mismatch']);
     expect((await getPayment(payment.id)).status).toBe('pending');
@@ -184,22 +219,37 @@ describe('refunds through Stripe', () => {
     const { payment } = await stripePayment(500000);
     await postEvent((await completeAtStripe(payment)).event);
     const hospital = await loginHospitalStaff();
-    const partial = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 200000, reason: 'Trả lại tiền thuốc không dùng' }, hospital));
+    const partial = await api(
+      `/api/v1/payments/${payment.id}/refunds`,
+      jsonRequest('POST', { amount: 200000, reason: 'Trả lại tiền thuốc không dùng' }, hospital),
+    );
     expect(partial.status).toBe(201);
     expect(await partial.json()).toMatchObject({ status: 'succeeded', amount: 200000 });
     expect(await getPayment(payment.id)).toMatchObject({ status: 'paid', amountRefunded: 200000 });
-    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 300001, reason: 'Quá số tiền' }, hospital)), 409, 'refund_exceeds_payment');
+    await expectError(
+      await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 300001, reason: 'Quá số tiền' }, hospital)),
+      409,
+      'refund_exceeds_payment',
+    );
     const rest = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 300000, reason: 'Huỷ khám' }, hospital));
     expect(rest.status).toBe(201);
     expect(await getPayment(payment.id)).toMatchObject({ status: 'refunded', amountRefunded: 500000 });
     const ledger = await expectLedgerBalanced(payment.id);
     expect(ledger.balances).toMatchObject({ [`payer:${payment.id}`]: 0, 'payable:org_hospital': 0, 'collection:stripe': 0 });
-    const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as { data: Array<{ path: string; idempotencyKey: string | null; body: Record<string, any> }> };
+    const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as {
+      data: Array<{ path: string; idempotencyKey: string | null; body: Record<string, any> }>;
+    };
     const refundCalls = data.filter((r) => r.path === '/v1/refunds' && r.body.metadata?.paymentId === payment.id);
     expect(refundCalls).toHaveLength(2);
     expect(refundCalls.every((r) => r.idempotencyKey?.startsWith('refund:'))).toBe(true);
     // Stripe then reports the refunds; we already know them, so nothing changes.
-    const charge = { id: 'ch_x', object: 'charge', amount_refunded: 500000, payment_intent: (await standinSession(payment)).payment_intent, metadata: { paymentId: payment.id } };
+    const charge = {
+      id: 'ch_x',
+      object: 'charge',
+      amount_refunded: 500000,
+      payment_intent: (await standinSession(payment)).payment_intent,
+      metadata: { paymentId: payment.id },
+    };
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('no_change');
   });
 
@@ -207,7 +257,13 @@ describe('refunds through Stripe', () => {
     const { payment } = await stripePayment(300000);
     const { session, event: completed } = await completeAtStripe(payment);
     await postEvent(completed);
-    const charge = { id: `ch_${payment.id}`, object: 'charge', amount_refunded: 100000, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } };
+    const charge = {
+      id: `ch_${payment.id}`,
+      object: 'charge',
+      amount_refunded: 100000,
+      payment_intent: session.payment_intent,
+      metadata: { paymentId: payment.id },
+    };
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('applied');
     expect(await getPayment(payment.id)).toMatchObject({ status: 'paid', amountRefunded: 100000 });
     const ledger = await expectLedgerBalanced(payment.id);
@@ -217,10 +273,25 @@ describe('refunds through Stripe', () => {
   it("is for admins and the payee's staff only", async () => {
     const { payment } = await stripePayment(300000);
     await postEvent((await completeAtStripe(payment)).event);
-    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Không phải của tôi' }, await login('biller@choso.test'))), 404);
-    await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Khách' }, await login('shopper@choso.test'))), 404);
+    await expectError(
+      await api(
+        `/api/v1/payments/${payment.id}/refunds`,
+        jsonRequest('POST', { amount: 1000, reason: 'Không phải của tôi' }, await login('biller@choso.test')),
+      ),
+      404,
+    );
+    await expectError(
+      await api(
+        `/api/v1/payments/${payment.id}/refunds`,
+        jsonRequest('POST', { amount: 1000, reason: 'Khách' }, await login('shopper@choso.test')),
+      ),
+      404,
+    );
     await expectError(await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'x' })), 401);
-    const admin = await api(`/api/v1/payments/${payment.id}/refunds`, jsonRequest('POST', { amount: 1000, reason: 'Điều chỉnh' }, await login('admin@choso.test')));
+    const admin = await api(
+      `/api/v1/payments/${payment.id}/refunds`,
+      jsonRequest('POST', { amount: 1000, reason: 'Điều chỉnh' }, await login('admin@choso.test')),
+    );
     expect(admin.status).toBe(201);
   });
 });
@@ -231,7 +302,9 @@ async function loginHospitalStaff(): Promise<string> {
   const exists = await env.DB.prepare('SELECT 1 FROM users WHERE email = ?1').bind(email).first();
   if (!exists) {
     const { hashPassword } = await import('../src/domain/password');
-    await env.DB.prepare("INSERT INTO users (id, email, name, role, organization_id, password_hash) VALUES ('usr_hospital', ?1, 'Kế toán viện phí', 'biller_staff', 'org_hospital', ?2)")
+    await env.DB.prepare(
+      "INSERT INTO users (id, email, name, role, organization_id, password_hash) VALUES ('usr_hospital', ?1, 'Kế toán viện phí', 'biller_staff', 'org_hospital', ?2)",
+    )
       .bind(email, await hashPassword('demo1234'))
       .run();
   }
@@ -258,9 +331,24 @@ describe('Stripe payouts', () => {
     const admin = await login('admin@choso.test');
     const res = await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, admin));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ payoutId: po.id, gross: 500000, fees: 10000, refunds: 0, net: 490000, balanced: true, charges: 2, exceptions: 0, alreadyChecked: false });
-    expect(await (await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, admin))).json()).toMatchObject({ alreadyChecked: true });
-    await expectError(await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, await login('market@choso.test'))), 403);
+    expect(await res.json()).toMatchObject({
+      payoutId: po.id,
+      gross: 500000,
+      fees: 10000,
+      refunds: 0,
+      net: 490000,
+      balanced: true,
+      charges: 2,
+      exceptions: 0,
+      alreadyChecked: false,
+    });
+    expect(await (await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, admin))).json()).toMatchObject({
+      alreadyChecked: true,
+    });
+    await expectError(
+      await api(`/api/v1/reconciliation/stripe-payouts/${po.id}/check`, jsonRequest('POST', {}, await login('market@choso.test'))),
+      403,
+    );
   });
 
   it('raises an exception for a charge we never counted as paid, from the payout.paid webhook', async () => {
@@ -268,9 +356,13 @@ describe('Stripe payouts', () => {
     // Stripe took the money but its webhook never reached us.
     const { session } = await completeAtStripe(payment);
     const po = await payout([session.payment_intent!], 3000);
-    const outcome = await outcomeOf(await postEvent(event('payout.paid', { id: po.id, object: 'payout', amount: po.amount, status: 'paid' })));
+    const outcome = await outcomeOf(
+      await postEvent(event('payout.paid', { id: po.id, object: 'payout', amount: po.amount, status: 'paid' })),
+    );
     expect(outcome).toBe('exception');
-    const { results } = await env.DB.prepare("SELECT type, amount, payment_id FROM payment_exceptions WHERE details LIKE ?1").bind(`%${po.id}%`).all();
+    const { results } = await env.DB.prepare('SELECT type, amount, payment_id FROM payment_exceptions WHERE details LIKE ?1')
+      .bind(`%${po.id}%`)
+      .all();
     // We never learned this payment intent, so the charge cannot even be tied to our payment.
     expect(results).toEqual([{ type: 'unmatched_credit', amount: 150000, payment_id: null }]);
     expect((await getPayment(payment.id)).status).toBe('pending');
@@ -283,7 +375,13 @@ describe('Stripe edge cases found in review', () => {
     const { payment } = await stripePayment(300000);
     const { session, event: completed } = await completeAtStripe(payment);
     await postEvent(completed);
-    const charge = (refunded: number) => ({ id: `ch_two_${payment.id}`, object: 'charge', amount_refunded: refunded, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } });
+    const charge = (refunded: number) => ({
+      id: `ch_two_${payment.id}`,
+      object: 'charge',
+      amount_refunded: refunded,
+      payment_intent: session.payment_intent,
+      metadata: { paymentId: payment.id },
+    });
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge(100000))))).toBe('applied');
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge(150000))))).toBe('applied');
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge(150000))))).toBe('duplicate');
@@ -297,10 +395,18 @@ describe('Stripe edge cases found in review', () => {
     await postEvent(completed);
     // Our refund is in flight (reserved, processing) when Stripe reports it.
     await env.DB.batch([
-      env.DB.prepare("UPDATE payments SET amount_refunded = 100000 WHERE id = ?1").bind(payment.id),
-      env.DB.prepare("INSERT INTO refunds (id, payment_id, amount, reason, method, status, requested_by) VALUES ('ref_inflight', ?1, 100000, 'x', 'stripe', 'processing', 'usr_admin')").bind(payment.id),
+      env.DB.prepare('UPDATE payments SET amount_refunded = 100000 WHERE id = ?1').bind(payment.id),
+      env.DB.prepare(
+        "INSERT INTO refunds (id, payment_id, amount, reason, method, status, requested_by) VALUES ('ref_inflight', ?1, 100000, 'x', 'stripe', 'processing', 'usr_admin')",
+      ).bind(payment.id),
     ]);
-    const charge = { id: `ch_if_${payment.id}`, object: 'charge', amount_refunded: 100000, payment_intent: session.payment_intent, metadata: { paymentId: payment.id } };
+    const charge = {
+      id: `ch_if_${payment.id}`,
+      object: 'charge',
+      amount_refunded: 100000,
+      payment_intent: session.payment_intent,
+      metadata: { paymentId: payment.id },
+    };
     expect(await outcomeOf(await postEvent(event('charge.refunded', charge)))).toBe('no_change');
     expect((await expectLedgerBalanced(payment.id)).balances['payable:org_hospital']).toBe(300000);
   });

@@ -106,7 +106,19 @@ export async function insertBill(db: D1Database, bill: NewBill, now: string): Pr
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
        ON CONFLICT (code) DO NOTHING`,
     )
-    .bind(bill.id, bill.code, bill.billerId, bill.type, bill.payerName, bill.payerRef, bill.description, bill.amount, bill.dueDate, bill.createdBy, now)
+    .bind(
+      bill.id,
+      bill.code,
+      bill.billerId,
+      bill.type,
+      bill.payerName,
+      bill.payerRef,
+      bill.description,
+      bill.amount,
+      bill.dueDate,
+      bill.createdBy,
+      now,
+    )
     .run();
   return result.meta.changes === 1;
 }

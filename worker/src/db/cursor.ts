@@ -20,5 +20,7 @@ export function decodeCursor(text: string, message = 'The cursor is not valid; s
 }
 
 export function invalidCursor(message = 'The cursor is not valid; start from the first page'): ApiError {
-  return new ApiError(400, 'invalid_cursor', message, [{ path: 'cursor', message: 'Use the nextCursor of a previous page with the same query' }]);
+  return new ApiError(400, 'invalid_cursor', message, [
+    { path: 'cursor', message: 'Use the nextCursor of a previous page with the same query' },
+  ]);
 }

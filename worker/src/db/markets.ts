@@ -73,7 +73,9 @@ const MARKET_COLUMNS = `m.id, m.board_id, o.name AS board_name, m.name, m.addres
 /** Markets of one board, or of every board (admins) when boardId is null. */
 export async function listMarkets(db: D1Database, boardId: string | null): Promise<Market[]> {
   const statement = boardId
-    ? db.prepare(`SELECT ${MARKET_COLUMNS} FROM markets m JOIN organizations o ON o.id = m.board_id WHERE m.board_id = ?1 ORDER BY m.name`).bind(boardId)
+    ? db
+        .prepare(`SELECT ${MARKET_COLUMNS} FROM markets m JOIN organizations o ON o.id = m.board_id WHERE m.board_id = ?1 ORDER BY m.name`)
+        .bind(boardId)
     : db.prepare(`SELECT ${MARKET_COLUMNS} FROM markets m JOIN organizations o ON o.id = m.board_id ORDER BY o.name, m.name`);
   const { results } = await statement.all<MarketRow>();
   return results.map(rowToMarket);
@@ -88,20 +90,28 @@ export async function findMarket(db: D1Database, id: string): Promise<Market | n
 }
 
 export async function insertMarket(db: D1Database, market: { id: string; boardId: string; name: string; address: string }) {
-  await db.prepare('INSERT INTO markets (id, board_id, name, address) VALUES (?1, ?2, ?3, ?4)').bind(market.id, market.boardId, market.name, market.address).run();
+  await db
+    .prepare('INSERT INTO markets (id, board_id, name, address) VALUES (?1, ?2, ?3, ?4)')
+    .bind(market.id, market.boardId, market.name, market.address)
+    .run();
 }
 
 const STALL_COLUMNS = `s.id, s.market_id, s.code, s.trader_name, s.trader_phone, s.monthly_fee, s.status, s.reference, s.created_at,
   (SELECT count(*) FROM bills b WHERE b.stall_id = s.id AND b.status = 'open') AS open_bills`;
 
 export async function listStalls(db: D1Database, marketId: string): Promise<Stall[]> {
-  const { results } = await db.prepare(`SELECT ${STALL_COLUMNS} FROM stalls s WHERE s.market_id = ?1 ORDER BY s.code`).bind(marketId).all<StallRow>();
+  const { results } = await db
+    .prepare(`SELECT ${STALL_COLUMNS} FROM stalls s WHERE s.market_id = ?1 ORDER BY s.code`)
+    .bind(marketId)
+    .all<StallRow>();
   return results.map(rowToStall);
 }
 
 export async function findStall(db: D1Database, id: string): Promise<(Stall & { boardId: string; marketName: string }) | null> {
   const row = await db
-    .prepare(`SELECT ${STALL_COLUMNS}, m.board_id, m.name AS market_name FROM stalls s JOIN markets m ON m.id = s.market_id WHERE s.id = ?1`)
+    .prepare(
+      `SELECT ${STALL_COLUMNS}, m.board_id, m.name AS market_name FROM stalls s JOIN markets m ON m.id = s.market_id WHERE s.id = ?1`,
+    )
     .bind(id)
     .first<StallRow & { board_id: string; market_name: string }>();
   return row ? { ...rowToStall(row), boardId: row.board_id, marketName: row.market_name } : null;
@@ -169,11 +179,17 @@ const rowToFeeRun = (row: FeeRunRow): FeeRun => ({
 });
 
 export async function listFeeRuns(db: D1Database, marketId: string): Promise<FeeRun[]> {
-  const { results } = await db.prepare(`${FEE_RUN_QUERY} WHERE r.market_id = ?1 GROUP BY r.id ORDER BY r.period DESC`).bind(marketId).all<FeeRunRow>();
+  const { results } = await db
+    .prepare(`${FEE_RUN_QUERY} WHERE r.market_id = ?1 GROUP BY r.id ORDER BY r.period DESC`)
+    .bind(marketId)
+    .all<FeeRunRow>();
   return results.map(rowToFeeRun);
 }
 
 export async function findFeeRun(db: D1Database, marketId: string, period: string): Promise<FeeRun | null> {
-  const row = await db.prepare(`${FEE_RUN_QUERY} WHERE r.market_id = ?1 AND r.period = ?2 GROUP BY r.id`).bind(marketId, period).first<FeeRunRow>();
+  const row = await db
+    .prepare(`${FEE_RUN_QUERY} WHERE r.market_id = ?1 AND r.period = ?2 GROUP BY r.id`)
+    .bind(marketId, period)
+    .first<FeeRunRow>();
   return row ? rowToFeeRun(row) : null;
 }

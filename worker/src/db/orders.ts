@@ -154,7 +154,17 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
         `INSERT INTO orders (id, access_token_hash, buyer_user_id, buyer_name, buyer_phone, buyer_address, total, reserved_until, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
       )
-      .bind(order.id, order.accessTokenHash, order.buyerUserId, order.buyer.name, order.buyer.phone, order.buyer.address, total, order.reservedUntil, now),
+      .bind(
+        order.id,
+        order.accessTokenHash,
+        order.buyerUserId,
+        order.buyer.name,
+        order.buyer.phone,
+        order.buyer.address,
+        total,
+        order.reservedUntil,
+        now,
+      ),
     ...[...subtotals.entries()].map(([sellerId, subtotal], index) =>
       db
         .prepare('INSERT INTO sub_orders (id, order_id, seller_id, subtotal, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')

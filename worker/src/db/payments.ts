@@ -129,7 +129,9 @@ export async function insertPaymentOnce(db: D1Database, scopeKey: string, paymen
   const claimed = 'EXISTS (SELECT 1 FROM idempotency_keys WHERE scope_key = ?1 AND payment_id = ?2)';
   await db.batch([
     db
-      .prepare('INSERT INTO idempotency_keys (scope_key, request_hash, payment_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING')
+      .prepare(
+        'INSERT INTO idempotency_keys (scope_key, request_hash, payment_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING',
+      )
       .bind(scopeKey, payment.requestHash, payment.id, now),
     db
       .prepare(
@@ -181,7 +183,9 @@ export async function insertPaymentOnce(db: D1Database, scopeKey: string, paymen
 /** Records that a key maps to an existing payment (the open one a second request got back). */
 export async function rememberIdempotencyKey(db: D1Database, scopeKey: string, requestHash: string, paymentId: string, now: string) {
   await db
-    .prepare('INSERT INTO idempotency_keys (scope_key, request_hash, payment_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING')
+    .prepare(
+      'INSERT INTO idempotency_keys (scope_key, request_hash, payment_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING',
+    )
     .bind(scopeKey, requestHash, paymentId, now)
     .run();
 }
@@ -260,7 +264,17 @@ export function prepareTransition(db: D1Database, request: TransitionRequest): P
         `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
          SELECT ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${appliedGuard}`,
       )
-      .bind(payment.id, eventId, event, payment.status, to, request.source, request.sourceRef ?? null, JSON.stringify(request.data ?? {}), now),
+      .bind(
+        payment.id,
+        eventId,
+        event,
+        payment.status,
+        to,
+        request.source,
+        request.sourceRef ?? null,
+        JSON.stringify(request.data ?? {}),
+        now,
+      ),
     ...(request.ledger ?? []).map((line) =>
       db
         .prepare(
@@ -280,7 +294,9 @@ export function transitionApplied(results: D1Result[], firstIndex = 0): boolean 
 
 export async function listPaymentEvents(db: D1Database, paymentId: string) {
   const { results } = await db
-    .prepare('SELECT event, from_status, to_status, source, source_ref, created_at FROM payment_events WHERE payment_id = ?1 ORDER BY created_at, rowid')
+    .prepare(
+      'SELECT event, from_status, to_status, source, source_ref, created_at FROM payment_events WHERE payment_id = ?1 ORDER BY created_at, rowid',
+    )
     .bind(paymentId)
     .all<{ event: string; from_status: string | null; to_status: string; source: string; source_ref: string | null; created_at: string }>();
   return results;

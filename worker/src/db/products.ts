@@ -302,13 +302,7 @@ export type ProductChanges = Partial<Omit<NewProduct, 'id' | 'sellerId'>>;
  * does not exist or belongs to another seller: the caller answers 404 either way, so a
  * seller cannot learn which ids another seller uses.
  */
-export async function updateProduct(
-  db: D1Database,
-  id: string,
-  sellerId: string,
-  changes: ProductChanges,
-  now: string,
-): Promise<boolean> {
+export async function updateProduct(db: D1Database, id: string, sellerId: string, changes: ProductChanges, now: string): Promise<boolean> {
   const params: unknown[] = [id, sellerId, now];
   const set: string[] = ['updated_at = ?3'];
   const column = (name: string, value: unknown) => {
@@ -347,13 +341,7 @@ export async function archiveProduct(db: D1Database, id: string, sellerId: strin
  * Appends an uploaded photo's key, unless the product already has the maximum. The
  * count is checked in the same statement, so two uploads at once cannot exceed it.
  */
-export async function appendProductImage(
-  db: D1Database,
-  id: string,
-  sellerId: string,
-  key: string,
-  now: string,
-): Promise<boolean> {
+export async function appendProductImage(db: D1Database, id: string, sellerId: string, key: string, now: string): Promise<boolean> {
   const result = await db
     .prepare(
       `UPDATE products SET images = json_insert(images, '$[#]', ?3), updated_at = ?4

@@ -50,9 +50,7 @@ const vietnameseOrder = new Intl.Collator('vi');
 /** Every producer (cooperatives, enterprises, households), in Vietnamese alphabetical order. */
 export async function listSellers(db: D1Database, commune?: string): Promise<Seller[]> {
   const statement = commune
-    ? db
-        .prepare(`SELECT ${SELLER_COLUMNS} FROM organizations o WHERE o.kind IN (${PRODUCER_KIND_LIST}) AND o.commune = ?1`)
-        .bind(commune)
+    ? db.prepare(`SELECT ${SELLER_COLUMNS} FROM organizations o WHERE o.kind IN (${PRODUCER_KIND_LIST}) AND o.commune = ?1`).bind(commune)
     : db.prepare(`SELECT ${SELLER_COLUMNS} FROM organizations o WHERE o.kind IN (${PRODUCER_KIND_LIST})`);
   const { results } = await statement.all<SellerRow>();
   return results.map(rowToSeller).sort((a, b) => vietnameseOrder.compare(a.name, b.name));

@@ -35,10 +35,7 @@ function rowToSessionUser(row: SessionUserRow): SessionUser {
 const SESSION_USER_COLUMNS = `u.id, u.email, u.name, u.role, u.organization_id,
   o.name AS organization_name, o.kind AS organization_kind`;
 
-export async function findUserForLogin(
-  db: D1Database,
-  email: string,
-): Promise<(SessionUser & { passwordHash: string }) | null> {
+export async function findUserForLogin(db: D1Database, email: string): Promise<(SessionUser & { passwordHash: string }) | null> {
   const row = await db
     .prepare(
       `SELECT ${SESSION_USER_COLUMNS}, u.password_hash
@@ -79,10 +76,7 @@ export async function insertUser(
 }
 
 export async function insertSession(db: D1Database, tokenHash: string, userId: string, expiresAt: string) {
-  await db
-    .prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)')
-    .bind(tokenHash, userId, expiresAt)
-    .run();
+  await db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)').bind(tokenHash, userId, expiresAt).run();
 }
 
 /** The user behind a live session; an expired session finds nobody. */

@@ -225,9 +225,7 @@ describe('newBillCode', () => {
   });
 
   it('gives up on a random source that only produces CS-prefixed payloads', () => {
-    expect(() => newBillCode(bytesInOrder([10, 23, 0, 0, 0, 0, 0, 0, 0]))).toThrow(
-      /random source/,
-    );
+    expect(() => newBillCode(bytesInOrder([10, 23, 0, 0, 0, 0, 0, 0, 0]))).toThrow(/random source/);
   });
 
   it('produces valid bill codes that are never payment references', () => {

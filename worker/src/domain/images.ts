@@ -7,8 +7,7 @@ export interface ImageType {
   extension: 'jpg' | 'png' | 'webp';
 }
 
-const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) =>
-  signature.every((byte, index) => bytes[offset + index] === byte);
+const startsWith = (bytes: Uint8Array, signature: number[], offset = 0) => signature.every((byte, index) => bytes[offset + index] === byte);
 
 /**
  * @example detectImageType(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])) // { mime: "image/jpeg", extension: "jpg" }

@@ -44,7 +44,10 @@ describe('allocate', () => {
     [0, [5, 5], []],
     [8, [3, 3, 3], [3, 3, 2]],
   ])('%i over %j → %j', (amount, shares, expected) => {
-    const result = allocate(amount, shares.map((s, i) => ({ organizationId: `o${i}`, amount: s })));
+    const result = allocate(
+      amount,
+      shares.map((s, i) => ({ organizationId: `o${i}`, amount: s })),
+    );
     expect(result.map((r) => r.amount)).toEqual(expected);
   });
 
@@ -56,7 +59,10 @@ describe('allocate', () => {
         (shares, fraction) => {
           const total = shares.reduce((a, b) => a + b, 0);
           const amount = Math.floor(total * fraction);
-          const parts = allocate(amount, shares.map((s, i) => ({ organizationId: `o${i}`, amount: s })));
+          const parts = allocate(
+            amount,
+            shares.map((s, i) => ({ organizationId: `o${i}`, amount: s })),
+          );
           expect(parts.reduce((a, p) => a + p.amount, 0)).toBe(amount);
           for (const part of parts) expect(part.amount).toBeLessThanOrEqual(shares[Number(part.organizationId.slice(1))]!);
         },

@@ -7,15 +7,7 @@
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'expired', 'partially_refunded', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export const PAYMENT_EVENTS = [
-  'confirm',
-  'fail',
-  'expire',
-  'gateway_confirm',
-  'staff_confirm',
-  'refund_partial',
-  'refund_full',
-] as const;
+export const PAYMENT_EVENTS = ['confirm', 'fail', 'expire', 'gateway_confirm', 'staff_confirm', 'refund_partial', 'refund_full'] as const;
 export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
 
 export interface Transition {

@@ -115,15 +115,43 @@ describe('findPaymentReferences, properties', () => {
   const symbol = fc.constantFrom(...CODE_ALPHABET);
   const referenceArb = fc.array(symbol, { minLength: 7, maxLength: 7 }).map((chars) => reference(chars.join('')));
   const vietnameseWord = fc.constantFrom(
-    'chuyển', 'tiền', 'thanh', 'toán', 'đơn', 'hàng', 'ủng', 'hộ', 'lũ', 'lụt', 'Nguyễn', 'Thế', 'Hùng',
-    'phí', 'chợ', 'kiốt', 'Đình', 'Bảng', 'cảm', 'ơn', 'tháng', 'MBVCB', 'TPBank', 'ChatPay', 'VPBANK', 'tai', 'toi',
+    'chuyển',
+    'tiền',
+    'thanh',
+    'toán',
+    'đơn',
+    'hàng',
+    'ủng',
+    'hộ',
+    'lũ',
+    'lụt',
+    'Nguyễn',
+    'Thế',
+    'Hùng',
+    'phí',
+    'chợ',
+    'kiốt',
+    'Đình',
+    'Bảng',
+    'cảm',
+    'ơn',
+    'tháng',
+    'MBVCB',
+    'TPBank',
+    'ChatPay',
+    'VPBANK',
+    'tai',
+    'toi',
   );
-  const asciiWord = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), maxLength: 12 });
+  const asciiWord = fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+    maxLength: 12,
+  });
   const anyWord = fc.oneof(vietnameseWord, asciiWord, fc.string({ unit: 'grapheme', maxLength: 6 }), fc.stringMatching(/^[0-9]{3,13}$/));
   const separator = fc.constantFrom(' ', '  ', '.', '-', '_', '/', '//', ',', ';', ':', '(', ')', '#', '+', '\n', '\r\n', '\t', ' - ', '');
   const noise = fc.array(fc.tuple(anyWord, separator), { maxLength: 12 }).map((parts) => parts.map(([word, sep]) => word + sep).join(''));
   const randomCase = (text: string, upper: boolean[]) =>
-    [...text].map((char, index) => (upper[index % upper.length] ?? true ? char.toUpperCase() : char.toLowerCase())).join('');
+    [...text].map((char, index) => ((upper[index % upper.length] ?? true) ? char.toUpperCase() : char.toLowerCase())).join('');
 
   it('finds a reference wherever it is, however it is cased and split', () => {
     fc.assert(
@@ -164,7 +192,11 @@ describe('findPaymentReferences, properties', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(vietnameseWord, separator), { maxLength: 20 }), (parts) => {
         const description = parts.map(([word, sep]) => word + sep).join('');
-        fc.pre(!normalizeDescription(description).replace(/[^A-Z0-9]/g, '').includes('CS'));
+        fc.pre(
+          !normalizeDescription(description)
+            .replace(/[^A-Z0-9]/g, '')
+            .includes('CS'),
+        );
         expect(findPaymentReferences(description)).toEqual([]);
       }),
     );
@@ -172,12 +204,16 @@ describe('findPaymentReferences, properties', () => {
 
   it('puts references standing alone first, in order', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(referenceArb, { minLength: 1, maxLength: 3 }), fc.array(vietnameseWord, { maxLength: 5 }), (refs, words) => {
-        const description = [...words, ...refs, ...words].join(' ');
-        // Standing alone, they rank first and in order; after them may come chance
-        // look-alikes that straddle a reference and the next word.
-        expect(findPaymentReferences(description).slice(0, refs.length)).toEqual(refs);
-      }),
+      fc.property(
+        fc.uniqueArray(referenceArb, { minLength: 1, maxLength: 3 }),
+        fc.array(vietnameseWord, { maxLength: 5 }),
+        (refs, words) => {
+          const description = [...words, ...refs, ...words].join(' ');
+          // Standing alone, they rank first and in order; after them may come chance
+          // look-alikes that straddle a reference and the next word.
+          expect(findPaymentReferences(description).slice(0, refs.length)).toEqual(refs);
+        },
+      ),
     );
   });
 });

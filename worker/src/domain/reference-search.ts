@@ -144,8 +144,16 @@ function referenceAt(text: Uint8Array, start: number): string | null {
     PAYMENT_REFERENCE_LENGTH === 10
       ? // One string, built at once: this runs for every reference of every statement line.
         String.fromCharCode(
-          text[start]!, text[start + 1]!, text[start + 2]!, text[start + 3]!, text[start + 4]!,
-          text[start + 5]!, text[start + 6]!, text[start + 7]!, text[start + 8]!, text[start + 9]!,
+          text[start]!,
+          text[start + 1]!,
+          text[start + 2]!,
+          text[start + 3]!,
+          text[start + 4]!,
+          text[start + 5]!,
+          text[start + 6]!,
+          text[start + 7]!,
+          text[start + 8]!,
+          text[start + 9]!,
         )
       : String.fromCharCode(...text.subarray(start, start + PAYMENT_REFERENCE_LENGTH));
   return isPaymentReference(candidate) ? candidate : null;

@@ -36,8 +36,20 @@ describe('parseStatementCsv reads', () => {
         firstDate: '2025-06-01',
         lastDate: '2025-06-03',
         credits: [
-          { lineNumber: 2, transactionId: 'FT001', bookedAt: '2025-06-01T03:15:00.000Z', amount: 350000, description: 'CS7KQM2X9G chuyen tien' },
-          { lineNumber: 4, transactionId: 'FT003', bookedAt: '2025-06-01T17:00:00.000Z', amount: 120000, description: 'NGUYEN VAN A, chuyen tien' },
+          {
+            lineNumber: 2,
+            transactionId: 'FT001',
+            bookedAt: '2025-06-01T03:15:00.000Z',
+            amount: 350000,
+            description: 'CS7KQM2X9G chuyen tien',
+          },
+          {
+            lineNumber: 4,
+            transactionId: 'FT003',
+            bookedAt: '2025-06-01T17:00:00.000Z',
+            amount: 120000,
+            description: 'NGUYEN VAN A, chuyen tien',
+          },
           { lineNumber: 5, transactionId: 'FT004', bookedAt: '2025-06-03T01:30:00.000Z', amount: 1000, description: 'noi "dung" co ngoac' },
           { lineNumber: 6, transactionId: 'FT005', bookedAt: '2025-06-03T16:59:59.000Z', amount: 5000, description: 'het ngay' },
         ],
@@ -75,7 +87,13 @@ describe('parseStatementCsv reads', () => {
             amount: 350000,
             description: 'MBVCB.4530998360.029552.CS7KQM2X9G chuyen tien.CT tu 0351000646393',
           },
-          { lineNumber: 10, transactionId: '5213.40323', bookedAt: '2025-06-02T17:00:00.000Z', amount: 1000000, description: 'thanh toan CS7KQM2\r\nX9G cam on' },
+          {
+            lineNumber: 10,
+            transactionId: '5213.40323',
+            bookedAt: '2025-06-02T17:00:00.000Z',
+            amount: 1000000,
+            description: 'thanh toan CS7KQM2\r\nX9G cam on',
+          },
         ],
       },
     ],
@@ -93,7 +111,13 @@ describe('parseStatementCsv reads', () => {
         firstDate: '2025-06-05',
         lastDate: '2025-06-06',
         credits: [
-          { lineNumber: 2, transactionId: 'BIDV001', bookedAt: '2025-06-04T17:00:00.000Z', amount: 1500000, description: 'TKThe :12345. CS7KQM2X9G' },
+          {
+            lineNumber: 2,
+            transactionId: 'BIDV001',
+            bookedAt: '2025-06-04T17:00:00.000Z',
+            amount: 1500000,
+            description: 'TKThe :12345. CS7KQM2X9G',
+          },
           { lineNumber: 4, transactionId: 'BIDV003', bookedAt: '2025-06-05T17:00:00.000Z', amount: 2000000, description: 'NOP HOC PHI' },
         ],
       },
@@ -112,21 +136,30 @@ describe('parseStatementCsv reads', () => {
         debitsSkipped: 1,
         firstDate: '2025-06-10',
         lastDate: '2025-06-10',
-        credits: [{ lineNumber: 4, transactionId: 'MB-1', bookedAt: '2025-06-10T02:00:00.000Z', amount: 1234567, description: 'chuyen tien CS7KQM2X9G' }],
+        credits: [
+          {
+            lineNumber: 4,
+            transactionId: 'MB-1',
+            bookedAt: '2025-06-10T02:00:00.000Z',
+            amount: 1234567,
+            description: 'chuyen tien CS7KQM2X9G',
+          },
+        ],
       },
     ],
     [
       'an ACB export with unaccented upper-case headers, units and English in them',
-      [
-        'NGAY GD / TXN DATE,MA GD,TIEN RUT RA (VND),TIEN GUI VAO (VND),DIEN GIAI',
-        '11/06/2025,ACB-9,,"1,234,567.00",ung ho lu lut',
-      ].join('\n'),
+      ['NGAY GD / TXN DATE,MA GD,TIEN RUT RA (VND),TIEN GUI VAO (VND),DIEN GIAI', '11/06/2025,ACB-9,,"1,234,567.00",ung ho lu lut'].join(
+        '\n',
+      ),
       {
         format: 'bank_export',
         debitsSkipped: 0,
         firstDate: '2025-06-11',
         lastDate: '2025-06-11',
-        credits: [{ lineNumber: 2, transactionId: 'ACB-9', bookedAt: '2025-06-10T17:00:00.000Z', amount: 1234567, description: 'ung ho lu lut' }],
+        credits: [
+          { lineNumber: 2, transactionId: 'ACB-9', bookedAt: '2025-06-10T17:00:00.000Z', amount: 1234567, description: 'ung ho lu lut' },
+        ],
       },
     ],
     [
@@ -154,16 +187,18 @@ describe('parseStatementCsv reads', () => {
         firstDate: '2025-06-01',
         lastDate: '2025-06-01',
         credits: [
-          { lineNumber: 3, transactionId: 'R1', bookedAt: '2025-05-31T17:00:00.000Z', amount: 1234567, description: 'TRAN THI MAI, chuyen tien' },
+          {
+            lineNumber: 3,
+            transactionId: 'R1',
+            bookedAt: '2025-05-31T17:00:00.000Z',
+            amount: 1234567,
+            description: 'TRAN THI MAI, chuyen tien',
+          },
           { lineNumber: 4, transactionId: 'R2', bookedAt: '2025-05-31T17:00:00.000Z', amount: 1000, description: 'x' },
         ],
       },
     ],
-    [
-      'a header and no lines',
-      HEADER,
-      { format: 'generic', debitsSkipped: 0, firstDate: null, lastDate: null, credits: [] },
-    ],
+    ['a header and no lines', HEADER, { format: 'generic', debitsSkipped: 0, firstDate: null, lastDate: null, credits: [] }],
     [
       'only debits: the dates still count',
       [HEADER, '2025-06-01,-1000,fee,D1', '2025-06-04,-1000,fee,D2'].join('\n'),
@@ -212,9 +247,13 @@ describe('parseStatementCsv reads', () => {
   });
 
   it('a ";"-delimited generic file', () => {
-    const parsed = parseStatementCsv(['bookedAt;amount;description;transactionId', '2025-06-01T10:00:00+07:00;350000;"a; b, c";T1'].join('\n'));
+    const parsed = parseStatementCsv(
+      ['bookedAt;amount;description;transactionId', '2025-06-01T10:00:00+07:00;350000;"a; b, c";T1'].join('\n'),
+    );
     expect(parsed.format).toBe('generic');
-    expect(parsed.credits).toEqual([{ lineNumber: 2, transactionId: 'T1', bookedAt: '2025-06-01T03:00:00.000Z', amount: 350000, description: 'a; b, c' }]);
+    expect(parsed.credits).toEqual([
+      { lineNumber: 2, transactionId: 'T1', bookedAt: '2025-06-01T03:00:00.000Z', amount: 350000, description: 'a; b, c' },
+    ]);
   });
 });
 
@@ -272,14 +311,24 @@ describe('parseStatementCsv rejects the whole file', () => {
     ['an empty file', '', null, /^the file is empty$/],
     ['a file of blank lines and a BOM', '\uFEFF\n \n', null, /^the file is empty$/],
     ['no header row', 'a,b,c\n1,2,3', null, /^no header row found/],
-    ['a generic header without transactionId', 'bookedAt,amount,description\n2025-06-01,1,a', 1, /^Line 1: the header has no transactionId column$/],
+    [
+      'a generic header without transactionId',
+      'bookedAt,amount,description\n2025-06-01,1,a',
+      1,
+      /^Line 1: the header has no transactionId column$/,
+    ],
     [
       'a bank header without a description column',
       'title\nNgày giao dịch,Số tiền ghi có,Số tham chiếu\n01/06/2025,1000,T1',
       2,
       /^Line 2: the header has no description column \(expected one of "Nội dung", "Mô tả"/,
     ],
-    ['a bank header without a transaction id column', 'Ngày GD,Ghi có,Mô tả\n01/06/2025,1000,x', 1, /^Line 1: the header has no transaction id column/],
+    [
+      'a bank header without a transaction id column',
+      'Ngày GD,Ghi có,Mô tả\n01/06/2025,1000,x',
+      1,
+      /^Line 1: the header has no transaction id column/,
+    ],
     ['a date that does not exist', generic('2025-06-01,1,a,A', '2025-02-30,1,b,B'), 3, /^Line 3: "2025-02-30" is not a date/],
     ['a day-first date that does not exist', generic('31/04/2025,1,a,A'), 2, /^Line 2: "31\/04\/2025" is not a date/],
     ['a date in words', generic('hôm qua,1,a,A'), 2, /^Line 2: "hôm qua" is not a date/],
@@ -290,19 +339,59 @@ describe('parseStatementCsv rejects the whole file', () => {
     ['a zero amount in a generic file', generic('2025-06-01,0,a,A'), 2, /^Line 2: the amount is empty or 0/],
     ['an empty amount in a generic file', generic('2025-06-01,,a,A'), 2, /^Line 2: the amount is empty or 0/],
     ['a missing transaction id', generic('2025-06-01,1,a,A', '2025-06-01,1,b,'), 3, /^Line 3: the row has no transaction id$/],
-    ['a repeated transaction id', generic('2025-06-01,1,a,A', '2025-06-01,2,b,B', '2025-06-02,3,c,A'), 4, /^Line 4: transaction id "A" already appears on line 2$/],
+    [
+      'a repeated transaction id',
+      generic('2025-06-01,1,a,A', '2025-06-01,2,b,B', '2025-06-02,3,c,A'),
+      4,
+      /^Line 4: transaction id "A" already appears on line 2$/,
+    ],
     ['too few columns', generic('2025-06-01,1,a'), 2, /^Line 2: the row has 3 columns, the header on line 1 has 4$/],
     ['too many columns', generic('2025-06-01,1,a,A,extra'), 2, /^Line 2: the row has 5 columns, the header on line 1 has 4$/],
-    ['an unterminated quote', generic('2025-06-01,1,a,A', '2025-06-01,1,"b,B', '2025-06-02,1,c,C'), 3, /^Line 3: a quoted cell is never closed/],
+    [
+      'an unterminated quote',
+      generic('2025-06-01,1,a,A', '2025-06-01,1,"b,B', '2025-06-02,1,c,C'),
+      3,
+      /^Line 3: a quoted cell is never closed/,
+    ],
     ['text after a closing quote', generic('2025-06-01,1,"a"b,A'), 2, /^Line 2: a quoted cell has text after its closing quote$/],
-    ['a line after a description wrapped over two lines', generic('2025-06-01,1,"a\nb",A', '2025-06-01,x,c,C'), 4, /^Line 4: "x" is not an amount/],
-    ['a line after blank lines and a preamble', `title\n\n${HEADER}\n\n2025-06-01,1,a,A\n\n2025-06-01,1,b,`, 7, /^Line 7: the row has no transaction id$/],
-    ['a dateless line with an amount in the middle', generic('2025-06-01,1,a,A', ',5000,b,B', '2025-06-02,1,c,C'), 3, /^Line 3: the row has no date$/],
+    [
+      'a line after a description wrapped over two lines',
+      generic('2025-06-01,1,"a\nb",A', '2025-06-01,x,c,C'),
+      4,
+      /^Line 4: "x" is not an amount/,
+    ],
+    [
+      'a line after blank lines and a preamble',
+      `title\n\n${HEADER}\n\n2025-06-01,1,a,A\n\n2025-06-01,1,b,`,
+      7,
+      /^Line 7: the row has no transaction id$/,
+    ],
+    [
+      'a dateless line with an amount in the middle',
+      generic('2025-06-01,1,a,A', ',5000,b,B', '2025-06-02,1,c,C'),
+      3,
+      /^Line 3: the row has no date$/,
+    ],
     ['a dateless line with an amount at the end', generic('2025-06-01,1,a,A', ',5000,b,B'), 3, /^Line 3: the row has no date$/],
-    ['a dateless note line followed by more lines', generic('2025-06-01,1,a,A', ',,just a note,', '2025-06-02,1,c,C'), 3, /^Line 3: the row has no date$/],
-    ['a text line followed by more lines', generic('2025-06-01,1,a,A', 'Trang hai,,,', '2025-06-02,1,c,C'), 3, /^Line 3: "Trang hai" is not a date/],
+    [
+      'a dateless note line followed by more lines',
+      generic('2025-06-01,1,a,A', ',,just a note,', '2025-06-02,1,c,C'),
+      3,
+      /^Line 3: the row has no date$/,
+    ],
+    [
+      'a text line followed by more lines',
+      generic('2025-06-01,1,a,A', 'Trang hai,,,', '2025-06-02,1,c,C'),
+      3,
+      /^Line 3: "Trang hai" is not a date/,
+    ],
     ['a negative credit in a bank export', 'Ngày GD,Ghi có,Mô tả,Mã GD\n01/06/2025,-1000,x,T', 2, /^Line 2: "-1000" is a negative credit$/],
-    ['a line with both a credit and a debit', 'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,500,1000,x,T', 2, /^Line 2: the row has both a credit and a debit$/],
+    [
+      'a line with both a credit and a debit',
+      'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,500,1000,x,T',
+      2,
+      /^Line 2: the row has both a credit and a debit$/,
+    ],
     ['a malformed debit', 'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,5x,,x,T', 2, /^Line 2: "5x" is not an amount/],
   ];
 

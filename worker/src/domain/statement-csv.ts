@@ -85,9 +85,10 @@ function labelKey(cell: string): string {
   return foldVietnamese(cell).replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-const BANK_KEYS = Object.fromEntries(
-  Object.entries(BANK_HEADERS).map(([column, names]) => [column, names.map(headerKey)]),
-) as Record<Column, string[]>;
+const BANK_KEYS = Object.fromEntries(Object.entries(BANK_HEADERS).map(([column, names]) => [column, names.map(headerKey)])) as Record<
+  Column,
+  string[]
+>;
 
 interface Layout {
   format: ParsedStatement['format'];
@@ -143,7 +144,10 @@ function layoutOf(row: readonly string[], lineNumber: number): Layout | null {
   if (date < 0 || credit < 0) return null;
   const description = bankIndex('description');
   const transactionId = bankIndex('transactionId');
-  for (const [column, index] of [['description', description], ['transaction id', transactionId]] as const) {
+  for (const [column, index] of [
+    ['description', description],
+    ['transaction id', transactionId],
+  ] as const) {
     if (index < 0) {
       const names = BANK_HEADERS[column === 'description' ? 'description' : 'transactionId'];
       throw new StatementFormatError(lineNumber, `the header has no ${column} column (expected one of ${quoteList(names)})`);
@@ -204,8 +208,7 @@ function parseAmount(raw: string, lineNumber: number): number | null {
   return sign * value;
 }
 
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 function notADate(raw: string, lineNumber: number): StatementFormatError {
@@ -221,7 +224,13 @@ function parseDate(raw: string, lineNumber: number): number {
   const fail = (): never => {
     throw notADate(raw, lineNumber);
   };
-  let year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0;
+  let year: number,
+    month: number,
+    day: number,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    millisecond = 0;
   let offsetMs = VIETNAM_OFFSET_MS;
   const iso = ISO_DATE_TIME.exec(raw);
   const dmy = iso === null ? DAY_MONTH_YEAR.exec(raw) : null;
@@ -321,7 +330,10 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     if (pendingNote !== null) throw pendingNote;
 
     if (row.length < layout.required || (row.length > layout.width && !isBlank(row.slice(layout.width)))) {
-      throw new StatementFormatError(line, `the row has ${row.length} columns, the header on line ${layout.headerLine} has ${layout.width}`);
+      throw new StatementFormatError(
+        line,
+        `the row has ${row.length} columns, the header on line ${layout.headerLine} has ${layout.width}`,
+      );
     }
     const bookedMs = parseDate(dateCell, line);
     firstMs = Math.min(firstMs, bookedMs);

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, checkCharacter } from './codes';
 import type { StatementLine } from './statement-csv';
-import { matchStatement, type KnownPayment, type LineDecision, type MatcherState, type MatchResult, type OpenTarget } from './statement-matcher';
+import {
+  matchStatement,
+  type KnownPayment,
+  type LineDecision,
+  type MatcherState,
+  type MatchResult,
+  type OpenTarget,
+} from './statement-matcher';
 
 const ACCOUNT = '0011001234567';
 const OTHER_ACCOUNT = '9990001112223';
@@ -307,12 +314,22 @@ describe('matchStatement, one rule at a time', () => {
       line({ amount: 500_000 }),
       line({ amount: 777 }),
     ];
-    const { counts } = matchStatement(lines, state({ payments: [payA, payB], confirmedTransactionIds: new Set(['SEEN']), openTargets: [target('bill', 'b', '2025-06-01')] }));
+    const { counts } = matchStatement(
+      lines,
+      state({ payments: [payA, payB], confirmedTransactionIds: new Set(['SEEN']), openTargets: [target('bill', 'b', '2025-06-01')] }),
+    );
     expect(counts).toEqual({
       lines: 6,
       alreadyConfirmed: 1,
       matched: 2,
-      exceptions: { unmatched_credit: 1, unknown_reference: 1, amount_mismatch: 1, paid_after_expiry: 0, duplicate_payment: 0, ambiguous: 0 },
+      exceptions: {
+        unmatched_credit: 1,
+        unknown_reference: 1,
+        amount_mismatch: 1,
+        paid_after_expiry: 0,
+        duplicate_payment: 0,
+        ambiguous: 0,
+      },
     });
   });
 
@@ -323,14 +340,25 @@ describe('matchStatement, one rule at a time', () => {
         lines: 0,
         alreadyConfirmed: 0,
         matched: 0,
-        exceptions: { unmatched_credit: 0, unknown_reference: 0, amount_mismatch: 0, paid_after_expiry: 0, duplicate_payment: 0, ambiguous: 0 },
+        exceptions: {
+          unmatched_credit: 0,
+          unknown_reference: 0,
+          amount_mismatch: 0,
+          paid_after_expiry: 0,
+          duplicate_payment: 0,
+          ambiguous: 0,
+        },
       },
     });
   });
 
   it.each([
     ['a target date that is not YYYY-MM-DD', [line({ amount: 500_000 })], state({ openTargets: [target('bill', 'b', '01/06/2025')] })],
-    ['a bookedAt that is not a date, on a line without reference', [line({ amount: 500_000, bookedAt: 'yesterday' })], state({ openTargets: [target('bill', 'b', '2025-06-01')] })],
+    [
+      'a bookedAt that is not a date, on a line without reference',
+      [line({ amount: 500_000, bookedAt: 'yesterday' })],
+      state({ openTargets: [target('bill', 'b', '2025-06-01')] }),
+    ],
     ['an expiresAt that is not a date', [line({ description: REF_A })], state({ payments: [{ ...payA, expiresAt: 'soon' }] })],
   ])('throws a RangeError for %s', (_what, lines, matcherState) => {
     expect(() => matchStatement(lines, matcherState)).toThrow(RangeError);
@@ -342,7 +370,16 @@ describe('matchStatement, properties', () => {
   const START_MS = Date.parse('2025-06-01T00:00:00.000Z');
   const symbol = fc.constantFrom(...CODE_ALPHABET);
   const referenceArb = fc.array(symbol, { minLength: 7, maxLength: 7 }).map((chars) => reference(chars.join('')));
-  const statusArb = fc.constantFrom<KnownPayment['status']>('pending', 'pending', 'pending', 'paid', 'failed', 'expired', 'partially_refunded', 'refunded');
+  const statusArb = fc.constantFrom<KnownPayment['status']>(
+    'pending',
+    'pending',
+    'pending',
+    'paid',
+    'failed',
+    'expired',
+    'partially_refunded',
+    'refunded',
+  );
   const amountArb = fc.constantFrom(50_000, 120_000, 350_000, 500_000);
 
   const paymentArb = fc.record({
@@ -372,10 +409,35 @@ describe('matchStatement, properties', () => {
     | { kind: 'confirmed'; payment: number };
 
   const linePlanArb: fc.Arbitrary<LinePlan> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('known' as const), payment: fc.nat(), amountDelta: fc.constantFrom(0, 0, 0, 1_000, -5_000), hoursFromNow: fc.integer({ min: 0, max: 72 }), shape: shapeArb }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('known' as const),
+        payment: fc.nat(),
+        amountDelta: fc.constantFrom(0, 0, 0, 1_000, -5_000),
+        hoursFromNow: fc.integer({ min: 0, max: 72 }),
+        shape: shapeArb,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknown' as const), reference: referenceArb, shape: shapeArb }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('brokenCheck' as const), payment: fc.nat(), shape: shapeArb, fitting: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('noReference' as const), amount: amountArb, fitting: fc.integer({ min: 0, max: 2 }), dayOffset: fc.integer({ min: -5, max: 5 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('brokenCheck' as const),
+        payment: fc.nat(),
+        shape: shapeArb,
+        fitting: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('noReference' as const),
+        amount: amountArb,
+        fitting: fc.integer({ min: 0, max: 2 }),
+        dayOffset: fc.integer({ min: -5, max: 5 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicateOf' as const), earlier: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('confirmed' as const), payment: fc.nat() }) },
   );
@@ -390,19 +452,28 @@ describe('matchStatement, properties', () => {
     .record({
       payments: fc.uniqueArray(paymentArb, { selector: (p) => p.reference, minLength: 1, maxLength: 12 }),
       plans: fc.array(linePlanArb, { maxLength: 40 }),
-      strayTargets: fc.array(fc.record({ amount: amountArb, dayOffset: fc.integer({ min: -6, max: 6 }), kind: fc.constantFrom<OpenTarget['kind']>('payment', 'bill') }), { maxLength: 6 }),
+      strayTargets: fc.array(
+        fc.record({
+          amount: amountArb,
+          dayOffset: fc.integer({ min: -6, max: 6 }),
+          kind: fc.constantFrom<OpenTarget['kind']>('payment', 'bill'),
+        }),
+        { maxLength: 6 },
+      ),
     })
     .map(({ payments: specs, plans, strayTargets }) => {
-      const payments = specs.map((spec, index): KnownPayment => ({
-        id: `pay_${index}`,
-        reference: spec.reference,
-        amount: spec.amount,
-        status: spec.status,
-        expiresAt: new Date(START_MS + spec.expiresInHours * 3_600_000).toISOString(),
-        payeeAccountNo: spec.otherAccount ? OTHER_ACCOUNT : ACCOUNT,
-        billId: spec.hasBill ? `bill_of_${index}` : null,
-        orderId: null,
-      }));
+      const payments = specs.map(
+        (spec, index): KnownPayment => ({
+          id: `pay_${index}`,
+          reference: spec.reference,
+          amount: spec.amount,
+          status: spec.status,
+          expiresAt: new Date(START_MS + spec.expiresInHours * 3_600_000).toISOString(),
+          payeeAccountNo: spec.otherAccount ? OTHER_ACCOUNT : ACCOUNT,
+          billId: spec.hasBill ? `bill_of_${index}` : null,
+          orderId: null,
+        }),
+      );
       const confirmed = new Set<string>();
       const openTargets: OpenTarget[] = [];
       // Open targets for some payments and their bills, so reference matches must take them.
@@ -413,14 +484,26 @@ describe('matchStatement, properties', () => {
       });
       const lines: StatementLine[] = [];
       const addTargets = (amount: number, day: string, fitting: number, index: number) => {
-        for (let k = 0; k < fitting; k += 1) openTargets.push({ kind: k === 0 ? 'bill' : 'payment', id: `open_${index}_${k}`, amount, date: day });
+        for (let k = 0; k < fitting; k += 1)
+          openTargets.push({ kind: k === 0 ? 'bill' : 'payment', id: `open_${index}_${k}`, amount, date: day });
       };
       plans.forEach((plan, index) => {
-        const base = { lineNumber: index + 2, transactionId: `FT${index}`, bookedAt: new Date(START_MS + 3_600_000).toISOString(), amount: 350_000, description: 'chuyen tien' };
+        const base = {
+          lineNumber: index + 2,
+          transactionId: `FT${index}`,
+          bookedAt: new Date(START_MS + 3_600_000).toISOString(),
+          amount: 350_000,
+          description: 'chuyen tien',
+        };
         switch (plan.kind) {
           case 'known': {
             const p = payments[plan.payment % payments.length]!;
-            lines.push({ ...base, amount: p.amount + plan.amountDelta, bookedAt: new Date(START_MS + plan.hoursFromNow * 3_600_000).toISOString(), description: plan.shape(p.reference) });
+            lines.push({
+              ...base,
+              amount: p.amount + plan.amountDelta,
+              bookedAt: new Date(START_MS + plan.hoursFromNow * 3_600_000).toISOString(),
+              description: plan.shape(p.reference),
+            });
             break;
           }
           case 'unknown':
@@ -434,7 +517,12 @@ describe('matchStatement, properties', () => {
           }
           case 'noReference': {
             const bookedMs = START_MS + plan.dayOffset * DAY_MS + 3_600_000;
-            lines.push({ ...base, amount: plan.amount, bookedAt: new Date(bookedMs).toISOString(), description: 'NGUYEN VAN A chuyen tien' });
+            lines.push({
+              ...base,
+              amount: plan.amount,
+              bookedAt: new Date(bookedMs).toISOString(),
+              description: 'NGUYEN VAN A chuyen tien',
+            });
             addTargets(plan.amount, new Date(bookedMs + 7 * 3_600_000).toISOString().slice(0, 10), plan.fitting, index);
             break;
           }
@@ -457,7 +545,12 @@ describe('matchStatement, properties', () => {
       });
       return {
         lines,
-        state: { accountNumber: ACCOUNT, confirmedTransactionIds: confirmed, paymentsByReference: new Map(payments.map((p) => [p.reference, p])), openTargets },
+        state: {
+          accountNumber: ACCOUNT,
+          confirmedTransactionIds: confirmed,
+          paymentsByReference: new Map(payments.map((p) => [p.reference, p])),
+          openTargets,
+        },
       };
     });
 

@@ -167,7 +167,9 @@ function epochMs(value: string, what: string): number {
 
 /** Whether `text` is in the one form Date#toISOString gives, e.g. 2025-06-01T03:15:00.000Z. */
 function isCanonicalUtc(text: string): boolean {
-  return text.length === 24 && text.charCodeAt(23) === 90 /* Z */ && text.charCodeAt(19) === 46 /* . */ && text.charCodeAt(10) === 84; /* T */
+  return (
+    text.length === 24 && text.charCodeAt(23) === 90 /* Z */ && text.charCodeAt(19) === 46 /* . */ && text.charCodeAt(10) === 84
+  ); /* T */
 }
 
 /**

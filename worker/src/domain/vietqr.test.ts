@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16CcittFalse, decodeVietQr, encodeVietQr, VietQrError, type DecodedVietQr, type VietQrFields, type VietQrService } from './vietqr';
+import {
+  crc16CcittFalse,
+  decodeVietQr,
+  encodeVietQr,
+  VietQrError,
+  type DecodedVietQr,
+  type VietQrFields,
+  type VietQrService,
+} from './vietqr';
 
 // The worked example from shared/VIETQR.md. The expected strings below were also checked
 // against Python's binascii.crc_hqx(data, 0xFFFF), an independent CRC-16/CCITT-FALSE.
@@ -13,8 +21,7 @@ const STALL_FEE: VietQrFields = {
 };
 const STALL_FEE_QR =
   '00020101021238570010A00000072701270006970436011300110012345670208QRIBFTTA530370454063500005802VN62400112CHO-A12-25060820PHI CHO KIOT A12 T066304321A';
-const STATIC_QR =
-  '00020101021138570010A00000072701270006970436011300110012345670208QRIBFTTA53037045802VN6304E8DB';
+const STATIC_QR = '00020101021138570010A00000072701270006970436011300110012345670208QRIBFTTA53037045802VN6304E8DB';
 
 /** Appends a correct CRC, so a test can reach the checks that come after it. */
 function withCrc(body: string): string {
@@ -78,7 +85,11 @@ describe('encodeVietQr', () => {
           '5802VN' +
           '5916HTX GOM PHU LANG' +
           '6008BAC NINH' +
-          '6230' + '0101B' + '0504REF1' + '0708KIOT-A12' + '0801P',
+          '6230' +
+          '0101B' +
+          '0504REF1' +
+          '0708KIOT-A12' +
+          '0801P',
       ),
     );
   });
@@ -165,12 +176,16 @@ describe('decodeVietQr', () => {
     ],
     [
       'unknown top-level tags (other schemes, templates 80–99)',
-      withCrc('000201010211' + tlv('26', '0010A000000999') + NAPAS_38 + '5303704' + '5802VN' + tlv('81', 'xyz') + tlv('64', '0002vi0108Gốm sứ')),
+      withCrc(
+        '000201010211' + tlv('26', '0010A000000999') + NAPAS_38 + '5303704' + '5802VN' + tlv('81', 'xyz') + tlv('64', '0002vi0108Gốm sứ'),
+      ),
       { pointOfInitiation: 'static', bankBin: '970436' },
     ],
     [
       'unknown sub-tags of 62',
-      withCrc('000201010212' + NAPAS_38 + '5303704540510000' + '5802VN' + tlv('62', tlv('03', 'STORE') + tlv('08', 'PHI') + tlv('09', 'ME'))),
+      withCrc(
+        '000201010212' + NAPAS_38 + '5303704540510000' + '5802VN' + tlv('62', tlv('03', 'STORE') + tlv('08', 'PHI') + tlv('09', 'ME')),
+      ),
       { purpose: 'PHI', amount: 10000 },
     ],
     [
@@ -185,12 +200,16 @@ describe('decodeVietQr', () => {
     ],
     [
       'no service: the default',
-      withCrc('000201010211' + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970436') + tlv('01', '123'))) + '5303704' + '5802VN'),
+      withCrc(
+        '000201010211' + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970436') + tlv('01', '123'))) + '5303704' + '5802VN',
+      ),
       { service: 'QRIBFTTA', accountNumber: '123' },
     ],
     [
       'a lower-case GUID',
-      withCrc('000201010211' + tlv('38', tlv('00', 'a000000727') + tlv('01', tlv('00', '970436') + tlv('01', '123'))) + '5303704' + '5802VN'),
+      withCrc(
+        '000201010211' + tlv('38', tlv('00', 'a000000727') + tlv('01', tlv('00', '970436') + tlv('01', '123'))) + '5303704' + '5802VN',
+      ),
       { accountNumber: '123' },
     ],
     [
@@ -223,7 +242,11 @@ describe('decodeVietQr', () => {
     ['tag 63 twice', withCrc(withCrc(body)), /tag 63 appears twice/],
     ['a bad length field', withCrc(body.replace('5802VN', '58x2VN')), /bad length/],
     ['a length past the end', withCrc('000201010211' + NAPAS_38 + '5303704' + '5899VN'), /claims 99/],
-    ['a truncated sub-field header in 62', withCrc('000201010211' + NAPAS_38 + '5303704' + '5802VN' + tlv('62', '080')), /tag 62: truncated field header/],
+    [
+      'a truncated sub-field header in 62',
+      withCrc('000201010211' + NAPAS_38 + '5303704' + '5802VN' + tlv('62', '080')),
+      /tag 62: truncated field header/,
+    ],
     ['a non-digit tag', withCrc('000201010211' + NAPAS_38 + '5303704' + 'X802VN'), /bad tag/],
     ['a repeated tag', withCrc('000201010211' + NAPAS_38 + '5303704' + '5802VN' + '5802VN'), /appears twice/],
     ['a broken sub-field length in 62', withCrc('000201010211' + NAPAS_38 + '5303704' + '5802VN' + tlv('62', '0809PHI')), /tag 62.*claims/],
@@ -231,11 +254,7 @@ describe('decodeVietQr', () => {
     ['payload format 02', withCrc('000202010211' + NAPAS_38 + '5303704' + '5802VN'), /tag 00/],
     ['point of initiation 13', withCrc('000201010213' + NAPAS_38 + '5303704' + '5802VN'), /tag 01/],
     ['no tag 38', withCrc('000201010211' + '5303704' + '5802VN'), /tag 38/],
-    [
-      'merchant account in tag 26 only',
-      withCrc('000201010211' + NAPAS_38.replace(/^38/, '26') + '5303704' + '5802VN'),
-      /tag 38/,
-    ],
+    ['merchant account in tag 26 only', withCrc('000201010211' + NAPAS_38.replace(/^38/, '26') + '5303704' + '5802VN'), /tag 38/],
     [
       'a tag 38 without the NAPAS GUID',
       withCrc('000201010211' + NAPAS_38.replace('A000000727', 'A000000728') + '5303704' + '5802VN'),
@@ -248,7 +267,9 @@ describe('decodeVietQr', () => {
     ],
     [
       'a 5-digit BIN',
-      withCrc('000201010211' + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '97043') + tlv('01', '123'))) + '5303704' + '5802VN'),
+      withCrc(
+        '000201010211' + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '97043') + tlv('01', '123'))) + '5303704' + '5802VN',
+      ),
       /BIN/,
     ],
     [
@@ -256,11 +277,7 @@ describe('decodeVietQr', () => {
       withCrc('000201010211' + tlv('38', tlv('00', 'A000000727') + tlv('01', tlv('00', '970436'))) + '5303704' + '5802VN'),
       /account/,
     ],
-    [
-      'an unknown service',
-      withCrc('000201010211' + NAPAS_38.replace('QRIBFTTA', 'QRPUSHXX') + '5303704' + '5802VN'),
-      /service/,
-    ],
+    ['an unknown service', withCrc('000201010211' + NAPAS_38.replace('QRIBFTTA', 'QRPUSHXX') + '5303704' + '5802VN'), /service/],
     ['no currency', withCrc('000201010211' + NAPAS_38 + '5802VN'), /currency/],
     ['US dollars', withCrc('000201010211' + NAPAS_38 + '5303840' + '5802VN'), /currency/],
     ['a decimal amount', withCrc('000201010212' + NAPAS_38 + '5303704' + tlv('54', '350000.00') + '5802VN'), /amount/],
@@ -298,8 +315,7 @@ function crcInsideTag62(): string {
 // Generators for valid fields. Optional text is 1–25 printable ASCII characters (an empty
 // string is an error for the encoder); reference label and terminal are kept short so tag
 // 62 stays within 99 characters when all four sub-fields are present.
-const digits = (minLength: number, maxLength: number) =>
-  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength, maxLength });
+const digits = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength, maxLength });
 const asciiText = (maxLength: number) =>
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength });
 

@@ -204,9 +204,7 @@ function checkedText(key: keyof VietQrFields, value: unknown): string | undefine
   // Leave the field out instead. EMV lengths start at 01, and an empty value tells the payer nothing.
   if (value === '') throw new VietQrError(`${key} is empty; leave it out instead`);
   if (!PRINTABLE_ASCII.test(value)) {
-    throw new VietQrError(
-      `${key} must be plain printable ASCII (strip diacritics first), got ${JSON.stringify(value)}`,
-    );
+    throw new VietQrError(`${key} must be plain printable ASCII (strip diacritics first), got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -13,12 +13,7 @@ import { allocate, collectionAccount, receiptJournal, refundJournal, type PayeeS
 import { SETTLED_STATUSES, type PaymentEvent } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 
-export type ExceptionType =
-  | 'unmatched_credit'
-  | 'unknown_reference'
-  | 'amount_mismatch'
-  | 'paid_after_expiry'
-  | 'duplicate_payment';
+export type ExceptionType = 'unmatched_credit' | 'unknown_reference' | 'amount_mismatch' | 'paid_after_expiry' | 'duplicate_payment';
 
 /** Who is owed a payment's money: the biller, or each seller of the order. */
 export async function payeesOf(db: D1Database, payment: Payment): Promise<PayeeShare[]> {
@@ -31,7 +26,9 @@ function markTargetPaid(db: D1Database, payment: Payment, eventId: string, guard
   if (payment.billId) {
     return [
       db
-        .prepare(`UPDATE bills SET status = 'paid', paid_at = ?3, payment_id = ?1, updated_at = ?3 WHERE id = ?4 AND status = 'open' AND ${guard}`)
+        .prepare(
+          `UPDATE bills SET status = 'paid', paid_at = ?3, payment_id = ?1, updated_at = ?3 WHERE id = ?4 AND status = 'open' AND ${guard}`,
+        )
         .bind(payment.id, eventId, now, payment.billId),
     ];
   }
@@ -80,10 +77,16 @@ export async function confirmStatements(
   const payees = await payeesOf(db, payment);
   const booked = Math.min(options.receivedAmount ?? payment.amount, payment.amount);
   // A bill is paid once, and never after it was cancelled: the confirmation needs it open.
-  const billOpen = payment.billId ? { sql: `EXISTS (SELECT 1 FROM bills WHERE id = ?1 AND status = 'open')`, params: [payment.billId] as SqlValue[] } : null;
-  const condition = billOpen && options.condition
-    ? { sql: `(${options.condition.sql}) AND ${billOpen.sql.replace('?1', `?${options.condition.params.length + 1}`)}`, params: [...options.condition.params, ...billOpen.params] }
-    : (billOpen ?? options.condition);
+  const billOpen = payment.billId
+    ? { sql: `EXISTS (SELECT 1 FROM bills WHERE id = ?1 AND status = 'open')`, params: [payment.billId] as SqlValue[] }
+    : null;
+  const condition =
+    billOpen && options.condition
+      ? {
+          sql: `(${options.condition.sql}) AND ${billOpen.sql.replace('?1', `?${options.condition.params.length + 1}`)}`,
+          params: [...options.condition.params, ...billOpen.params],
+        }
+      : (billOpen ?? options.condition);
   const prepared = prepareTransition(db, {
     payment,
     event: options.event,
@@ -175,7 +178,18 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
           `INSERT INTO payment_exceptions (id, type, organization_id, stripe_event_id, payment_id, amount, expected_amount, details, created_at)
            SELECT ?3, ?4, ?5, ?1, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM stripe_events WHERE event_id = ?1 AND processing_id = ?2)`,
         )
-        .bind(event.id, processingId, newId('exc'), type, payment?.payeeOrgId ?? null, payment?.id ?? null, amount, payment?.amount ?? null, JSON.stringify(details), now),
+        .bind(
+          event.id,
+          processingId,
+          newId('exc'),
+          type,
+          payment?.payeeOrgId ?? null,
+          payment?.id ?? null,
+          amount,
+          payment?.amount ?? null,
+          JSON.stringify(details),
+          now,
+        ),
     ]);
     return results[0]!.meta.changes === 0 ? 'duplicate' : 'exception';
   };
@@ -191,12 +205,17 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
         return fileException('amount_mismatch', object.amount_total ?? 0, { stripeEvent: event.id, currency: object.currency });
       }
       if (SETTLED_STATUSES.includes(payment.status)) return recordOnly();
-      if (payment.status !== 'pending' && payment.status !== 'expired') return fileException('paid_after_expiry', payment.amount, { stripeEvent: event.id, status: payment.status });
+      if (payment.status !== 'pending' && payment.status !== 'expired')
+        return fileException('paid_after_expiry', payment.amount, { stripeEvent: event.id, status: payment.status });
       if (payment.billId) {
         const bill = await db.prepare('SELECT status FROM bills WHERE id = ?1').bind(payment.billId).first<{ status: string }>();
         // The bill was cancelled (or paid another way) while the Checkout page was open:
         // the card money is real and a person must send it back.
-        if (bill?.status !== 'open') return fileException(bill?.status === 'paid' ? 'duplicate_payment' : 'paid_after_expiry', payment.amount, { stripeEvent: event.id, bill: bill?.status });
+        if (bill?.status !== 'open')
+          return fileException(bill?.status === 'paid' ? 'duplicate_payment' : 'paid_after_expiry', payment.amount, {
+            stripeEvent: event.id,
+            bill: bill?.status,
+          });
       }
       const confirm = await confirmStatements(db, payment, {
         event: payment.status === 'pending' ? 'confirm' : 'gateway_confirm',
@@ -256,7 +275,9 @@ async function applyStripeRefund(
   const settled = await db
     // Our own refunds count from the moment we ask Stripe (processing): Stripe's webhook for
     // one may arrive before we have settled it, and must not book it a second time.
-    .prepare("SELECT coalesce(sum(amount), 0) AS total FROM refunds WHERE payment_id = ?1 AND status IN ('processing', 'succeeded', 'sent')")
+    .prepare(
+      "SELECT coalesce(sum(amount), 0) AS total FROM refunds WHERE payment_id = ?1 AND status IN ('processing', 'succeeded', 'sent')",
+    )
     .bind(payment.id)
     .first<{ total: number }>();
   const missing = (charge.amount_refunded ?? 0) - settled!.total;

@@ -48,7 +48,14 @@ interface StallRow {
 type Plan =
   | { kind: 'duplicate' }
   | { kind: 'confirm'; payment: Payment; newPayment: boolean; organizationId: string | null; details: Record<string, unknown> }
-  | { kind: 'exception'; type: ExceptionType | 'ambiguous'; payment: Payment | null; expected: number | null; organizationId: string | null; details: Record<string, unknown> };
+  | {
+      kind: 'exception';
+      type: ExceptionType | 'ambiguous';
+      payment: Payment | null;
+      expected: number | null;
+      organizationId: string | null;
+      details: Record<string, unknown>;
+    };
 
 /**
  * Applies credits of one account exactly once each, whether they come one at a time from
@@ -86,7 +93,16 @@ export async function applyBankCredits(
             .all<{ transaction_id: string }>()
         ).results,
     ),
-    inChunks(allReferences, async (slice, marks) => (await db.prepare(`SELECT * FROM payments WHERE reference IN (${marks})`).bind(...slice).all<Record<string, unknown>>()).results),
+    inChunks(
+      allReferences,
+      async (slice, marks) =>
+        (
+          await db
+            .prepare(`SELECT * FROM payments WHERE reference IN (${marks})`)
+            .bind(...slice)
+            .all<Record<string, unknown>>()
+        ).results,
+    ),
     inChunks(
       allReferences,
       async (slice, marks) =>
@@ -102,7 +118,11 @@ export async function applyBankCredits(
     ),
     db.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1 LIMIT 1').bind(accountNumber).first<{ id: string }>(),
   ]);
-  const paymentRows = new Map(payments.map((row) => rowToPayment(row as unknown as Parameters<typeof rowToPayment>[0])).map((p): [string, Payment] => [p.reference, p]));
+  const paymentRows = new Map(
+    payments
+      .map((row) => rowToPayment(row as unknown as Parameters<typeof rowToPayment>[0]))
+      .map((p): [string, Payment] => [p.reference, p]),
+  );
   const stallsByReference = new Map(stalls.map((stall) => [stall.reference, stall]));
   const state: MatcherState = {
     accountNumber,
@@ -110,7 +130,16 @@ export async function applyBankCredits(
     paymentsByReference: new Map(
       [...paymentRows.values()].map((p): [string, KnownPayment] => [
         p.reference,
-        { id: p.id, reference: p.reference, amount: p.amount, status: p.status, expiresAt: p.expiresAt, payeeAccountNo: p.payeeAccountNo, billId: p.billId, orderId: p.orderId },
+        {
+          id: p.id,
+          reference: p.reference,
+          amount: p.amount,
+          status: p.status,
+          expiresAt: p.expiresAt,
+          payeeAccountNo: p.payeeAccountNo,
+          billId: p.billId,
+          orderId: p.orderId,
+        },
       ]),
     ),
     openTargets: await openTargets(db, accountNumber, owner?.id ?? null),
@@ -150,7 +179,20 @@ export async function applyBankCredits(
         outcomes.push(await prepared.outcome(await db.batch(prepared.statements)));
       } catch (error) {
         // Its effect cannot be written as planned: the money is kept as an exception.
-        const fallback = await prepareCredit(db, credit, { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: ownerId, details: { transactionId: credit.transactionId, description: credit.description, reason: String(error) } }, now, statementId);
+        const fallback = await prepareCredit(
+          db,
+          credit,
+          {
+            kind: 'exception',
+            type: 'unmatched_credit',
+            payment: null,
+            expected: null,
+            organizationId: ownerId,
+            details: { transactionId: credit.transactionId, description: credit.description, reason: String(error) },
+          },
+          now,
+          statementId,
+        );
         outcomes.push(await fallback.outcome(await db.batch(fallback.statements)));
       }
     }
@@ -160,7 +202,9 @@ export async function applyBankCredits(
     const stall = stallLines.get(index);
     // These plans read bills that earlier credits may be paying: write those first.
     if (stall || decisions[index]!.kind === 'matched_target') await flush();
-    const plan = stall ? await stallPlan(db, stall, credit, now) : await decisionPlan(db, decisions[index]!, credit, byId, ownerId, referencesByLine[index]!);
+    const plan = stall
+      ? await stallPlan(db, stall, credit, now)
+      : await decisionPlan(db, decisions[index]!, credit, byId, ownerId, referencesByLine[index]!);
     const prepared = await prepareCredit(db, credit, plan, now, statementId);
     if (prepared.statements.length === 0) {
       await flush();
@@ -198,8 +242,18 @@ async function openTargets(db: D1Database, accountNumber: string, ownerId: strin
       .bind(ownerId ?? ''),
   ]);
   return [
-    ...(payments!.results as Array<{ id: string; amount: number; day: string }>).map((row) => ({ kind: 'payment' as const, id: row.id, amount: row.amount, date: row.day })),
-    ...(bills!.results as Array<{ id: string; amount: number; day: string }>).map((row) => ({ kind: 'bill' as const, id: row.id, amount: row.amount, date: row.day })),
+    ...(payments!.results as Array<{ id: string; amount: number; day: string }>).map((row) => ({
+      kind: 'payment' as const,
+      id: row.id,
+      amount: row.amount,
+      date: row.day,
+    })),
+    ...(bills!.results as Array<{ id: string; amount: number; day: string }>).map((row) => ({
+      kind: 'bill' as const,
+      id: row.id,
+      amount: row.amount,
+      date: row.day,
+    })),
   ];
 }
 
@@ -225,7 +279,8 @@ async function decisionPlan(
       if (decision.target.kind === 'payment') {
         const payment = await findPayment(db, decision.target.id);
         // Expired or paid since the state was read: a person decides.
-        if (payment?.status !== 'pending') return { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: ownerId, details };
+        if (payment?.status !== 'pending')
+          return { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: ownerId, details };
         return { kind: 'confirm', payment, newPayment: false, organizationId: payment.payeeOrgId, details: matched };
       }
       const payment = await newBillPayment(db, decision.target.id, credit, `statement:${credit.transactionId}`);
@@ -254,21 +309,56 @@ async function decisionPlan(
  * owed, is an exception for the market board.
  */
 async function stallPlan(db: D1Database, stall: StallRow, credit: BankCredit, now: string): Promise<Plan> {
-  const details = { transactionId: credit.transactionId, description: credit.description, bookedAt: credit.bookedAt, stallId: stall.id, stallCode: stall.code, stallReference: stall.reference };
-  if (stall.bank_account_no !== credit.accountNumber) return { kind: 'exception', type: 'unknown_reference', payment: null, expected: null, organizationId: stall.board_id, details };
+  const details = {
+    transactionId: credit.transactionId,
+    description: credit.description,
+    bookedAt: credit.bookedAt,
+    stallId: stall.id,
+    stallCode: stall.code,
+    stallReference: stall.reference,
+  };
+  if (stall.bank_account_no !== credit.accountNumber)
+    return { kind: 'exception', type: 'unknown_reference', payment: null, expected: null, organizationId: stall.board_id, details };
   const bill = await db
     .prepare("SELECT id, amount FROM bills WHERE stall_id = ?1 AND status = 'open' ORDER BY due_date, created_at LIMIT 1")
     .bind(stall.id)
     .first<{ id: string; amount: number }>();
-  if (!bill) return { kind: 'exception', type: 'duplicate_payment', payment: null, expected: null, organizationId: stall.board_id, details: { ...details, reason: 'no open bill for this stall' } };
-  if (bill.amount !== credit.amount) return { kind: 'exception', type: 'amount_mismatch', payment: null, expected: bill.amount, organizationId: stall.board_id, details: { ...details, billId: bill.id } };
-  const pending = await db.prepare("SELECT id FROM payments WHERE bill_id = ?1 AND status = 'pending'").bind(bill.id).first<{ id: string }>();
+  if (!bill)
+    return {
+      kind: 'exception',
+      type: 'duplicate_payment',
+      payment: null,
+      expected: null,
+      organizationId: stall.board_id,
+      details: { ...details, reason: 'no open bill for this stall' },
+    };
+  if (bill.amount !== credit.amount)
+    return {
+      kind: 'exception',
+      type: 'amount_mismatch',
+      payment: null,
+      expected: bill.amount,
+      organizationId: stall.board_id,
+      details: { ...details, billId: bill.id },
+    };
+  const pending = await db
+    .prepare("SELECT id FROM payments WHERE bill_id = ?1 AND status = 'pending'")
+    .bind(bill.id)
+    .first<{ id: string }>();
   if (pending) {
     const payment = (await findPayment(db, pending.id))!;
-    return { kind: 'confirm', payment: { ...payment, expiresAt: maxTime(payment.expiresAt, credit.bookedAt) }, newPayment: false, organizationId: stall.board_id, details };
+    return {
+      kind: 'confirm',
+      payment: { ...payment, expiresAt: maxTime(payment.expiresAt, credit.bookedAt) },
+      newPayment: false,
+      organizationId: stall.board_id,
+      details,
+    };
   }
   const payment = await newBillPayment(db, bill.id, credit, `stall:${stall.id}`, now);
-  return payment ? { kind: 'confirm', payment, newPayment: true, organizationId: stall.board_id, details } : { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: stall.board_id, details };
+  return payment
+    ? { kind: 'confirm', payment, newPayment: true, organizationId: stall.board_id, details }
+    : { kind: 'exception', type: 'unmatched_credit', payment: null, expected: null, organizationId: stall.board_id, details };
 }
 
 const maxTime = (a: string, b: string) => (a > b ? a : b);
@@ -324,19 +414,38 @@ export async function newBillPayment(
  * The statements that write one credit and its effect, all-or-nothing together; run twice,
  * or alongside a concurrent twin, they write nothing the second time.
  */
-async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now: string, statementId: string | null): Promise<PreparedCredit> {
+async function prepareCredit(
+  db: D1Database,
+  credit: BankCredit,
+  plan: Plan,
+  now: string,
+  statementId: string | null,
+): Promise<PreparedCredit> {
   if (plan.kind === 'duplicate') return { statements: [], outcome: async () => ({ outcome: 'duplicate' }) };
   const creditId = newId('bcr');
   const exceptionId = newId('exc');
   const bookedDate = vietnamDate(new Date(credit.bookedAt));
-  const existingPaymentId = plan.kind === 'confirm' && !plan.newPayment ? plan.payment.id : plan.kind === 'exception' ? (plan.payment?.id ?? null) : null;
+  const existingPaymentId =
+    plan.kind === 'confirm' && !plan.newPayment ? plan.payment.id : plan.kind === 'exception' ? (plan.payment?.id ?? null) : null;
   const insertCredit = db
     .prepare(
       `INSERT INTO bank_credits (id, account_number, transaction_id, amount, description, booked_at, source, payment_id, outcome, statement_id, created_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
        ON CONFLICT (account_number, transaction_id) DO NOTHING`,
     )
-    .bind(creditId, credit.accountNumber, credit.transactionId, credit.amount, credit.description, credit.bookedAt, credit.source, existingPaymentId, plan.kind === 'confirm' ? 'matched' : 'exception', statementId, now);
+    .bind(
+      creditId,
+      credit.accountNumber,
+      credit.transactionId,
+      credit.amount,
+      credit.description,
+      credit.bookedAt,
+      credit.source,
+      existingPaymentId,
+      plan.kind === 'confirm' ? 'matched' : 'exception',
+      statementId,
+      now,
+    );
   const creditIsOurs = 'EXISTS (SELECT 1 FROM bank_credits WHERE id = ?1)';
 
   if (plan.kind === 'exception') {
@@ -348,7 +457,20 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now
              account_number, booked_date, statement_id, created_at)
            SELECT ?2, ?3, ?4, ?1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 WHERE ${creditIsOurs}`,
         )
-        .bind(creditId, exceptionId, plan.type, plan.organizationId, plan.payment?.id ?? null, credit.amount, plan.expected, JSON.stringify(plan.details), credit.accountNumber, bookedDate, statementId, now),
+        .bind(
+          creditId,
+          exceptionId,
+          plan.type,
+          plan.organizationId,
+          plan.payment?.id ?? null,
+          credit.amount,
+          plan.expected,
+          JSON.stringify(plan.details),
+          credit.accountNumber,
+          bookedDate,
+          statementId,
+          now,
+        ),
     ];
     const type = plan.type;
     const paymentId = plan.payment?.id ?? null;
@@ -370,7 +492,9 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now
           onlyIf: { sql: 'EXISTS (SELECT 1 FROM bank_credits WHERE id = ?1)', params: [creditId] },
         }),
         // The credit was written before its payment existed: linked now.
-        db.prepare('UPDATE bank_credits SET payment_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1 FROM payments WHERE id = ?2)').bind(creditId, payment.id),
+        db
+          .prepare('UPDATE bank_credits SET payment_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1 FROM payments WHERE id = ?2)')
+          .bind(creditId, payment.id),
       ]
     : [];
   const confirm = await confirmStatements(db, payment, {
@@ -396,7 +520,19 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now
                 ?5, ?1, p.id, ?6, p.amount, ?7, ?8, ?9, ?10, ?11
          FROM payments p WHERE p.id = ?2 AND ${notApplied} AND ${creditIsOurs}`,
       )
-      .bind(creditId, payment.id, confirm.eventId, exceptionId, plan.organizationId, credit.amount, JSON.stringify(plan.details), credit.accountNumber, bookedDate, statementId, now),
+      .bind(
+        creditId,
+        payment.id,
+        confirm.eventId,
+        exceptionId,
+        plan.organizationId,
+        credit.amount,
+        JSON.stringify(plan.details),
+        credit.accountNumber,
+        bookedDate,
+        statementId,
+        now,
+      ),
     db.prepare(`UPDATE bank_credits SET outcome = 'exception' WHERE id = ?1 AND ${notApplied}`).bind(creditId, payment.id, confirm.eventId),
   ];
   return {
@@ -404,7 +540,10 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: Plan, now
     outcome: async (results) => {
       if (results[0]!.meta.changes === 0) return { outcome: 'duplicate' };
       if (results[newPayment.length + 1]!.meta.changes === 1) return { outcome: 'matched', paymentId: payment.id };
-      const filed = await db.prepare('SELECT type FROM payment_exceptions WHERE id = ?1').bind(exceptionId).first<{ type: ExceptionType }>();
+      const filed = await db
+        .prepare('SELECT type FROM payment_exceptions WHERE id = ?1')
+        .bind(exceptionId)
+        .first<{ type: ExceptionType }>();
       return { outcome: 'exception', type: filed?.type ?? 'paid_after_expiry', exceptionId, paymentId: payment.id };
     },
   };
@@ -416,7 +555,6 @@ export async function applyBankCredit(db: D1Database, credit: BankCredit, now: s
   return outcome!;
 }
 
-
 /**
  * Writes a payment made on the spot (see newBillPayment) with its "create" event; with
  * `onlyIf`, only when that condition holds in the batch (e.g. its credit row is ours).
@@ -424,7 +562,13 @@ export async function applyBankCredit(db: D1Database, credit: BankCredit, now: s
 export function newPaymentStatements(
   db: D1Database,
   payment: Payment,
-  options: { source: 'bank' | 'staff'; sourceRef: string | null; data: Record<string, unknown>; now: string; onlyIf?: { sql: string; params: string[] } },
+  options: {
+    source: 'bank' | 'staff';
+    sourceRef: string | null;
+    data: Record<string, unknown>;
+    now: string;
+    onlyIf?: { sql: string; params: string[] };
+  },
 ): D1PreparedStatement[] {
   const condition = options.onlyIf ? options.onlyIf.sql.replace(/\?(\d+)/g, (_, n: string) => `?${Number(n) + 11}`) : '1 = 1';
   return [
@@ -434,7 +578,20 @@ export function newPaymentStatements(
            payee_account_name, expires_at, request_hash, created_at, updated_at)
          SELECT ?1, ?2, ?3, ?4, ?5, 'vietqr', 'pending', ?6, ?7, ?8, ?9, ?10, ?11, ?11 WHERE ${condition}`,
       )
-      .bind(payment.id, payment.reference, payment.billId, payment.payeeOrgId, payment.amount, payment.payeeBankBin, payment.payeeAccountNo, payment.payeeAccountName, payment.expiresAt, payment.requestHash, options.now, ...(options.onlyIf?.params ?? [])),
+      .bind(
+        payment.id,
+        payment.reference,
+        payment.billId,
+        payment.payeeOrgId,
+        payment.amount,
+        payment.payeeBankBin,
+        payment.payeeAccountNo,
+        payment.payeeAccountName,
+        payment.expiresAt,
+        payment.requestHash,
+        options.now,
+        ...(options.onlyIf?.params ?? []),
+      ),
     db
       .prepare(
         `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)

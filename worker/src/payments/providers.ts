@@ -27,9 +27,7 @@ export interface CreateContext {
   cancelUrl: string;
 }
 
-export type ProviderCreation =
-  | { method: 'vietqr'; payload: string }
-  | { method: 'stripe'; sessionId: string; checkoutUrl: string };
+export type ProviderCreation = { method: 'vietqr'; payload: string } | { method: 'stripe'; sessionId: string; checkoutUrl: string };
 
 export type ProviderRefund = { status: 'awaiting_approval' } | { status: 'succeeded'; providerRefundId: string };
 

@@ -7,7 +7,6 @@ import { formatBillCode } from '../domain/codes';
 import { formatVnd } from '../domain/money';
 import { formatVietnamTime } from '../domain/vietnam-time';
 
-
 /** The public page where anyone holding the paper receipt can check it is genuine. */
 export const receiptCheckPath = (paymentId: string) => `/bien-lai/${paymentId}`;
 
@@ -26,7 +25,10 @@ export async function renderReceipt(db: D1Database, payment: Payment, origin: st
   const items = bill
     ? html`<tr><td>${BILL_TYPE_NAMES[bill.type]}: ${bill.description}<br /><small>Mã hoá đơn ${formatBillCode(bill.code)} · Mã người nộp ${bill.payerRef}</small></td><td class="num">${formatVnd(bill.amount)}</td></tr>`
     : (order?.subOrders ?? []).flatMap((sub) =>
-        sub.items.map((item) => html`<tr><td>${item.name} × ${item.quantity} (${item.unit})<br /><small>${sub.sellerName}</small></td><td class="num">${formatVnd(item.lineTotal)}</td></tr>`),
+        sub.items.map(
+          (item) =>
+            html`<tr><td>${item.name} × ${item.quantity} (${item.unit})<br /><small>${sub.sellerName}</small></td><td class="num">${formatVnd(item.lineTotal)}</td></tr>`,
+        ),
       );
   return html`<!doctype html>
 <html lang="vi">

@@ -101,10 +101,14 @@ export async function reserveRefund(
 export async function releaseRefund(db: D1Database, refund: Refund, to: 'failed' | 'rejected', now: string, by: string | null = null) {
   await db.batch([
     db
-      .prepare(`UPDATE payments SET amount_refunded = amount_refunded - ?2, updated_at = ?3 WHERE id = ?1 AND EXISTS (SELECT 1 FROM refunds WHERE id = ?4 AND status IN ('awaiting_approval', 'approved', 'processing'))`)
+      .prepare(
+        `UPDATE payments SET amount_refunded = amount_refunded - ?2, updated_at = ?3 WHERE id = ?1 AND EXISTS (SELECT 1 FROM refunds WHERE id = ?4 AND status IN ('awaiting_approval', 'approved', 'processing'))`,
+      )
       .bind(refund.paymentId, refund.amount, now, refund.id),
     db
-      .prepare(`UPDATE refunds SET status = ?2, approved_by = coalesce(approved_by, ?3), updated_at = ?4 WHERE id = ?1 AND status IN ('awaiting_approval', 'approved', 'processing')`)
+      .prepare(
+        `UPDATE refunds SET status = ?2, approved_by = coalesce(approved_by, ?3), updated_at = ?4 WHERE id = ?1 AND status IN ('awaiting_approval', 'approved', 'processing')`,
+      )
       .bind(refund.id, to, by, now),
   ]);
 }

@@ -9,7 +9,15 @@ import { ApiError, notFound } from '../errors';
 import { confirmStatements } from '../payments/apply';
 import { newBillPayment, newPaymentStatements } from '../payments/credits';
 
-export const EXCEPTION_TYPES = ['unmatched_credit', 'unknown_reference', 'amount_mismatch', 'paid_after_expiry', 'duplicate_payment', 'ambiguous', 'missing_at_bank'] as const;
+export const EXCEPTION_TYPES = [
+  'unmatched_credit',
+  'unknown_reference',
+  'amount_mismatch',
+  'paid_after_expiry',
+  'duplicate_payment',
+  'ambiguous',
+  'missing_at_bank',
+] as const;
 export type ExceptionKind = (typeof EXCEPTION_TYPES)[number];
 
 export interface PaymentException {
@@ -26,7 +34,14 @@ export interface PaymentException {
   stripeEventId: string | null;
   details: Record<string, unknown>;
   createdAt: string;
-  resolution: { action: string; note: string; paymentId: string | null; refundId: string | null; resolvedBy: string; resolvedAt: string } | null;
+  resolution: {
+    action: string;
+    note: string;
+    paymentId: string | null;
+    refundId: string | null;
+    resolvedBy: string;
+    resolvedAt: string;
+  } | null;
 }
 
 interface ExceptionRow {
@@ -66,13 +81,26 @@ const rowToException = (row: ExceptionRow): PaymentException => ({
   accountNumber: row.account_number,
   bookedDate: row.booked_date,
   bankCredit: row.credit_id
-    ? { id: row.credit_id, transactionId: row.transaction_id!, description: row.description!, bookedAt: row.booked_at!, source: row.source! }
+    ? {
+        id: row.credit_id,
+        transactionId: row.transaction_id!,
+        description: row.description!,
+        bookedAt: row.booked_at!,
+        source: row.source!,
+      }
     : null,
   stripeEventId: row.stripe_event_id,
   details: JSON.parse(row.details) as Record<string, unknown>,
   createdAt: row.created_at,
   resolution: row.action
-    ? { action: row.action, note: row.note ?? '', paymentId: row.resolution_payment_id, refundId: row.refund_id, resolvedBy: row.resolved_by!, resolvedAt: row.resolved_at! }
+    ? {
+        action: row.action,
+        note: row.note ?? '',
+        paymentId: row.resolution_payment_id,
+        refundId: row.refund_id,
+        resolvedBy: row.resolved_by!,
+        resolvedAt: row.resolved_at!,
+      }
     : null,
 });
 
@@ -126,7 +154,13 @@ export type Resolution =
  * payment through the same transition and ledger code as a bank notice; a correction to a
  * closed day is written as an adjustment dated today, never as an edit.
  */
-export async function resolveException(db: D1Database, exception: PaymentException, resolution: Resolution, user: SessionUser, now: string) {
+export async function resolveException(
+  db: D1Database,
+  exception: PaymentException,
+  resolution: Resolution,
+  user: SessionUser,
+  now: string,
+) {
   if (exception.status !== 'open') throw new ApiError(409, 'already_resolved', 'This exception has already been resolved');
   const resolutionId = newId('res');
   const today = vietnamDate(new Date(now));
@@ -138,18 +172,28 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
   let surplus: D1PreparedStatement | null = null;
 
   if (resolution.action === 'match') {
-    if (!exception.bankCredit) throw new ApiError(409, 'nothing_to_match', 'Only money received at the bank can be matched; refund or dismiss this one');
+    if (!exception.bankCredit)
+      throw new ApiError(409, 'nothing_to_match', 'Only money received at the bank can be matched; refund or dismiss this one');
     const { payment, isNew } = await matchTarget(db, exception, resolution, now);
     const difference = exception.amount - payment.amount;
     if (difference !== 0 && !(resolution.acceptDifference && note)) {
-      throw new ApiError(400, 'amount_differs', `The amounts differ by ${difference} đồng: send acceptDifference with a note to match anyway`, [
-        { path: 'acceptDifference', message: 'Required, with a note, when the amounts differ' },
-      ]);
+      throw new ApiError(
+        400,
+        'amount_differs',
+        `The amounts differ by ${difference} đồng: send acceptDifference with a note to match anyway`,
+        [{ path: 'acceptDifference', message: 'Required, with a note, when the amounts differ' }],
+      );
     }
-    if (SETTLED_STATUSES.includes(payment.status)) throw new ApiError(409, 'payment_already_paid', 'That payment is already paid; refund this money instead');
+    if (SETTLED_STATUSES.includes(payment.status))
+      throw new ApiError(409, 'payment_already_paid', 'That payment is already paid; refund this money instead');
     if (payment.billId) {
       const bill = await db.prepare('SELECT status FROM bills WHERE id = ?1').bind(payment.billId).first<{ status: string }>();
-      if (bill?.status !== 'open') throw new ApiError(409, `bill_${bill?.status ?? 'missing'}`, `That payment's bill is ${bill?.status ?? 'gone'}; refund this money instead`);
+      if (bill?.status !== 'open')
+        throw new ApiError(
+          409,
+          `bill_${bill?.status ?? 'missing'}`,
+          `That payment's bill is ${bill?.status ?? 'gone'}; refund this money instead`,
+        );
     }
     if (exception.amount > payment.amount) {
       // The surplus stays visible as an exception of its own, to be refunded or matched.
@@ -158,11 +202,22 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
           `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, amount, details, account_number, booked_date, created_at)
            VALUES (?1, 'duplicate_payment', ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
         )
-        .bind(newId('exc'), exception.organizationId, exception.bankCredit.id, exception.amount - payment.amount, JSON.stringify({ surplusOf: exception.id, paymentId: payment.id }), exception.accountNumber, exception.bookedDate, now);
+        .bind(
+          newId('exc'),
+          exception.organizationId,
+          exception.bankCredit.id,
+          exception.amount - payment.amount,
+          JSON.stringify({ surplusOf: exception.id, paymentId: payment.id }),
+          exception.accountNumber,
+          exception.bookedDate,
+          now,
+        );
     }
     if (payment.status === 'failed') throw new ApiError(409, 'payment_failed', 'That payment failed; match the bill instead');
     paymentId = payment.id;
-    const insert = isNew ? newPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now }) : [];
+    const insert = isNew
+      ? newPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now })
+      : [];
     const confirm = await confirmStatements(db, payment, {
       event: 'staff_confirm',
       source: 'staff',
@@ -185,7 +240,12 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
       )
       .bind(payment.id, confirm.eventId, newId('res'), exception.id, user.id, now);
   } else if (resolution.action === 'refund') {
-    if (!exception.bankCredit) throw new ApiError(409, 'nothing_to_refund', 'No money of this exception reached the bank account; dismiss it, or refund the card payment');
+    if (!exception.bankCredit)
+      throw new ApiError(
+        409,
+        'nothing_to_refund',
+        'No money of this exception reached the bank account; dismiss it, or refund the card payment',
+      );
     refundId = newId('ref');
     statements.push(
       db
@@ -197,14 +257,31 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
     );
   }
 
-  const closed = exception.accountNumber && exception.bookedDate
-    ? await db.prepare('SELECT 1 FROM closed_days WHERE account_number = ?1 AND date = ?2').bind(exception.accountNumber, exception.bookedDate).first()
-    : null;
+  const closed =
+    exception.accountNumber && exception.bookedDate
+      ? await db
+          .prepare('SELECT 1 FROM closed_days WHERE account_number = ?1 AND date = ?2')
+          .bind(exception.accountNumber, exception.bookedDate)
+          .first()
+      : null;
   if (closed && resolution.action === 'match') {
     statements.push(
       db
-        .prepare('INSERT INTO adjustments (id, account_number, date, affects_date, payment_id, exception_id, amount, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)')
-        .bind(newId('adj'), exception.accountNumber, today, exception.bookedDate, paymentId, exception.id, exception.amount, `Matched after the day was closed: ${note}`, user.id, now),
+        .prepare(
+          'INSERT INTO adjustments (id, account_number, date, affects_date, payment_id, exception_id, amount, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)',
+        )
+        .bind(
+          newId('adj'),
+          exception.accountNumber,
+          today,
+          exception.bookedDate,
+          paymentId,
+          exception.id,
+          exception.amount,
+          `Matched after the day was closed: ${note}`,
+          user.id,
+          now,
+        ),
     );
   }
 
@@ -230,7 +307,11 @@ export async function resolveException(db: D1Database, exception: PaymentExcepti
     }
     // The bill or order was paid another way meanwhile, or the order's stock is gone.
     if (String(error).includes('constraint failed')) {
-      throw new ApiError(409, 'cannot_match', 'That payment can no longer take this money (paid another way, or out of stock); refund it instead');
+      throw new ApiError(
+        409,
+        'cannot_match',
+        'That payment can no longer take this money (paid another way, or out of stock); refund it instead',
+      );
     }
     throw error;
   }
@@ -257,6 +338,7 @@ async function matchTarget(
   if (pending) return { payment: pending, isNew: false };
   const payment = await newBillPayment(db, bill.id, { bookedAt: now }, `exception:${exception.id}`, now);
   if (!payment) throw new ApiError(409, 'bill_paid', 'The bill is no longer open');
-  if (payment.payeeAccountNo !== exception.accountNumber) throw new ApiError(409, 'wrong_account', "The money arrived on another account than the bill's");
+  if (payment.payeeAccountNo !== exception.accountNumber)
+    throw new ApiError(409, 'wrong_account', "The money arrived on another account than the bill's");
   return { payment, isNew: true };
 }

@@ -19,10 +19,15 @@ export function feeDueDate(period: string): string {
  */
 export async function createFeeRun(db: D1Database, market: Market, period: string, userId: string, now: string): Promise<FeeRun> {
   await db
-    .prepare('INSERT INTO fee_runs (id, market_id, period, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (market_id, period) DO NOTHING')
+    .prepare(
+      'INSERT INTO fee_runs (id, market_id, period, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (market_id, period) DO NOTHING',
+    )
     .bind(newId('run'), market.id, period, userId, now)
     .run();
-  const run = (await db.prepare('SELECT id FROM fee_runs WHERE market_id = ?1 AND period = ?2').bind(market.id, period).first<{ id: string }>())!;
+  const run = (await db
+    .prepare('SELECT id FROM fee_runs WHERE market_id = ?1 AND period = ?2')
+    .bind(market.id, period)
+    .first<{ id: string }>())!;
   const { results: stalls } = await db
     .prepare(
       `SELECT s.id, s.code, s.trader_name, s.monthly_fee FROM stalls s

@@ -32,7 +32,14 @@ export async function checkStripePayout(db: D1Database, stripe: Stripe, payoutId
   let fees = 0;
   let refunds = 0;
   let charges = 0;
-  const problems: Array<{ type: 'amount_mismatch' | 'unmatched_credit'; amount: number; expected: number | null; paymentId: string | null; payeeOrgId: string | null; details: Record<string, unknown> }> = [];
+  const problems: Array<{
+    type: 'amount_mismatch' | 'unmatched_credit';
+    amount: number;
+    expected: number | null;
+    paymentId: string | null;
+    payeeOrgId: string | null;
+    details: Record<string, unknown>;
+  }> = [];
   for (const txn of transactions) {
     if (txn.type === 'payout') continue;
     fees += txn.fee;
@@ -49,21 +56,55 @@ export async function checkStripePayout(db: D1Database, stripe: Stripe, payoutId
     const payment = intent ? await findPaymentByStripeIntent(db, intent) : null;
     const details = { payoutId, balanceTransaction: txn.id, charge: chargeId, paymentIntent: intent };
     if (!payment || !SETTLED_STATUSES.includes(payment.status)) {
-      problems.push({ type: 'unmatched_credit', amount: txn.amount, expected: payment?.amount ?? null, paymentId: payment?.id ?? null, payeeOrgId: payment?.payeeOrgId ?? null, details: { ...details, reason: 'no paid payment for this charge' } });
+      problems.push({
+        type: 'unmatched_credit',
+        amount: txn.amount,
+        expected: payment?.amount ?? null,
+        paymentId: payment?.id ?? null,
+        payeeOrgId: payment?.payeeOrgId ?? null,
+        details: { ...details, reason: 'no paid payment for this charge' },
+      });
     } else if (payment.amount !== txn.amount) {
-      problems.push({ type: 'amount_mismatch', amount: txn.amount, expected: payment.amount, paymentId: payment.id, payeeOrgId: payment.payeeOrgId, details });
+      problems.push({
+        type: 'amount_mismatch',
+        amount: txn.amount,
+        expected: payment.amount,
+        paymentId: payment.id,
+        payeeOrgId: payment.payeeOrgId,
+        details,
+      });
     }
   }
   const net = gross - fees - refunds;
   const balanced = net === payout.amount;
   if (!balanced) {
-    problems.push({ type: 'amount_mismatch', amount: payout.amount, expected: net, paymentId: null, payeeOrgId: null, details: { payoutId, reason: 'gross - fees - refunds differs from the payout', gross, fees, refunds } });
+    problems.push({
+      type: 'amount_mismatch',
+      amount: payout.amount,
+      expected: net,
+      paymentId: null,
+      payeeOrgId: null,
+      details: { payoutId, reason: 'gross - fees - refunds differs from the payout', gross, fees, refunds },
+    });
   }
-  const summary: PayoutCheck = { payoutId, amount: payout.amount, gross, fees, refunds, net, balanced, charges, exceptions: problems.length, alreadyChecked: false };
+  const summary: PayoutCheck = {
+    payoutId,
+    amount: payout.amount,
+    gross,
+    fees,
+    refunds,
+    net,
+    balanced,
+    charges,
+    exceptions: problems.length,
+    alreadyChecked: false,
+  };
   const processingId = newId('pck');
   await db.batch([
     db
-      .prepare('INSERT INTO stripe_payouts (id, amount, summary, processing_id, checked_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING')
+      .prepare(
+        'INSERT INTO stripe_payouts (id, amount, summary, processing_id, checked_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING',
+      )
       .bind(payoutId, payout.amount, JSON.stringify(summary), processingId, now),
     ...problems.map((problem) =>
       db
@@ -72,7 +113,18 @@ export async function checkStripePayout(db: D1Database, stripe: Stripe, payoutId
            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'stripe', date(?8, '+7 hours'), ?8
            WHERE EXISTS (SELECT 1 FROM stripe_payouts WHERE id = ?9 AND processing_id = ?10)`,
         )
-        .bind(newId('exc'), problem.type, problem.payeeOrgId, problem.paymentId, problem.amount, problem.expected, JSON.stringify(problem.details), now, payoutId, processingId),
+        .bind(
+          newId('exc'),
+          problem.type,
+          problem.payeeOrgId,
+          problem.paymentId,
+          problem.amount,
+          problem.expected,
+          JSON.stringify(problem.details),
+          now,
+          payoutId,
+          processingId,
+        ),
     ),
   ]);
   return summary;

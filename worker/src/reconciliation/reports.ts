@@ -32,7 +32,12 @@ const empty = (): Tally => ({ count: 0, amount: 0 });
  * limits it to one organization; undefined (admins) reports every organization, with
  * marketplace orders under the platform (organizationId null).
  */
-export async function dailyReport(db: D1Database, date: string, organizationId?: string, platformAccount: string | null = null): Promise<DailyReport> {
+export async function dailyReport(
+  db: D1Database,
+  date: string,
+  organizationId?: string,
+  platformAccount: string | null = null,
+): Promise<DailyReport> {
   const { start, end } = vietnamDayBounds(date);
   const scoped = organizationId !== undefined;
   const [paid, refunds, exceptions, closed, names] = await db.batch([
@@ -61,10 +66,16 @@ export async function dailyReport(db: D1Database, date: string, organizationId?:
          GROUP BY org`,
       )
       .bind(date, start, end, scoped ? 1 : 0, organizationId ?? null),
-    db.prepare('SELECT organization_id AS org FROM closed_days WHERE date = ?1 AND (?2 = 0 OR organization_id = ?3)').bind(date, scoped ? 1 : 0, organizationId ?? null),
-    db.prepare('SELECT id, name, bank_account_no FROM organizations WHERE (?1 = 0 OR id = ?2)').bind(scoped ? 1 : 0, organizationId ?? null),
+    db
+      .prepare('SELECT organization_id AS org FROM closed_days WHERE date = ?1 AND (?2 = 0 OR organization_id = ?3)')
+      .bind(date, scoped ? 1 : 0, organizationId ?? null),
+    db
+      .prepare('SELECT id, name, bank_account_no FROM organizations WHERE (?1 = 0 OR id = ?2)')
+      .bind(scoped ? 1 : 0, organizationId ?? null),
   ]);
-  const organizations = new Map((names!.results as Array<{ id: string; name: string; bank_account_no: string | null }>).map((row) => [row.id, row]));
+  const organizations = new Map(
+    (names!.results as Array<{ id: string; name: string; bank_account_no: string | null }>).map((row) => [row.id, row]),
+  );
   const byOrg = new Map<string | null, OrganizationDay>();
   const entry = (org: string | null): OrganizationDay => {
     let day = byOrg.get(org);
@@ -85,15 +96,23 @@ export async function dailyReport(db: D1Database, date: string, organizationId?:
     return day;
   };
   if (scoped) entry(organizationId);
-  for (const row of paid!.results as Array<{ org: string | null; method: 'vietqr' | 'stripe'; kind: keyof OrganizationDay['byType']; n: number; total: number }>) {
+  for (const row of paid!.results as Array<{
+    org: string | null;
+    method: 'vietqr' | 'stripe';
+    kind: keyof OrganizationDay['byType'];
+    n: number;
+    total: number;
+  }>) {
     const day = entry(row.org);
     for (const tally of [day.total, day.byRail[row.method], day.byType[row.kind]]) {
       tally.count += row.n;
       tally.amount += row.total;
     }
   }
-  for (const row of refunds!.results as Array<{ org: string | null; n: number; total: number }>) entry(row.org).refunds = { count: row.n, amount: row.total };
-  for (const row of exceptions!.results as Array<{ org: string | null; n: number; total: number }>) entry(row.org).openExceptions = { count: row.n, amount: row.total };
+  for (const row of refunds!.results as Array<{ org: string | null; n: number; total: number }>)
+    entry(row.org).refunds = { count: row.n, amount: row.total };
+  for (const row of exceptions!.results as Array<{ org: string | null; n: number; total: number }>)
+    entry(row.org).openExceptions = { count: row.n, amount: row.total };
   for (const row of closed!.results as Array<{ org: string | null }>) entry(row.org).closed = true;
   return { date, organizations: [...byOrg.values()] };
 }

@@ -12,7 +12,15 @@ export interface ImportSummary {
   exceptions: Record<string, number>;
 }
 
-const EXCEPTION_KEYS = ['unmatched_credit', 'unknown_reference', 'amount_mismatch', 'paid_after_expiry', 'duplicate_payment', 'ambiguous', 'missing_at_bank'];
+const EXCEPTION_KEYS = [
+  'unmatched_credit',
+  'unknown_reference',
+  'amount_mismatch',
+  'paid_after_expiry',
+  'duplicate_payment',
+  'ambiguous',
+  'missing_at_bank',
+];
 
 /**
  * Imports a parsed statement: every credit goes through the same decision and the same
@@ -22,18 +30,44 @@ const EXCEPTION_KEYS = ['unmatched_credit', 'unknown_reference', 'amount_mismatc
  */
 export async function importStatement(
   db: D1Database,
-  input: { accountNumber: string; organizationId: string | null; fileName: string; parsed: ParsedStatement; importedBy: string; now: string },
+  input: {
+    accountNumber: string;
+    organizationId: string | null;
+    fileName: string;
+    parsed: ParsedStatement;
+    importedBy: string;
+    now: string;
+  },
 ): Promise<ImportSummary> {
   const { accountNumber, parsed, now } = input;
   const statementId = newId('stm');
   await db
-    .prepare('INSERT INTO statements (id, organization_id, account_number, file_name, format, first_date, last_date, imported_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)')
-    .bind(statementId, input.organizationId, accountNumber, input.fileName.slice(0, 200), parsed.format, parsed.firstDate, parsed.lastDate, input.importedBy, now)
+    .prepare(
+      'INSERT INTO statements (id, organization_id, account_number, file_name, format, first_date, last_date, imported_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)',
+    )
+    .bind(
+      statementId,
+      input.organizationId,
+      accountNumber,
+      input.fileName.slice(0, 200),
+      parsed.format,
+      parsed.firstDate,
+      parsed.lastDate,
+      input.importedBy,
+      now,
+    )
     .run();
   const outcomes = await applyBankCredits(
     db,
     accountNumber,
-    parsed.credits.map((line) => ({ accountNumber, transactionId: line.transactionId, amount: line.amount, description: line.description, bookedAt: line.bookedAt, source: 'statement' as const })),
+    parsed.credits.map((line) => ({
+      accountNumber,
+      transactionId: line.transactionId,
+      amount: line.amount,
+      description: line.description,
+      bookedAt: line.bookedAt,
+      source: 'statement' as const,
+    })),
     now,
     statementId,
   );
@@ -58,7 +92,13 @@ export async function importStatement(
   return summary;
 }
 
-async function flagMissingAtBank(db: D1Database, accountNumber: string, parsed: ParsedStatement, statementId: string, now: string): Promise<number> {
+async function flagMissingAtBank(
+  db: D1Database,
+  accountNumber: string,
+  parsed: ParsedStatement,
+  statementId: string,
+  now: string,
+): Promise<number> {
   if (!parsed.firstDate || !parsed.lastDate) return 0;
   const { start } = vietnamDayBounds(parsed.firstDate);
   const { end } = vietnamDayBounds(parsed.lastDate);
@@ -81,7 +121,17 @@ async function flagMissingAtBank(db: D1Database, accountNumber: string, parsed: 
           `INSERT INTO payment_exceptions (id, type, organization_id, payment_id, amount, expected_amount, details, account_number, booked_date, statement_id, created_at)
            VALUES (?1, 'missing_at_bank', ?2, ?3, ?4, ?4, ?5, ?6, date(?7, '+7 hours'), ?8, ?9)`,
         )
-        .bind(newId('exc'), row.payee_org_id, row.payment_id, row.amount, JSON.stringify({ transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' }), accountNumber, row.booked_at, statementId, now),
+        .bind(
+          newId('exc'),
+          row.payee_org_id,
+          row.payment_id,
+          row.amount,
+          JSON.stringify({ transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' }),
+          accountNumber,
+          row.booked_at,
+          statementId,
+          now,
+        ),
     ),
   );
   return missing.length;

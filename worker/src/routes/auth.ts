@@ -23,7 +23,12 @@ export const UserSchema = z
 
 const SessionSchema = z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }).openapi('Session');
 
-const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid email address' })).openapi({ example: 'shopper@choso.test' });
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter a valid email address' }))
+  .openapi({ example: 'shopper@choso.test' });
 
 const RegisterBody = z
   .strictObject({

@@ -85,14 +85,25 @@ const CreateBillBody = z
   .strictObject({
     type: z.enum(BILL_TYPES),
     payerName: z.string().trim().min(1).max(100).openapi({ example: 'Nguyễn Văn An' }),
-    payerRef: z.string().trim().min(1).max(50).openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
+    payerRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
     description: z.string().trim().min(1).max(200).openapi({ example: 'Học phí tháng 12/2026' }),
     amount: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
     dueDate: z.string().refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' }).openapi({ example: '2026-12-15' }),
   })
   .openapi('BillCreate');
 
-const BillIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const BillIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 const bills = createRouter();
 
@@ -103,7 +114,14 @@ bills.openapi(
     tags: ['Bills'],
     summary: 'Look up a bill by its code (no sign-in)',
     description: 'Shows only what the payer needs, with the name masked. Rate-limited per client.',
-    request: { params: z.object({ code: z.string().max(40).openapi({ param: { name: 'code', in: 'path' }, example: '7KQM2-X9PA4' }) }) },
+    request: {
+      params: z.object({
+        code: z
+          .string()
+          .max(40)
+          .openapi({ param: { name: 'code', in: 'path' }, example: '7KQM2-X9PA4' }),
+      }),
+    },
     responses: { 200: jsonResponse('The bill', PublicBillSchema), ...errorResponses(404, 429) },
   }),
   async (c) => {
@@ -210,7 +228,10 @@ bills.openapi(
     if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is already ${bill.status}`);
     const now = new Date().toISOString();
     const pending = await findPendingPayment(c.env.DB, { billId: bill.id });
-    const expire = pending ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } }).statements : [];
+    const expire = pending
+      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } })
+          .statements
+      : [];
     const results = await c.env.DB.batch([
       ...expire,
       c.env.DB.prepare("UPDATE bills SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'open'").bind(bill.id, now),

@@ -2,9 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CATEGORY_SLUGS, listCategories } from '../db/products';
 import { createRouter, jsonResponse } from '../openapi';
 
-const CategorySchema = z
-  .object({ slug: z.enum(CATEGORY_SLUGS), name: z.string(), productCount: z.number().int() })
-  .openapi('Category');
+const CategorySchema = z.object({ slug: z.enum(CATEGORY_SLUGS), name: z.string(), productCount: z.number().int() }).openapi('Category');
 
 const categories = createRouter();
 

@@ -3,7 +3,17 @@ import type { Context } from 'hono';
 import Papa from 'papaparse';
 import QRCode from 'qrcode';
 import { html, raw } from 'hono/html';
-import { findMarket, findStall, insertMarket, insertStallStatement, listFeeRuns, listMarkets, listStalls, type Market, type NewStall } from '../db/markets';
+import {
+  findMarket,
+  findStall,
+  insertMarket,
+  insertStallStatement,
+  listFeeRuns,
+  listMarkets,
+  listStalls,
+  type Market,
+  type NewStall,
+} from '../db/markets';
 import { newPaymentReference } from '../domain/codes';
 import { formatVnd } from '../domain/money';
 import { foldVietnamese } from '../domain/search-text';
@@ -21,7 +31,8 @@ import { MAX_PRICE } from '../schemas/products';
 function requireMarketViewer(c: Context<AppEnv>): { userId: string; boardId: string | null } {
   const user = requireUser(c);
   if (user.role === 'admin') return { userId: user.id, boardId: null };
-  if (user.role === 'market_manager' && user.organization?.kind === 'market_board') return { userId: user.id, boardId: user.organization.id };
+  if (user.role === 'market_manager' && user.organization?.kind === 'market_board')
+    return { userId: user.id, boardId: user.organization.id };
   throw forbidden('Markets are managed by market boards');
 }
 
@@ -34,7 +45,15 @@ async function loadMarket(c: Context<AppEnv>, id: string): Promise<{ market: Mar
 }
 
 const MarketSchema = z
-  .object({ id: z.string(), boardId: z.string(), boardName: z.string(), name: z.string(), address: z.string(), stallCount: z.number().int(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    boardId: z.string(),
+    boardName: z.string(),
+    name: z.string(),
+    address: z.string(),
+    stallCount: z.number().int(),
+    createdAt: z.string(),
+  })
   .openapi('Market');
 
 const StallSchema = z
@@ -46,7 +65,9 @@ const StallSchema = z
     traderPhone: z.string(),
     monthlyFee: z.number().int(),
     status: z.enum(['active', 'vacant']),
-    reference: z.string().openapi({ description: "Carried by the stall's static QR; a transfer with it pays the stall's oldest open bill" }),
+    reference: z
+      .string()
+      .openapi({ description: "Carried by the stall's static QR; a transfer with it pays the stall's oldest open bill" }),
     openBills: z.number().int(),
     qrSvgUrl: z.string(),
     createdAt: z.string(),
@@ -67,17 +88,31 @@ const FeeRunSchema = z
   })
   .openapi('FeeRun');
 
-const stallToJson = (stall: Awaited<ReturnType<typeof listStalls>>[number]) => ({ ...stall, qrSvgUrl: `/api/v1/stalls/${stall.id}/qr.svg` });
+const stallToJson = (stall: Awaited<ReturnType<typeof listStalls>>[number]) => ({
+  ...stall,
+  qrSvgUrl: `/api/v1/stalls/${stall.id}/qr.svg`,
+});
 
 const StallInput = z.strictObject({
-  code: z.string().trim().min(1).max(20).regex(/^[A-Za-z0-9-]+$/, 'Letters, digits and dashes, e.g. A12'),
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20)
+    .regex(/^[A-Za-z0-9-]+$/, 'Letters, digits and dashes, e.g. A12'),
   traderName: z.string().trim().max(100).default(''),
   traderPhone: z.string().trim().max(20).default(''),
   monthlyFee: z.number().int().min(1).max(MAX_PRICE),
   status: z.enum(['active', 'vacant']).default('active'),
 });
 
-const MarketIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const MarketIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 const markets = createRouter();
 
@@ -103,7 +138,13 @@ markets.openapi(
     path: '/',
     tags: ['Markets'],
     summary: 'Add a market to your board',
-    request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(200), address: z.string().trim().max(300).default('') }).openapi('MarketCreate')) },
+    request: {
+      body: jsonBody(
+        z
+          .strictObject({ name: z.string().trim().min(1).max(200), address: z.string().trim().max(300).default('') })
+          .openapi('MarketCreate'),
+      ),
+    },
     responses: { 201: jsonResponse('The market', MarketSchema), ...errorResponses(400, 401, 403) },
   }),
   async (c) => {
@@ -162,7 +203,7 @@ markets.openapi(
 const CSV_COLUMNS: Record<string, keyof z.infer<typeof StallInput>> = {
   code: 'code',
   'ma kiot': 'code',
-  'ma': 'code',
+  ma: 'code',
   tradername: 'traderName',
   'tieu thuong': 'traderName',
   'ho ten': 'traderName',
@@ -180,18 +221,31 @@ markets.openapi(
     path: '/{id}/stalls/import',
     tags: ['Markets'],
     summary: 'Import stalls from CSV (all or nothing)',
-    description: 'Columns code,traderName,traderPhone,monthlyFee,status (or Vietnamese headers "Mã ki-ốt", "Tiểu thương", "Số điện thoại", "Phí tháng", "Trạng thái").',
-    request: { params: MarketIdParam, body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } } },
+    description:
+      'Columns code,traderName,traderPhone,monthlyFee,status (or Vietnamese headers "Mã ki-ốt", "Tiểu thương", "Số điện thoại", "Phí tháng", "Trạng thái").',
+    request: {
+      params: MarketIdParam,
+      body: {
+        required: true,
+        content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
+      },
+    },
     responses: { 201: jsonResponse('Imported', z.object({ imported: z.number().int() })), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   async (c) => {
     const { market } = await loadMarket(c, c.req.valid('param').id);
     const file = c.req.valid('form').file as unknown;
-    if (!(file instanceof File)) throw new ApiError(400, 'validation_failed', 'Attach the CSV as the file field', [{ path: 'file', message: 'Required' }]);
+    if (!(file instanceof File))
+      throw new ApiError(400, 'validation_failed', 'Attach the CSV as the file field', [{ path: 'file', message: 'Required' }]);
     const parsed = Papa.parse<Record<string, string>>((await file.text()).replace(/^\uFEFF/, ''), {
       header: true,
       skipEmptyLines: 'greedy',
-      transformHeader: (header) => CSV_COLUMNS[foldVietnamese(header).replace(/[^a-z ]/g, '').trim()] ?? header,
+      transformHeader: (header) =>
+        CSV_COLUMNS[
+          foldVietnamese(header)
+            .replace(/[^a-z ]/g, '')
+            .trim()
+        ] ?? header,
     });
     const stalls: Array<z.infer<typeof StallInput>> = [];
     const problems: Array<{ path: string; message: string }> = [];
@@ -202,23 +256,38 @@ markets.openapi(
         traderName: row.traderName ?? '',
         traderPhone: row.traderPhone ?? '',
         monthlyFee: Number(String(row.monthlyFee ?? '').replace(/[.,\s]|vnd|đ/gi, '')),
-        status: status === '' || status === 'active' || status === 'dang thue' ? 'active' : status === 'vacant' || status === 'trong' ? 'vacant' : status,
+        status:
+          status === '' || status === 'active' || status === 'dang thue'
+            ? 'active'
+            : status === 'vacant' || status === 'trong'
+              ? 'vacant'
+              : status,
       };
       const result = StallInput.safeParse(candidate);
       if (result.success) stalls.push(result.data);
-      else for (const issue of result.error.issues) problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
+      else
+        for (const issue of result.error.issues)
+          problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
     });
     if (parsed.errors.length > 0) problems.push(...parsed.errors.map((e) => ({ path: `line ${(e.row ?? 0) + 2}`, message: e.message })));
     if (problems.length > 0 || stalls.length === 0) {
-      throw new ApiError(400, 'invalid_csv', 'The file was not imported: fix these lines and upload it again', problems.length ? problems : [{ path: 'file', message: 'No stalls in the file' }]);
+      throw new ApiError(
+        400,
+        'invalid_csv',
+        'The file was not imported: fix these lines and upload it again',
+        problems.length ? problems : [{ path: 'file', message: 'No stalls in the file' }],
+      );
     }
-    if (new Set(stalls.map((s) => s.code)).size !== stalls.length) throw new ApiError(400, 'invalid_csv', 'A stall code appears twice in the file');
+    if (new Set(stalls.map((s) => s.code)).size !== stalls.length)
+      throw new ApiError(400, 'invalid_csv', 'A stall code appears twice in the file');
     await addStalls(c.env.DB, market.id, stalls);
     return c.json({ imported: stalls.length }, 201);
   },
 );
 
-const PeriodBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A month written YYYY-MM, e.g. 2026-12') }).openapi('FeeRunCreate');
+const PeriodBody = z
+  .strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'A month written YYYY-MM, e.g. 2026-12') })
+  .openapi('FeeRunCreate');
 
 markets.openapi(
   createRoute({
@@ -254,9 +323,18 @@ markets.openapi(
 
 /** The static VietQR of a stall: no amount, the board's account, the stall's reference. */
 export async function stallQrPayload(db: D1Database, stall: { boardId: string; reference: string; code: string }): Promise<string> {
-  const account = await db.prepare('SELECT bank_bin, bank_account_no FROM organizations WHERE id = ?1').bind(stall.boardId).first<{ bank_bin: string | null; bank_account_no: string | null }>();
-  if (!account?.bank_bin || !account.bank_account_no) throw new ApiError(409, 'payee_account_missing', 'The market board has no bank account yet');
-  return encodeVietQr({ bankBin: account.bank_bin, accountNumber: account.bank_account_no, billNumber: stall.reference, purpose: vietQrPurpose(stall.reference, `Phi cho ${stall.code}`) });
+  const account = await db
+    .prepare('SELECT bank_bin, bank_account_no FROM organizations WHERE id = ?1')
+    .bind(stall.boardId)
+    .first<{ bank_bin: string | null; bank_account_no: string | null }>();
+  if (!account?.bank_bin || !account.bank_account_no)
+    throw new ApiError(409, 'payee_account_missing', 'The market board has no bank account yet');
+  return encodeVietQr({
+    bankBin: account.bank_bin,
+    accountNumber: account.bank_account_no,
+    billNumber: stall.reference,
+    purpose: vietQrPurpose(stall.reference, `Phi cho ${stall.code}`),
+  });
 }
 
 markets.get('/:id/stalls/sheet', async (c) => {
@@ -264,7 +342,11 @@ markets.get('/:id/stalls/sheet', async (c) => {
   const stalls = (await listStalls(c.env.DB, market.id)).filter((s) => s.status === 'active');
   const cards = await Promise.all(
     stalls.map(async (stall) => {
-      const svg = await QRCode.toString(await stallQrPayload(c.env.DB, { ...stall, boardId: market.boardId }), { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+      const svg = await QRCode.toString(await stallQrPayload(c.env.DB, { ...stall, boardId: market.boardId }), {
+        type: 'svg',
+        errorCorrectionLevel: 'M',
+        margin: 1,
+      });
       return html`<section class="card"><h2>Ki-ốt ${stall.code}</h2>${raw(svg)}<p>${stall.traderName}</p><p class="fee">Phí tháng: ${formatVnd(stall.monthlyFee)}</p><p class="ref">${stall.reference}</p></section>`;
     }),
   );

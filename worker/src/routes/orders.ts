@@ -47,7 +47,10 @@ const CreateOrderBody = z
       .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { message: 'List each product once' }),
     buyer: z.strictObject({
       name: z.string().trim().min(1).max(100),
-      phone: z.string().trim().regex(/^(\+84|0)\d{9,10}$/, 'Use a Vietnamese phone number, e.g. 0912345678'),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^(\+84|0)\d{9,10}$/, 'Use a Vietnamese phone number, e.g. 0912345678'),
       address: z.string().trim().min(5).max(300),
     }),
   })
@@ -80,7 +83,13 @@ export async function authorizeOrder(c: Context<AppEnv>, orderId: string, token:
   return order;
 }
 
-const OrderIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const OrderIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const OrderTokenHeader = z.object({ 'x-order-token': z.string().max(128).optional() });
 
 const orders = createRouter();
@@ -108,7 +117,14 @@ orders.openapi(
       } else if (product.stock < item.quantity) {
         problems.push({ path: `items.${index}.quantity`, message: `Only ${product.stock} left` });
       } else {
-        lines.push({ productId: product.id, sellerId: product.seller.id, name: product.name, unit: product.unit, unitPrice: product.price, quantity: item.quantity });
+        lines.push({
+          productId: product.id,
+          sellerId: product.seller.id,
+          name: product.name,
+          unit: product.unit,
+          unitPrice: product.price,
+          quantity: item.quantity,
+        });
       }
     }
     if (problems.length > 0) throw new ApiError(409, 'items_unavailable', 'Some items cannot be ordered', problems);
@@ -118,7 +134,14 @@ orders.openapi(
     const reservedUntil = new Date(now.getTime() + orderPaymentTtlSeconds(c.env) * 1000).toISOString();
     await insertOrder(
       c.env.DB,
-      { id, accessTokenHash: await sha256Hex(accessToken), buyerUserId: c.get('user')?.id ?? null, buyer: body.buyer, lines, reservedUntil },
+      {
+        id,
+        accessTokenHash: await sha256Hex(accessToken),
+        buyerUserId: c.get('user')?.id ?? null,
+        buyer: body.buyer,
+        lines,
+        reservedUntil,
+      },
       now.toISOString(),
     );
     const order = (await findOrder(c.env.DB, id))!;
@@ -153,12 +176,17 @@ orders.openapi(
   }),
   async (c) => {
     const order = await authorizeOrder(c, c.req.valid('param').id, c.req.valid('header')['x-order-token']);
-    if (order.status !== 'awaiting_payment') throw new ApiError(409, `order_${order.status}`, `The order is already ${order.status.replace('_', ' ')}`);
+    if (order.status !== 'awaiting_payment')
+      throw new ApiError(409, `order_${order.status}`, `The order is already ${order.status.replace('_', ' ')}`);
     const now = new Date().toISOString();
     const pending = await findPendingPayment(c.env.DB, { orderId: order.id });
-    const expire = pending ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'api', now, data: { reason: 'order cancelled' } }).statements : [];
+    const expire = pending
+      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'api', now, data: { reason: 'order cancelled' } })
+          .statements
+      : [];
     const results = await c.env.DB.batch([...expire, ...releaseOrderStatements(c.env.DB, order.id, 'cancelled', now)]);
-    if (results.at(-1)!.meta.changes !== 1) throw new ApiError(409, 'conflict', 'The order changed meanwhile (it may have just been paid); reload it');
+    if (results.at(-1)!.meta.changes !== 1)
+      throw new ApiError(409, 'conflict', 'The order changed meanwhile (it may have just been paid); reload it');
     return c.json(orderToJson((await findOrder(c.env.DB, order.id))!), 200);
   },
 );

@@ -64,7 +64,9 @@ async function paymentToJson(db: D1Database, payment: Payment) {
     orderId: payment.orderId,
     payee: { name: payment.payeeAccountName, bankBin: payment.payeeBankBin, accountNumber: payment.payeeAccountNo },
     vietqr: payment.vietqrPayload ? { payload: payment.vietqrPayload, svgUrl: `/api/v1/payments/${payment.id}/qr.svg` } : null,
-    stripe: payment.stripeCheckoutUrl ? { checkoutUrl: payment.stripeCheckoutUrl, qrSvgUrl: `/api/v1/payments/${payment.id}/qr.svg` } : null,
+    stripe: payment.stripeCheckoutUrl
+      ? { checkoutUrl: payment.stripeCheckoutUrl, qrSvgUrl: `/api/v1/payments/${payment.id}/qr.svg` }
+      : null,
     receiptUrl: settled ? `/api/v1/payments/${payment.id}/receipt` : null,
   };
 }
@@ -72,18 +74,30 @@ async function paymentToJson(db: D1Database, payment: Payment) {
 const CreatePaymentBody = z
   .union([
     z.strictObject({ billCode: z.string().min(1).max(40), method: z.enum(['vietqr', 'stripe']).default('vietqr') }),
-    z.strictObject({ orderId: z.string().min(1).max(64), orderToken: z.string().min(1).max(128), method: z.enum(['vietqr', 'stripe']).default('vietqr') }),
+    z.strictObject({
+      orderId: z.string().min(1).max(64),
+      orderToken: z.string().min(1).max(128),
+      method: z.enum(['vietqr', 'stripe']).default('vietqr'),
+    }),
   ])
   .openapi('PaymentCreate');
 
 const IdempotencyHeader = z.object({
-  'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Required: a fresh random value per payment attempt, reused on retries' }),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: 'Required: a fresh random value per payment attempt, reused on retries' }),
 });
 
 function providerFor(env: Env, method: 'vietqr' | 'stripe'): PaymentProvider {
   if (method === 'vietqr') return vietQrProvider;
   const settings = stripeSettings(env);
-  if (!settings) throw new ApiError(409, 'method_unavailable', 'Card payments are not available here; pay by VietQR', [{ path: 'method', message: 'Stripe is not configured' }]);
+  if (!settings)
+    throw new ApiError(409, 'method_unavailable', 'Card payments are not available here; pay by VietQR', [
+      { path: 'method', message: 'Stripe is not configured' },
+    ]);
   return stripeProvider(settings);
 }
 
@@ -121,7 +135,9 @@ payments.openapi(
   async (c) => {
     const key = c.req.valid('header')['idempotency-key'];
     if (!key) {
-      throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header', [{ path: 'Idempotency-Key', message: 'Required' }]);
+      throw new ApiError(400, 'idempotency_key_required', 'Send an Idempotency-Key header', [
+        { path: 'Idempotency-Key', message: 'Required' },
+      ]);
     }
     const body = c.req.valid('json');
     const db = c.env.DB;
@@ -152,7 +168,8 @@ payments.openapi(
       const code = normalizeBillCode(body.billCode);
       const bill = code ? await findBillByCode(db, code) : null;
       if (!bill) throw notFound('Bill', 'bill_not_found');
-      if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, bill.status === 'paid' ? 'This bill is already paid' : 'This bill was cancelled');
+      if (bill.status !== 'open')
+        throw new ApiError(409, `bill_${bill.status}`, bill.status === 'paid' ? 'This bill is already paid' : 'This bill was cancelled');
       const account = await db
         .prepare('SELECT bank_bin, bank_account_no, bank_account_name FROM organizations WHERE id = ?1')
         .bind(bill.billerId)
@@ -166,7 +183,8 @@ payments.openapi(
       ttlSeconds = billPaymentTtlSeconds(c.env);
     } else {
       const order = await authorizeOrder(c, body.orderId, body.orderToken);
-      if (order.status !== 'awaiting_payment') throw new ApiError(409, `order_${order.status}`, `The order is ${order.status.replace('_', ' ')}`);
+      if (order.status !== 'awaiting_payment')
+        throw new ApiError(409, `order_${order.status}`, `The order is ${order.status.replace('_', ' ')}`);
       target = { billId: null, orderId: order.id, payeeOrgId: null, amount: order.total };
       label = { label: `Don hang Cho So ${order.id.slice(4, 12).toUpperCase()}`, purposeWords: 'Don hang Cho So' };
       payee = platformAccount(c.env);
@@ -182,7 +200,15 @@ payments.openapi(
         return (await replay()) ?? open;
       }
       // Its time ran out but the sweep has not run yet: expire it now and start afresh.
-      await db.batch(prepareTransition(db, { payment: open, event: 'expire', source: 'system', now: nowIso, condition: { sql: 'expires_at <= ?1', params: [nowIso] } }).statements);
+      await db.batch(
+        prepareTransition(db, {
+          payment: open,
+          event: 'expire',
+          source: 'system',
+          now: nowIso,
+          condition: { sql: 'expires_at <= ?1', params: [nowIso] },
+        }).statements,
+      );
       return null;
     };
     const open = await reuseOpen();
@@ -217,7 +243,12 @@ payments.openapi(
 
     let winnerId: string;
     try {
-      winnerId = await insertPaymentOnce(db, scopeKey, { ...draft, vietqrPayload: creation?.method === 'vietqr' ? creation.payload : null }, nowIso);
+      winnerId = await insertPaymentOnce(
+        db,
+        scopeKey,
+        { ...draft, vietqrPayload: creation?.method === 'vietqr' ? creation.payload : null },
+        nowIso,
+      );
     } catch (error) {
       // Another request opened a payment for this bill or order a moment ago: that one it is.
       if (!String(error).includes('UNIQUE constraint failed')) throw error;
@@ -234,11 +265,20 @@ payments.openapi(
           successUrl: `${origin}/thanh-toan/${id}`,
           cancelUrl: `${origin}/thanh-toan/${id}`,
         });
-        if (session.method === 'stripe') await attachStripeSession(db, id, session.sessionId, session.checkoutUrl, new Date().toISOString());
+        if (session.method === 'stripe')
+          await attachStripeSession(db, id, session.sessionId, session.checkoutUrl, new Date().toISOString());
       } catch (error) {
         // No Checkout page exists, so nobody can pay this one: it fails, and the payer may retry.
         const failed = (await findPayment(db, id))!;
-        await db.batch(prepareTransition(db, { payment: failed, event: 'fail', source: 'api', now: new Date().toISOString(), data: { reason: 'checkout session not created' } }).statements);
+        await db.batch(
+          prepareTransition(db, {
+            payment: failed,
+            event: 'fail',
+            source: 'api',
+            now: new Date().toISOString(),
+            data: { reason: 'checkout session not created' },
+          }).statements,
+        );
         throw error;
       }
     }
@@ -247,7 +287,13 @@ payments.openapi(
   },
 );
 
-const PaymentIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const PaymentIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 async function loadPayment(db: D1Database, id: string): Promise<Payment> {
   const payment = await findPayment(db, id);
@@ -352,10 +398,12 @@ payments.openapi(
     tags: ['Refunds'],
     summary: 'Refund part or all of a payment',
     description:
-      'Admins and the payee organization\'s staff. Never more than was paid. On Stripe the refund is made at once; on VietQR it is a bank transfer that a second person approves, then marks sent.',
+      "Admins and the payee organization's staff. Never more than was paid. On Stripe the refund is made at once; on VietQR it is a bank transfer that a second person approves, then marks sent.",
     request: {
       params: PaymentIdParam,
-      body: jsonBody(z.strictObject({ amount: z.number().int().min(1), reason: z.string().trim().min(3).max(300) }).openapi('RefundCreate')),
+      body: jsonBody(
+        z.strictObject({ amount: z.number().int().min(1), reason: z.string().trim().min(3).max(300) }).openapi('RefundCreate'),
+      ),
     },
     responses: { 201: jsonResponse('The refund', RefundSchema), ...errorResponses(400, 401, 404, 409) },
   }),
@@ -369,7 +417,12 @@ payments.openapi(
     }
     const now = new Date().toISOString();
     const provider = providerFor(c.env, payment.method);
-    const refund = await reserveRefund(db, payment, { ...body, requestedBy: user.id, status: payment.method === 'stripe' ? 'processing' : 'awaiting_approval' }, now);
+    const refund = await reserveRefund(
+      db,
+      payment,
+      { ...body, requestedBy: user.id, status: payment.method === 'stripe' ? 'processing' : 'awaiting_approval' },
+      now,
+    );
     if (payment.method === 'stripe') {
       try {
         const result = await provider.refund(payment, refund);
@@ -378,7 +431,16 @@ payments.openapi(
           // refund moved it on meanwhile.
           for (let attempt = 0; attempt < 5; attempt++) {
             const current = (await findPayment(db, payment.id))!;
-            if (await settleRefund(db, current, refund, { status: 'succeeded', by: user.id, stripeRefundId: result.providerRefundId, source: 'api' }, new Date().toISOString())) break;
+            if (
+              await settleRefund(
+                db,
+                current,
+                refund,
+                { status: 'succeeded', by: user.id, stripeRefundId: result.providerRefundId, source: 'api' },
+                new Date().toISOString(),
+              )
+            )
+              break;
           }
         }
       } catch (error) {
@@ -407,8 +469,16 @@ payments.openapi(
 );
 
 const RefundParams = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
-  refundId: z.string().min(1).max(64).openapi({ param: { name: 'refundId', in: 'path' } }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+  refundId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'refundId', in: 'path' } }),
 });
 
 payments.openapi(
@@ -418,7 +488,9 @@ payments.openapi(
     tags: ['Refunds'],
     summary: 'Approve, reject or mark sent a VietQR refund transfer',
     description: 'approve and reject need a second person (not the one who asked); sent records that the bank transfer was made.',
-    request: { params: RefundParams.extend({ action: z.enum(['approve', 'reject', 'sent']).openapi({ param: { name: 'action', in: 'path' } }) }) },
+    request: {
+      params: RefundParams.extend({ action: z.enum(['approve', 'reject', 'sent']).openapi({ param: { name: 'action', in: 'path' } }) }),
+    },
     responses: { 200: jsonResponse('The refund', RefundSchema), ...errorResponses(401, 403, 404, 409) },
   }),
   async (c) => {
@@ -432,11 +504,14 @@ payments.openapi(
     const wrongState = () => new ApiError(409, 'refund_wrong_state', `The refund is ${refund.status.replace('_', ' ')}`);
     if (action === 'approve' || action === 'reject') {
       if (refund.status !== 'awaiting_approval') throw wrongState();
-      if (refund.requestedBy === user.id) throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
+      if (refund.requestedBy === user.id)
+        throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
       if (action === 'reject') await releaseRefund(db, refund, 'rejected', now, user.id);
       else {
         const result = await db
-          .prepare("UPDATE refunds SET status = 'approved', approved_by = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'awaiting_approval'")
+          .prepare(
+            "UPDATE refunds SET status = 'approved', approved_by = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'awaiting_approval'",
+          )
           .bind(refund.id, user.id, now)
           .run();
         if (result.meta.changes !== 1) throw wrongState();
@@ -445,7 +520,13 @@ payments.openapi(
       if (refund.status !== 'approved') throw wrongState();
       let settled = false;
       for (let attempt = 0; attempt < 5 && !settled; attempt++) {
-        settled = await settleRefund(db, (await findPayment(db, payment.id))!, refund, { status: 'sent', by: user.id, source: 'staff' }, now);
+        settled = await settleRefund(
+          db,
+          (await findPayment(db, payment.id))!,
+          refund,
+          { status: 'sent', by: user.id, source: 'staff' },
+          now,
+        );
         if (!settled && (await findRefund(db, payment.id, refund.id))?.status !== 'approved') throw wrongState();
       }
       if (!settled) throw new ApiError(409, 'conflict', 'The payment changed meanwhile; reload and try again');
@@ -455,4 +536,3 @@ payments.openapi(
 );
 
 export default payments;
-

@@ -113,11 +113,7 @@ products.openapi(
     const now = new Date();
     const today = vietnamDate(now);
     const id = newId('prd');
-    await insertProduct(
-      c.env.DB,
-      { ...body, id, sellerId, ocop: body.ocop ? completeOcop(body.ocop, today) : null },
-      now.toISOString(),
-    );
+    await insertProduct(c.env.DB, { ...body, id, sellerId, ocop: body.ocop ? completeOcop(body.ocop, today) : null }, now.toISOString());
     const product = await findProduct(c.env.DB, id, today);
     c.header('Location', `/api/v1/products/${id}`);
     return c.json(product!, 201);
@@ -196,7 +192,9 @@ products.openapi(
 
     const file = c.req.valid('form').file as unknown;
     if (!(file instanceof File)) {
-      throw new ApiError(400, 'validation_failed', 'The request is not valid', [{ path: 'file', message: 'Attach the photo as the file field' }]);
+      throw new ApiError(400, 'validation_failed', 'The request is not valid', [
+        { path: 'file', message: 'Attach the photo as the file field' },
+      ]);
     }
     if (file.size > MAX_IMAGE_BYTES) throw imageTooLarge();
     const bytes = new Uint8Array(await file.arrayBuffer());
@@ -226,7 +224,6 @@ function imageTooLarge() {
   ]);
 }
 
-const tooManyImages = () =>
-  new ApiError(409, 'too_many_images', `A product may have at most ${MAX_IMAGES_PER_PRODUCT} photos`);
+const tooManyImages = () => new ApiError(409, 'too_many_images', `A product may have at most ${MAX_IMAGES_PER_PRODUCT} photos`);
 
 export default products;

@@ -16,7 +16,6 @@ import { checkStripePayout } from '../reconciliation/payouts';
 import { stripeClient } from '../payments/providers';
 import { stripeSettings } from '../payments/settings';
 
-
 const ExceptionSchema = z
   .object({
     id: z.string(),
@@ -28,12 +27,21 @@ const ExceptionSchema = z
     paymentId: z.string().nullable(),
     accountNumber: z.string().nullable(),
     bookedDate: z.string().nullable(),
-    bankCredit: z.object({ id: z.string(), transactionId: z.string(), description: z.string(), bookedAt: z.string(), source: z.string() }).nullable(),
+    bankCredit: z
+      .object({ id: z.string(), transactionId: z.string(), description: z.string(), bookedAt: z.string(), source: z.string() })
+      .nullable(),
     stripeEventId: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
     resolution: z
-      .object({ action: z.string(), note: z.string(), paymentId: z.string().nullable(), refundId: z.string().nullable(), resolvedBy: z.string(), resolvedAt: z.string() })
+      .object({
+        action: z.string(),
+        note: z.string(),
+        paymentId: z.string().nullable(),
+        refundId: z.string().nullable(),
+        resolvedBy: z.string(),
+        resolvedAt: z.string(),
+      })
       .nullable(),
   })
   .openapi('PaymentException');
@@ -57,10 +65,17 @@ const ResolveBody = z
   .openapi('ExceptionResolve');
 
 /** An account the caller may reconcile: its organization's, or any of ours for admins. */
-async function requireAccount(c: Context<AppEnv>, accountNumber: string, organizationId: string | undefined): Promise<{ id: string } | null> {
-  const owner = await c.env.DB.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1').bind(accountNumber).first<{ id: string }>();
+async function requireAccount(
+  c: Context<AppEnv>,
+  accountNumber: string,
+  organizationId: string | undefined,
+): Promise<{ id: string } | null> {
+  const owner = await c.env.DB.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1')
+    .bind(accountNumber)
+    .first<{ id: string }>();
   const platformAccount = accountNumber === c.env.PLATFORM_BANK_ACCOUNT;
-  if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount) throw notFound('Account', 'account_not_found');
+  if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount)
+    throw notFound('Account', 'account_not_found');
   return owner;
 }
 
@@ -113,7 +128,16 @@ reconciliation.openapi(
     description:
       'match: only when the amounts agree, or with acceptDifference and a note. refund: records a transfer back that a second person approves. ' +
       'dismiss: a note is required. Each resolution is logged with who, when and why, and cannot be undone or repeated.',
-    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }), body: jsonBody(ResolveBody) },
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+      body: jsonBody(ResolveBody),
+    },
     responses: { 200: jsonResponse('The resolved exception', ExceptionSchema), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   async (c) => {
@@ -130,13 +154,22 @@ reconciliation.openapi(
     path: '/days/{date}/close',
     tags: ['Reconciliation'],
     summary: 'Close a day for one of your accounts',
-    description: 'Only when no exception of that account and day is still open. A closed day is frozen; later corrections are adjustments dated when they are made.',
+    description:
+      'Only when no exception of that account and day is still open. A closed day is frozen; later corrections are adjustments dated when they are made.',
     request: {
-      params: z.object({ date: z.string().refine(isIsoDate, 'A date written YYYY-MM-DD').openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }) }),
+      params: z.object({
+        date: z
+          .string()
+          .refine(isIsoDate, 'A date written YYYY-MM-DD')
+          .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
+      }),
       body: jsonBody(z.strictObject({ accountNumber: z.string().regex(/^\d{1,19}$/) }).openapi('DayClose')),
     },
     responses: {
-      200: jsonResponse('The closed day', z.object({ date: z.string(), accountNumber: z.string(), closedAt: z.string(), totals: z.record(z.string(), z.unknown()) })),
+      200: jsonResponse(
+        'The closed day',
+        z.object({ date: z.string(), accountNumber: z.string(), closedAt: z.string(), totals: z.record(z.string(), z.unknown()) }),
+      ),
       ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
@@ -164,7 +197,9 @@ reconciliation.openapi(
     const closedAt = new Date().toISOString();
     try {
       await db
-        .prepare('INSERT INTO closed_days (account_number, date, organization_id, totals, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
+        .prepare(
+          'INSERT INTO closed_days (account_number, date, organization_id, totals, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+        )
         .bind(accountNumber, date, owner?.id ?? null, JSON.stringify(totals), user.id, closedAt)
         .run();
     } catch (error) {
@@ -181,8 +216,16 @@ reconciliation.openapi(
     path: '/stripe-payouts/{id}/check',
     tags: ['Reconciliation'],
     summary: 'Check a Stripe payout against our payments (admins)',
-    description: 'Fetches the payout and its balance transactions from Stripe; gross − fees − refunds must equal the payout, and each charge must belong to a paid payment. Discrepancies become exceptions.',
-    request: { params: z.object({ id: z.string().regex(/^po_[A-Za-z0-9]+$/).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    description:
+      'Fetches the payout and its balance transactions from Stripe; gross − fees − refunds must equal the payout, and each charge must belong to a paid payment. Discrepancies become exceptions.',
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .regex(/^po_[A-Za-z0-9]+$/)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
     responses: {
       200: jsonResponse(
         'The check',
@@ -229,7 +272,11 @@ reconciliation.openapi(
     request: {
       body: {
         required: true,
-        content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), accountNumber: z.string() }) } },
+        content: {
+          'multipart/form-data': {
+            schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), accountNumber: z.string() }),
+          },
+        },
       },
     },
     responses: {
@@ -347,7 +394,11 @@ reconciliation.openapi(
     summary: 'Approve or reject (a second person), or mark sent, a transfer back',
     request: {
       params: z.object({
-        id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
         action: z.enum(['approve', 'reject', 'sent']).openapi({ param: { name: 'action', in: 'path' } }),
       }),
     },
@@ -358,15 +409,19 @@ reconciliation.openapi(
     const { id, action } = c.req.valid('param');
     const db = c.env.DB;
     const refund = await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>();
-    if (!refund || (organizationId !== undefined && refund.organization_id !== organizationId)) throw notFound('Refund', 'refund_not_found');
+    if (!refund || (organizationId !== undefined && refund.organization_id !== organizationId))
+      throw notFound('Refund', 'refund_not_found');
     const from = action === 'sent' ? 'approved' : 'awaiting_approval';
     if (refund.status !== from) throw new ApiError(409, 'refund_wrong_state', `The refund is ${refund.status.replace('_', ' ')}`);
-    if (action !== 'sent' && refund.requested_by === user.id) throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
+    if (action !== 'sent' && refund.requested_by === user.id)
+      throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
     const to = { approve: 'approved', reject: 'rejected', sent: 'sent' }[action];
     const column = action === 'sent' ? 'sent_by' : 'approved_by';
     const now = new Date().toISOString();
     const results = await db.batch([
-      db.prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`).bind(id, to, user.id, now, from),
+      db
+        .prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`)
+        .bind(id, to, user.id, now, from),
       // A rejected transfer back leaves the money where it was: open again, never dropped.
       ...(action === 'reject'
         ? [
@@ -382,7 +437,10 @@ reconciliation.openapi(
         : []),
     ]);
     if (results[0]!.meta.changes !== 1) throw new ApiError(409, 'refund_wrong_state', 'The refund changed meanwhile; reload it');
-    return c.json(exceptionRefundToJson((await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>())!), 200);
+    return c.json(
+      exceptionRefundToJson((await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>())!),
+      200,
+    );
   },
 );
 

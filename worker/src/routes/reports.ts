@@ -79,7 +79,16 @@ reports.openapi(
         'Collections',
         z.object({
           days: z.array(z.object({ date: z.string(), count: z.number().int(), amount: z.number().int() })),
-          feeRuns: z.array(z.object({ marketId: z.string(), marketName: z.string(), period: z.string(), billsCreated: z.number().int(), paidBills: z.number().int(), collectionRate: z.number() })),
+          feeRuns: z.array(
+            z.object({
+              marketId: z.string(),
+              marketName: z.string(),
+              period: z.string(),
+              billsCreated: z.number().int(),
+              paidBills: z.number().int(),
+              collectionRate: z.number(),
+            }),
+          ),
         }),
       ),
       ...errorResponses(400, 401, 403),
@@ -89,14 +98,17 @@ reports.openapi(
     const { user, organizationId } = requireReconciler(c);
     const { from, to } = c.req.valid('query');
     if (from > to) throw new ApiError(400, 'validation_failed', 'from must not be after to', [{ path: 'from', message: 'After to' }]);
-    if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new ApiError(400, 'validation_failed', 'At most a year at a time', [{ path: 'to', message: 'Too far from from' }]);
+    if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
+      throw new ApiError(400, 'validation_failed', 'At most a year at a time', [{ path: 'to', message: 'Too far from from' }]);
     const days = await collectionSeries(c.env.DB, from, to, organizationId);
     const boardId = user.role === 'admin' ? null : user.organization?.kind === 'market_board' ? user.organization.id : undefined;
     const markets = boardId === undefined ? [] : await listMarkets(c.env.DB, boardId);
     const feeRuns = (
       await Promise.all(
         markets.map(async (market) =>
-          (await listFeeRuns(c.env.DB, market.id)).map((run) => ({
+          (
+            await listFeeRuns(c.env.DB, market.id)
+          ).map((run) => ({
             marketId: market.id,
             marketName: market.name,
             period: run.period,

@@ -41,7 +41,15 @@ sellers.openapi(
     path: '/{id}',
     tags: ['Catalogue'],
     summary: "A producer's profile",
-    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
     responses: { 200: jsonResponse('The producer', SellerSchema), ...errorResponses(404) },
   }),
   async (c) => {

@@ -10,7 +10,10 @@ import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
 
 const BankNotification = z.strictObject({
   transactionId: z.string().trim().min(1).max(100),
-  accountNumber: z.string().trim().regex(/^\d{1,19}$/),
+  accountNumber: z
+    .string()
+    .trim()
+    .regex(/^\d{1,19}$/),
   amount: z.number().int().min(1),
   description: z.string().max(1000),
   bookedAt: z.iso.datetime({ offset: true }),
@@ -34,7 +37,14 @@ webhooks.openapi(
       headers: z.object({ 'x-bank-timestamp': z.string().optional(), 'x-bank-signature': z.string().optional() }),
     },
     responses: {
-      200: jsonResponse('Received', z.object({ outcome: z.enum(['matched', 'exception', 'duplicate']), paymentId: z.string().nullable(), exceptionType: z.string().nullable() })),
+      200: jsonResponse(
+        'Received',
+        z.object({
+          outcome: z.enum(['matched', 'exception', 'duplicate']),
+          paymentId: z.string().nullable(),
+          exceptionType: z.string().nullable(),
+        }),
+      ),
       ...errorResponses(400, 401),
     },
   }),
@@ -94,7 +104,10 @@ webhooks.openapi(
     if (event.type === 'payout.paid') {
       const payout = event.data.object as { id: string };
       const check = await checkStripePayout(c.env.DB, stripeClient(settings), payout.id, new Date().toISOString());
-      return c.json({ received: true as const, outcome: check.alreadyChecked ? 'duplicate' : check.exceptions > 0 ? 'exception' : 'applied' }, 200);
+      return c.json(
+        { received: true as const, outcome: check.alreadyChecked ? 'duplicate' : check.exceptions > 0 ? 'exception' : 'applied' },
+        200,
+      );
     }
     const outcome = await applyStripeEvent(c.env.DB, event, new Date().toISOString());
     return c.json({ received: true as const, outcome }, 200);

@@ -19,7 +19,9 @@ export const ProductListQuery = z
   .object({
     q: z.string().trim().max(100).optional().openapi({ example: 'banh phu the', description: 'Words to find; accents optional' }),
     category: z.enum(CATEGORY_SLUGS).optional(),
-    minStars: wholeNumber(3, 5).optional().openapi({ description: 'Only products with a valid OCOP certificate of at least this many stars' }),
+    minStars: wholeNumber(3, 5)
+      .optional()
+      .openapi({ description: 'Only products with a valid OCOP certificate of at least this many stars' }),
     commune: z.string().trim().min(1).max(100).optional().openapi({ example: 'Phù Lãng' }),
     sellerId: z.string().min(1).max(64).optional(),
     minPrice: wholeNumber(0, MAX_PRICE).optional().openapi({ description: 'Whole đồng' }),
@@ -35,7 +37,11 @@ export const ProductListQuery = z
 export type ProductListQuery = z.infer<typeof ProductListQuery>;
 
 export const ProductIdParam = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prd_banh_phu_the_dinh_bang' }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'prd_banh_phu_the_dinh_bang' }),
 });
 
 export const OcopSchema = z
@@ -68,9 +74,7 @@ export const ProductSchema = z
   })
   .openapi('Product');
 
-export const ProductPageSchema = z
-  .object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() })
-  .openapi('ProductPage');
+export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() }).openapi('ProductPage');
 
 const OcopInput = z
   .strictObject({

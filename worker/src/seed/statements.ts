@@ -54,14 +54,7 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       sql: `INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2025-01-01T00:00:00.000Z')
             ON CONFLICT DO NOTHING`,
-      params: [
-        user.id,
-        user.email,
-        user.name,
-        user.role,
-        user.organizationId,
-        await hashPassword(DEMO_PASSWORD, await seedSalt(user.id)),
-      ],
+      params: [user.id, user.email, user.name, user.role, user.organizationId, await hashPassword(DEMO_PASSWORD, await seedSalt(user.id))],
     });
   }
   for (const product of SEED_PRODUCTS) {
@@ -117,7 +110,16 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       sql: `INSERT INTO stalls (id, market_id, code, trader_name, trader_phone, monthly_fee, status, reference, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '2025-01-01T00:00:00.000Z')
             ON CONFLICT (id) DO NOTHING`,
-      params: [stall.id, SEED_MARKET.id, stall.code, stall.traderName, stall.traderPhone, stall.monthlyFee, stall.status, demoStallReference(stall.referencePayload)],
+      params: [
+        stall.id,
+        SEED_MARKET.id,
+        stall.code,
+        stall.traderName,
+        stall.traderPhone,
+        stall.monthlyFee,
+        stall.status,
+        demoStallReference(stall.referencePayload),
+      ],
     });
   }
   return statements;

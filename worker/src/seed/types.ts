@@ -8,13 +8,7 @@
 export type ProducerKind = 'cooperative' | 'cooperative_group' | 'enterprise' | 'household';
 export type BillerKind = 'market_board' | 'school' | 'hospital' | 'commune_office';
 
-export type CategorySlug =
-  | 'food'
-  | 'beverages'
-  | 'herbs'
-  | 'textiles'
-  | 'handicrafts'
-  | 'tourism';
+export type CategorySlug = 'food' | 'beverages' | 'herbs' | 'textiles' | 'handicrafts' | 'tourism';
 
 export interface SeedBankAccount {
   /** NAPAS bank BIN, 6 digits, e.g. 970436 for Vietcombank. */

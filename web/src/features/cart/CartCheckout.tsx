@@ -59,7 +59,14 @@ export default function CartCheckout() {
   };
 
   return (
-    <Show when={cart().length > 0} fallback={<p class="notice">Giỏ hàng trống. <a href="/san-pham">Xem sản phẩm OCOP</a></p>}>
+    <Show
+      when={cart().length > 0}
+      fallback={
+        <p class="notice">
+          Giỏ hàng trống. <a href="/san-pham">Xem sản phẩm OCOP</a>
+        </p>
+      }
+    >
       <ul class="cart-lines">
         <For each={cart()}>
           {(line) => (

@@ -1,6 +1,8 @@
 import { ProductListQuery } from '#worker/schemas/products';
 
-export type CatalogueParams = Partial<Record<'q' | 'category' | 'minStars' | 'commune' | 'sellerId' | 'minPrice' | 'maxPrice' | 'sort' | 'cursor', string>>;
+export type CatalogueParams = Partial<
+  Record<'q' | 'category' | 'minStars' | 'commune' | 'sellerId' | 'minPrice' | 'maxPrice' | 'sort' | 'cursor', string>
+>;
 
 const KEYS = ['q', 'category', 'minStars', 'commune', 'sellerId', 'minPrice', 'maxPrice', 'sort', 'cursor'] as const;
 
