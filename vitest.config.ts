@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
+import { STRIPE_STANDIN_TEST_PORT } from './worker/test/stripe-standin.global';
 
 // Every test runs inside workerd with real D1 (and R2), through @cloudflare/vitest-plugin.
 // Two projects:
@@ -32,20 +33,20 @@ export default defineConfig(async () => {
     STRIPE_WEBHOOK_SECRET: 'whsec_test_current,whsec_test_previous',
     // The Stripe stand-in started by worker/test/stripe-standin.global.ts (a test double).
     STRIPE_API_HOST: '127.0.0.1',
-    STRIPE_API_PORT: '12112',
+    STRIPE_API_PORT: String(STRIPE_STANDIN_TEST_PORT),
     STRIPE_API_PROTOCOL: 'http',
     PLATFORM_BANK_BIN: '970418',
     PLATFORM_BANK_ACCOUNT: '12010009998888',
     PLATFORM_BANK_NAME: 'CONG TY CHO SO BAC NINH',
   };
   return {
-    // Also at the top level: the Stripe stand-in's global setup loads the SDK outside the projects.
+    // Inline projects extend this config (Vitest 5), so this applies to both projects and to
+    // the Stripe stand-in's global setup, which loads the SDK outside them.
     plugins: [stripStripeSourceMaps],
     test: {
       projects: [
         {
           plugins: [
-            stripStripeSourceMaps,
             cloudflareTest({
               main: './worker/src/worker.ts',
               wrangler: { configPath: './wrangler.toml' },

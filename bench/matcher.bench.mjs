@@ -8,8 +8,8 @@
 // measures the same statements; see BENCHMARKS.md for recorded results.
 import os from 'node:os';
 import { newPaymentReference } from '../worker/src/domain/codes.ts';
-import { matchStatement } from '../worker/src/domain/statement-matcher.ts';
 import { parseStatementCsv } from '../worker/src/domain/statement-csv.ts';
+import { matchStatement } from '../worker/src/domain/statement-matcher.ts';
 
 const TARGET_LINES_PER_SECOND = 250_000;
 /**
@@ -250,9 +250,11 @@ for (const size of SIZES) {
   // The generator duplicates lines on purpose; a CSV file must not (the parser rejects it),
   // so duplicates get a fresh transaction id.
   const seen = new Set();
-  const unique = csvSource.map((line, index) =>
-    seen.has(line.transactionId) ? { ...line, transactionId: `DUP${index}` } : (seen.add(line.transactionId), line),
-  );
+  const unique = csvSource.map((line, index) => {
+    if (seen.has(line.transactionId)) return { ...line, transactionId: `DUP${index}` };
+    seen.add(line.transactionId);
+    return line;
+  });
   const csv = renderCsv(unique);
   for (let round = 0; round < 2; round += 1) parseStatementCsv(csv); // warm-up
   const best = bestOf(RUNS, () => parseStatementCsv(csv));

@@ -2,8 +2,9 @@
 // measured from a collected heap, and passes its output (and exit code) through.
 // `npm run bench -- import matcher` runs bench/import.bench.mjs and then the matcher's;
 // only the matcher's runs by default, as the others start servers and take minutes.
-import { existsSync } from 'node:fs';
+
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

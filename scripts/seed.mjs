@@ -12,6 +12,6 @@ if (process.argv.some((arg) => arg === '--remote' || arg.startsWith('--env'))) {
 const statements = await buildSeedStatements();
 mkdirSync('.wrangler', { recursive: true });
 const file = '.wrangler/seed.sql';
-writeFileSync(file, statements.map(renderStatement).join('\n') + '\n');
+writeFileSync(file, `${statements.map(renderStatement).join('\n')}\n`);
 npx(['wrangler', 'd1', 'execute', 'DB', '--local', '--file', file]);
 console.log(`✓ Seeded the local database (${statements.length} statements; existing rows left as they were)`);

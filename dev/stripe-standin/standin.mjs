@@ -2,8 +2,9 @@
 // It answers the few endpoints Chợ Số calls, with Stripe-shaped JSON, so the real `stripe`
 // SDK (pointed at it with host/port/protocol) can be exercised without network access.
 // Plain Node ESM (node:http); the worker bundle must never import this file.
-import { createServer } from 'node:http';
+
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
 
@@ -11,7 +12,7 @@ const signer = new Stripe('sk_test_standin_signer'); // only used to sign webhoo
 const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
 const now = () => Math.floor(Date.now() / 1000);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const newId = (prefix, n = 24) => prefix + '_' + [...randomBytes(n)].map((b) => ALNUM[b % 62]).join('');
+const newId = (prefix, n = 24) => `${prefix}_${[...randomBytes(n)].map((b) => ALNUM[b % 62]).join('')}`;
 const clone = (o) => structuredClone(o);
 
 class StripeError extends Error {
@@ -37,7 +38,10 @@ export function parseForm(text) {
     let node = root;
     parts.forEach((p, i) => {
       if (i === parts.length - 1) node[p] = value;
-      else node = node[p] && typeof node[p] === 'object' ? node[p] : (node[p] = {});
+      else {
+        if (!node[p] || typeof node[p] !== 'object') node[p] = {};
+        node = node[p];
+      }
     });
   }
   const arrays = (v) => {
@@ -547,7 +551,7 @@ export async function startStripeStandin({
 <h1>Trang thanh toán thử — không phải Stripe thật / test double</h1>
 <p class="warn">Đây là bản giả lập để phát triển và kiểm thử; không có tiền thật được chuyển.<br>This is a local test stand-in for Stripe Checkout; no real money moves.</p>${inner}</html>`);
   }
-  const redirectTo = (url, s) => url && url.replaceAll('{CHECKOUT_SESSION_ID}', s.id);
+  const redirectTo = (url, s) => url?.replaceAll('{CHECKOUT_SESSION_ID}', s.id);
 
   async function handlePay(req, res, id, action) {
     const s = sessions.get(id);
@@ -609,12 +613,14 @@ export async function startStripeStandin({
         return json(200, { ok: true });
       }
       if (req.method === 'POST' && path === '/_standin/payouts') return json(200, createPayout(input));
-      if (req.method === 'POST' && (m = /^\/_standin\/sessions\/([^/]+)\/(complete|expire)$/.exec(path))) {
+      m = /^\/_standin\/sessions\/([^/]+)\/(complete|expire)$/.exec(path);
+      if (req.method === 'POST' && m) {
         const event = m[2] === 'complete' ? completeSession(m[1]).event : expireSession(m[1]);
         const delivery = input.deliver ? await redeliver(event.id) : undefined;
         return json(200, { session: sessions.get(m[1]), event, ...(await signEvent(event)), delivery });
       }
-      if (req.method === 'POST' && (m = /^\/_standin\/events\/([^/]+)\/redeliver$/.exec(path))) return json(200, await redeliver(m[1]));
+      m = /^\/_standin\/events\/([^/]+)\/redeliver$/.exec(path);
+      if (req.method === 'POST' && m) return json(200, await redeliver(m[1]));
     } catch (err) {
       return json(400, { error: { message: err.message } });
     }
@@ -636,9 +642,9 @@ export async function startStripeStandin({
       const raw = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url, 'http://standin');
       const path = url.pathname;
-      let m;
       if (path.startsWith('/v1/')) return await handleApi(req, res, path, parseForm(url.search.slice(1)), raw);
-      if ((m = /^\/pay\/([^/]+)(?:\/(complete|cancel))?$/.exec(path))) return await handlePay(req, res, decodeURIComponent(m[1]), m[2]);
+      const m = /^\/pay\/([^/]+)(?:\/(complete|cancel))?$/.exec(path);
+      if (m) return await handlePay(req, res, decodeURIComponent(m[1]), m[2]);
       if (path.startsWith('/_standin/')) return await handleControl(req, res, path, raw);
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(new StripeError(404, `Unrecognized request URL (${req.method}: ${path}). Stripe stand-in (test double).`)));

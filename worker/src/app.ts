@@ -1,22 +1,22 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse, handleError } from './errors';
 import { csrfMiddleware, sessionMiddleware } from './middleware/session';
 import auth from './routes/auth';
 import bills from './routes/bills';
+import categories from './routes/categories';
+import markets, { stalls } from './routes/markets';
+import me from './routes/me';
+import media from './routes/media';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
+import products from './routes/products';
 import reconciliation from './routes/reconciliation';
 import reports from './routes/reports';
-import webhooks from './routes/webhooks';
-import categories from './routes/categories';
-import me from './routes/me';
-import markets, { stalls } from './routes/markets';
-import media from './routes/media';
-import products from './routes/products';
 import sellers from './routes/sellers';
+import webhooks from './routes/webhooks';
 
 /**
  * The API: everything under /api. The storefront (worker/src/entry.ts) hands these paths

@@ -41,9 +41,9 @@ describe('the API as a whole', () => {
   });
 
   it.each([
-    ['/api/v1/sellers?commune=' + 'x'.repeat(101), 'commune'],
-    ['/api/v1/sellers/' + 'x'.repeat(65), 'id'],
-    ['/api/v1/products/' + 'x'.repeat(65), 'id'],
+    [`/api/v1/sellers?commune=${'x'.repeat(101)}`, 'commune'],
+    [`/api/v1/sellers/${'x'.repeat(65)}`, 'id'],
+    [`/api/v1/products/${'x'.repeat(65)}`, 'id'],
   ])('validates %s (400 naming %s)', async (path, field) => {
     const body = await expectError(await api(path), 400, 'validation_failed');
     expect(body.error.details.map((d) => d.path)).toContain(field);

@@ -1,18 +1,17 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkCharacter, newBillCode } from '../src/domain/codes';
 import { api, expectError, seedDemo } from './helpers';
 import {
   createPayment,
-  DEMO_BILLS,
   exceptionsFor,
   expectLedgerBalanced,
   getPayment,
-  noticeFor,
-  postBankNotice,
   insertOpenBill,
+  noticeFor,
   type PaymentJson,
+  postBankNotice,
 } from './payment-helpers';
-import { checkCharacter, newBillCode } from '../src/domain/codes';
 
 /** A fresh open bill of the school, so each test pays its own. */
 const freshBill = (amount = 200000) => insertOpenBill(newBillCode(), 'org_school_dinh_bang', amount);
@@ -186,7 +185,7 @@ describe('POST /api/v1/webhooks/bank: exceptions, never dropped', () => {
   });
 
   it('records a well-formed reference that we never issued as unknown_reference', async () => {
-    const reference = 'CS2345678' + checkCharacter('CS2345678');
+    const reference = `CS2345678${checkCharacter('CS2345678')}`;
     const notice = {
       transactionId: 'FTUNKNOWN1',
       accountNumber: '12010009998888',

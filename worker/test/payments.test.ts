@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCharacter as checkChar, isPaymentReference } from '../src/domain/codes';
 import { decodeVietQr } from '../src/domain/vietqr';
 import { api, expectError, seedDemo } from './helpers';
-import { createPayment, DEMO_BILLS, getPayment, postPayment, type PaymentJson } from './payment-helpers';
+import { createPayment, DEMO_BILLS, getPayment, type PaymentJson, postPayment } from './payment-helpers';
 
 beforeAll(seedDemo);
 
@@ -98,9 +98,9 @@ describe('POST /api/v1/payments: idempotency', () => {
       `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date)
        VALUES ('bil_race2', ?1, 'org_hospital', 'hospital', 'Vũ Thị Hà', 'BN-2', 'Viện phí', 90000, '2026-12-31')`,
     )
-      .bind('RACEC2222' + checkChar('RACEC2222'))
+      .bind(`RACEC2222${checkChar('RACEC2222')}`)
       .run();
-    const responses = await Promise.all(Array.from({ length: 6 }, () => postPayment({ billCode: 'RACEC2222' + checkChar('RACEC2222') })));
+    const responses = await Promise.all(Array.from({ length: 6 }, () => postPayment({ billCode: `RACEC2222${checkChar('RACEC2222')}` })));
     const bodies = await Promise.all(responses.map((r) => r.json<PaymentJson>()));
     expect(responses.every((r) => r.status === 201)).toBe(true);
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);

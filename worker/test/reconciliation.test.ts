@@ -172,6 +172,7 @@ describe('closing the day', () => {
 describe('reports', () => {
   it("gives the day's totals by rail and by kind, refunds, open exceptions and the close", async () => {
     const report = await (await api(`/api/v1/reports/daily?date=${today}`, bearer(market))).json<{
+      // biome-ignore lint/suspicious/noExplicitAny: the report is read field by field below
       organizations: Array<Record<string, any>>;
     }>();
     expect(report.organizations).toHaveLength(1);

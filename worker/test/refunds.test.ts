@@ -8,8 +8,8 @@ import {
   expectLedgerBalanced,
   getPayment,
   noticeFor,
-  postBankNotice,
   type PaymentJson,
+  postBankNotice,
 } from './payment-helpers';
 
 let clerk: string; // biller@choso.test, staff of the school

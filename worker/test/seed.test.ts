@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCER_KINDS } from '../src/db/products';
-import { renderStatement, buildSeedStatements } from '../src/seed/statements.ts';
+import { buildSeedStatements, renderStatement } from '../src/seed/statements.ts';
 import { api, bearer, login, seedDemo } from './helpers';
 
 const TABLES = ['organizations', 'users', 'products', 'products_fts', 'bills', 'markets', 'stalls'];

@@ -3,7 +3,8 @@
 // (STRIPE_API_HOST/PORT in vitest.config.ts). Runs in Node, before the workerd pool.
 import { startStripeStandin } from '../../dev/stripe-standin/standin.mjs';
 
-export const STRIPE_STANDIN_TEST_PORT = 12112;
+// Several checkouts may run their suites at once on one machine: each can pick its own port.
+export const STRIPE_STANDIN_TEST_PORT = Number(process.env.CHOSO_TEST_STRIPE_PORT) || 12112;
 
 export default async function setup() {
   const standin = await startStripeStandin({

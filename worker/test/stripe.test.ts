@@ -11,7 +11,15 @@ import worker from '../src/worker';
 import { api, expectError, jsonRequest, login, seedDemo } from './helpers';
 import { createPayment, exceptionsFor, expectLedgerBalanced, getPayment, insertOpenBill, type PaymentJson } from './payment-helpers';
 
-const STANDIN = 'http://127.0.0.1:12112';
+/** A form body as the stand-in recorded it: nested objects and arrays of strings. */
+interface StandinForm {
+  [key: string]: string | undefined | StandinForm | StandinForm[];
+  metadata?: { paymentId?: string };
+  // biome-ignore lint/suspicious/noExplicitAny: read as Stripe sent it, one known path
+  line_items?: any;
+}
+
+const STANDIN = `http://127.0.0.1:${env.STRIPE_API_PORT}`;
 const stripe = new Stripe('sk_test_local', { httpClient: Stripe.createFetchHttpClient() });
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
@@ -83,16 +91,16 @@ describe('POST /api/v1/payments with method stripe', () => {
   it('creates a Checkout Session in VND with our id, a matching expiry and an idempotency key', async () => {
     const { payment } = await stripePayment(420000);
     expect(payment).toMatchObject({ method: 'stripe', status: 'pending', vietqr: null });
-    expect(payment.stripe!.checkoutUrl).toMatch(/^http:\/\/127\.0\.0\.1:12112\/pay\/cs_test_/);
+    expect(payment.stripe!.checkoutUrl.startsWith(`${STANDIN}/pay/cs_test_`)).toBe(true);
     const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as {
-      data: Array<{ method: string; path: string; body: Record<string, any>; idempotencyKey: string | null }>;
+      data: Array<{ method: string; path: string; body: StandinForm; idempotencyKey: string | null }>;
     };
     const request = data.find(
       (r) => r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.body.client_reference_id === payment.id,
     )!;
     expect(request.idempotencyKey).toBe(`checkout-session:${payment.id}`);
     expect(request.body.currency).toBe('vnd');
-    expect(request.body.metadata.paymentId).toBe(payment.id);
+    expect(request.body.metadata?.paymentId).toBe(payment.id);
     // VND is zero-decimal: whole đồng, never ×100.
     expect(request.body.line_items[0].price_data.unit_amount).toBe('420000');
     expect(Number(request.body.expires_at)).toBe(Math.floor(Date.parse(payment.expiresAt) / 1000));
@@ -237,7 +245,7 @@ describe('refunds through Stripe', () => {
     const ledger = await expectLedgerBalanced(payment.id);
     expect(ledger.balances).toMatchObject({ [`payer:${payment.id}`]: 0, 'payable:org_hospital': 0, 'collection:stripe': 0 });
     const { data } = (await (await fetch(`${STANDIN}/_standin/requests`)).json()) as {
-      data: Array<{ path: string; idempotencyKey: string | null; body: Record<string, any> }>;
+      data: Array<{ path: string; idempotencyKey: string | null; body: StandinForm }>;
     };
     const refundCalls = data.filter((r) => r.path === '/v1/refunds' && r.body.metadata?.paymentId === payment.id);
     expect(refundCalls).toHaveLength(2);

@@ -1,5 +1,5 @@
 import type { LedgerLine } from '../domain/ledger';
-import { transition, type PaymentEvent, type PaymentStatus } from '../domain/payment-state';
+import { type PaymentEvent, type PaymentStatus, transition } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 
 export type PaymentMethod = 'vietqr' | 'stripe';

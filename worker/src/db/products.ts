@@ -1,6 +1,6 @@
-import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { isOcopValid, ocopLevel, type OcopLevel, type OcopStars } from '../domain/ocop';
+import { isOcopValid, type OcopLevel, type OcopStars, ocopLevel } from '../domain/ocop';
 import { toFtsQuery } from '../domain/search-text';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 
 export const CATEGORY_SLUGS = ['food', 'beverages', 'herbs', 'textiles', 'handicrafts', 'tourism'] as const;
 export type CategorySlug = (typeof CATEGORY_SLUGS)[number];

@@ -214,11 +214,11 @@ describe('isPaymentReference', () => {
 
 describe('newBillCode', () => {
   it.each([
-    ['bytes 0…8 are the first nine symbols', [0, 1, 2, 3, 4, 5, 6, 7, 8], '23456789A' + checkCharacter('23456789A')],
+    ['bytes 0…8 are the first nine symbols', [0, 1, 2, 3, 4, 5, 6, 7, 8], `23456789A${checkCharacter('23456789A')}`],
     [
       'a payload starting with CS is drawn again',
       [10, 23, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-      '333333333' + checkCharacter('333333333'),
+      `333333333${checkCharacter('333333333')}`,
     ],
   ])('%s', (_rule, bytes, expected) => {
     expect(newBillCode(bytesInOrder(bytes))).toBe(expected);

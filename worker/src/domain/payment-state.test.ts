@@ -4,11 +4,11 @@ import {
   IllegalTransitionError,
   PAYMENT_EVENTS,
   PAYMENT_STATUSES,
-  publicStatus,
-  transition,
-  TRANSITIONS,
   type PaymentEvent,
   type PaymentStatus,
+  publicStatus,
+  TRANSITIONS,
+  transition,
 } from './payment-state';
 
 const VALID: Array<[PaymentStatus, PaymentEvent, PaymentStatus]> = [

@@ -8,7 +8,7 @@
  * Everything here is linear in the length of the description: it runs over every line of
  * statements with a million lines, and descriptions are text from outside.
  */
-import { CODE_ALPHABET, PAYMENT_REFERENCE_LENGTH, isPaymentReference } from './codes.ts';
+import { CODE_ALPHABET, isPaymentReference, PAYMENT_REFERENCE_LENGTH } from './codes.ts';
 
 const COMBINING_MARKS = /\p{M}+/gu;
 const D_WITH_STROKE = /[đĐ]/g;
@@ -82,7 +82,8 @@ function foldedTable(): (string | undefined)[] {
       maxFoldedLength = Math.max(maxFoldedLength, folded.length);
     }
   }
-  return (foldedByCodeUnit = table);
+  foldedByCodeUnit = table;
+  return table;
 }
 
 // Scratch space reused by every call. findPaymentReferences runs over every line of
@@ -102,7 +103,8 @@ function withCapacity(buffer: Uint8Array<ArrayBuffer>, length: number): Uint8Arr
  */
 function foldNonAscii(description: string): number {
   const table = foldedTable();
-  const upper = (upperBuffer = withCapacity(upperBuffer, description.length * maxFoldedLength));
+  upperBuffer = withCapacity(upperBuffer, description.length * maxFoldedLength);
+  const upper = upperBuffer;
   let length = 0;
   for (let index = 0; index < description.length; index += 1) {
     const codeUnit = description.charCodeAt(index);
@@ -123,7 +125,8 @@ function foldNonAscii(description: string): number {
 /** foldNonAscii for any text at all, by folding the whole string at once. */
 function foldWhole(description: string): number {
   const text = foldAll(description);
-  const upper = (upperBuffer = withCapacity(upperBuffer, text.length));
+  upperBuffer = withCapacity(upperBuffer, text.length);
+  const upper = upperBuffer;
   for (let index = 0; index < text.length; index += 1) {
     const codeUnit = text.charCodeAt(index);
     upper[index] = codeUnit < 128 ? codeUnit : NOT_ASCII;
@@ -206,8 +209,10 @@ export function findPaymentReferences(description: string): string[] {
   // (nearly every bank description) NFD and mark stripping change nothing either, so
   // upper-casing is all the normalization left to do, on the fly.
   let length = description.length;
-  let upper = (upperBuffer = withCapacity(upperBuffer, length));
-  let joined = (joinedBuffer = withCapacity(joinedBuffer, length));
+  upperBuffer = withCapacity(upperBuffer, length);
+  joinedBuffer = withCapacity(joinedBuffer, length);
+  let upper = upperBuffer;
+  let joined = joinedBuffer;
   let joinedLength = 0;
   let hasC = false;
   let ascii = true;
@@ -255,7 +260,10 @@ export function findPaymentReferences(description: string): string[] {
     const boundaryBefore = start === 0 || !isAsciiAlphanumeric(upper[start - 1]!);
     const boundaryAfter = end === length || !isAsciiAlphanumeric(upper[end]!);
     if (boundaryBefore && boundaryAfter) addDistinct(found, reference);
-    else if (boundaryBefore || boundaryAfter) (atOneBoundary ??= []).push(reference);
+    else if (boundaryBefore || boundaryAfter) {
+      atOneBoundary ??= [];
+      atOneBoundary.push(reference);
+    }
   }
   if (atOneBoundary !== null) for (const reference of atOneBoundary) addDistinct(found, reference);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseStatementCsv, StatementFormatError, type ParsedStatement, type StatementLine } from './statement-csv';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError, type StatementLine } from './statement-csv';
 
 const HEADER = 'bookedAt,amount,description,transactionId';
 
@@ -231,7 +231,7 @@ describe('parseStatementCsv reads', () => {
     ],
     [
       'blank lines and trailing empty cells from Excel',
-      ['', HEADER + ',,', '', '2025-06-01,1000,a,A,,', '   ', ''].join('\n'),
+      ['', `${HEADER},,`, '', '2025-06-01,1000,a,A,,', '   ', ''].join('\n'),
       {
         format: 'generic',
         debitsSkipped: 0,

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, checkCharacter } from './codes';
 import type { StatementLine } from './statement-csv';
 import {
-  matchStatement,
   type KnownPayment,
   type LineDecision,
   type MatcherState,
   type MatchResult,
+  matchStatement,
   type OpenTarget,
 } from './statement-matcher';
 
@@ -302,7 +302,7 @@ describe('matchStatement, one rule at a time', () => {
   it.each(cases)('%s', (_rule, lines, matcherState, expected) => {
     const result = matchStatement(lines, matcherState);
     expect(outcomes(result)).toEqual(expected);
-    result.decisions.forEach((decision, index) => expect(decision.line).toBe(lines[index]));
+    for (const [index, decision] of result.decisions.entries()) expect(decision.line).toBe(lines[index]);
   });
 
   it('counts every line once', () => {
@@ -561,7 +561,7 @@ describe('matchStatement, properties', () => {
       fc.property(scenarioArb, ({ lines, state: matcherState }) => {
         const { decisions, counts } = matchStatement(lines, matcherState);
         expect(decisions).toHaveLength(lines.length);
-        decisions.forEach((decision, index) => expect(decision.line).toBe(lines[index]));
+        for (const [index, decision] of decisions.entries()) expect(decision.line).toBe(lines[index]);
         const exceptions = Object.values(counts.exceptions).reduce((sum, count) => sum + count, 0);
         expect(counts.lines).toBe(lines.length);
         expect(counts.alreadyConfirmed + counts.matched + exceptions).toBe(lines.length);

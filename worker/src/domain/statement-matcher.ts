@@ -336,7 +336,10 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
       for (const slot of sameAmount) {
         if (slot.taken || Math.abs(slot.day - day) > MAX_DAYS_APART) continue;
         if (fit === null) fit = slot;
-        else (candidates ??= [fit.target.id]).push(slot.target.id);
+        else {
+          candidates ??= [fit.target.id];
+          candidates.push(slot.target.id);
+        }
       }
     }
     if (candidates !== null) {

@@ -1,12 +1,12 @@
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { BILLER_KINDS } from '../db/bills';
+import type { Role, SessionUser } from '../db/users';
 import { findSessionUser } from '../db/users';
+import { sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError, forbidden, unauthorized } from '../errors';
-import type { Role, SessionUser } from '../db/users';
-import type { Context } from 'hono';
-import { sha256Hex } from '../domain/tokens';
 
 export const SESSION_COOKIE = 'choso_session';
 

@@ -4,13 +4,13 @@ import {
   findPayment,
   findPaymentByStripeIntent,
   findPaymentByStripeSession,
-  prepareTransition,
-  transitionApplied,
   type Payment,
+  prepareTransition,
   type SqlValue,
+  transitionApplied,
 } from '../db/payments';
-import { allocate, collectionAccount, receiptJournal, refundJournal, type PayeeShare } from '../domain/ledger';
-import { SETTLED_STATUSES, type PaymentEvent } from '../domain/payment-state';
+import { allocate, collectionAccount, type PayeeShare, receiptJournal, refundJournal } from '../domain/ledger';
+import { type PaymentEvent, SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 
 export type ExceptionType = 'unmatched_credit' | 'unknown_reference' | 'amount_mismatch' | 'paid_after_expiry' | 'duplicate_payment';

@@ -1,10 +1,10 @@
-import { findPayment, rowToPayment, type Payment } from '../db/payments';
+import { findPayment, type Payment, rowToPayment } from '../db/payments';
 import { newPaymentReference } from '../domain/codes';
-import { vietnamDate } from '../domain/vietnam-time';
 import { findPaymentReferences } from '../domain/reference-search';
 import type { StatementLine } from '../domain/statement-csv';
-import { matchStatement, type KnownPayment, type LineDecision, type MatcherState, type OpenTarget } from '../domain/statement-matcher';
+import { type KnownPayment, type LineDecision, type MatcherState, matchStatement, type OpenTarget } from '../domain/statement-matcher';
 import { newId } from '../domain/tokens';
+import { vietnamDate } from '../domain/vietnam-time';
 import { confirmStatements, type ExceptionType } from './apply';
 
 /** One credit on a collection account, whatever its source (bank notice or statement line). */

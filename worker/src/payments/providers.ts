@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { Payment } from '../db/payments';
-import { encodeVietQr } from '../domain/vietqr';
 import { foldVietnamese } from '../domain/search-text';
+import { encodeVietQr } from '../domain/vietqr';
 import { ApiError } from '../errors';
 import type { StripeSettings } from './settings';
 

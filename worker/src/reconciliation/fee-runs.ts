@@ -1,6 +1,6 @@
+import { type FeeRun, findFeeRun, type Market } from '../db/markets';
 import { newBillCode } from '../domain/codes';
 import { newId } from '../domain/tokens';
-import { findFeeRun, type FeeRun, type Market } from '../db/markets';
 
 /** Statements per D1 batch: a 2,000-stall market is written in a few round trips. */
 const BILLS_PER_BATCH = 400;

@@ -1,7 +1,7 @@
 import type { ParsedStatement } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
-import { applyBankCredits } from '../payments/credits';
 import { vietnamDayBounds } from '../domain/vietnam-time';
+import { applyBankCredits } from '../payments/credits';
 
 export interface ImportSummary {
   statementId: string;

@@ -2,14 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { hitRateLimit } from '../db/rate-limits';
-import { findUserForLogin, insertSession, insertUser, deleteSession, type SessionUser } from '../db/users';
+import { deleteSession, findUserForLogin, insertSession, insertUser, type SessionUser } from '../db/users';
 import { hashPassword, verifyPassword } from '../domain/password';
 import { newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { clientAddress } from '../middleware/client';
 import { SESSION_COOKIE } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { clientAddress } from '../middleware/client';
 
 export const UserSchema = z
   .object({

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BILL_STATUSES, BILL_TYPES, findBillByCode, findBillById, insertBill, listBills, type Bill } from '../db/bills';
+import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { hitRateLimit } from '../db/rate-limits';
-import { clientAddress } from '../middleware/client';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
 import { ApiError, notFound } from '../errors';
+import { clientAddress } from '../middleware/client';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { MAX_PRICE } from '../schemas/products';

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { html, raw } from 'hono/html';
 import Papa from 'papaparse';
 import QRCode from 'qrcode';
-import { html, raw } from 'hono/html';
 import {
   findMarket,
   findStall,

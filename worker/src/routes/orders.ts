@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { findOrder, insertOrder, listSellerSubOrders, releaseOrderStatements, type Order, type PricedLine } from '../db/orders';
+import { findOrder, insertOrder, listSellerSubOrders, type Order, type PricedLine, releaseOrderStatements } from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
-import { vietnamDate } from '../domain/vietnam-time';
+import { findProduct } from '../db/products';
 import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
+import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
 import { requireSellerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { findProduct } from '../db/products';
 import { orderPaymentTtlSeconds } from '../payments/settings';
 
 const ItemSchema = z.object({
@@ -112,7 +112,7 @@ orders.openapi(
     const problems: Array<{ path: string; message: string }> = [];
     for (const [index, item] of body.items.entries()) {
       const product = await findProduct(c.env.DB, item.productId, today);
-      if (!product || product.status !== 'active') {
+      if (product?.status !== 'active') {
         problems.push({ path: `items.${index}.productId`, message: 'This product is not for sale' });
       } else if (product.stock < item.quantity) {
         problems.push({ path: `items.${index}.quantity`, message: `Only ${product.stock} left` });

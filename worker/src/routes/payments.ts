@@ -2,30 +2,29 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import QRCode from 'qrcode';
 import { findBillByCode, findBillById } from '../db/bills';
-import { findOrder } from '../db/orders';
 import {
   attachStripeSession,
   findIdempotencyKey,
   findPayment,
   findPendingPayment,
   insertPaymentOnce,
+  type Payment,
   prepareTransition,
   rememberIdempotencyKey,
-  type Payment,
 } from '../db/payments';
 import type { SessionUser } from '../db/users';
-import { newPaymentReference, normalizeBillCode, formatBillCode } from '../domain/codes';
+import { formatBillCode, newPaymentReference, normalizeBillCode } from '../domain/codes';
 import { publicStatus } from '../domain/payment-state';
 import { sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
 import { requireUser } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { stripeProvider, vietQrProvider, type PaymentProvider } from '../payments/providers';
-import { findRefund, listRefunds, releaseRefund, reserveRefund, settleRefund, type Refund } from '../payments/refunds';
+import { type PaymentProvider, stripeProvider, vietQrProvider } from '../payments/providers';
+import { renderReceipt } from '../payments/receipt';
+import { findRefund, listRefunds, type Refund, releaseRefund, reserveRefund, settleRefund } from '../payments/refunds';
 import { billPaymentTtlSeconds, orderPaymentTtlSeconds, platformAccount, stripeSettings } from '../payments/settings';
 import { authorizeOrder } from './orders';
-import { renderReceipt } from '../payments/receipt';
 
 const PaymentSchema = z
   .object({

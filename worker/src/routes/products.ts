@@ -7,18 +7,18 @@ import {
   insertProduct,
   listProducts,
   MAX_IMAGES_PER_PRODUCT,
-  updateProduct,
   type OcopInput,
   type Product,
+  updateProduct,
 } from '../db/products';
 import type { SessionUser } from '../db/users';
-import { defaultOcopExpiry } from '../domain/ocop';
-import { vietnamDate } from '../domain/vietnam-time';
-import { newId } from '../domain/tokens';
-import { ApiError, notFound } from '../errors';
 import { detectImageType, MAX_IMAGE_BYTES } from '../domain/images';
-import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { defaultOcopExpiry } from '../domain/ocop';
+import { newId } from '../domain/tokens';
+import { vietnamDate } from '../domain/vietnam-time';
+import { ApiError, notFound } from '../errors';
 import { requireSellerOrganization } from '../middleware/session';
+import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import {
   ProductCreateBody,
   ProductIdParam,

@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { parseStatementCsv, StatementFormatError, type ParsedStatement } from '../domain/statement-csv';
-import { newId } from '../domain/tokens';
-import type { AppEnv } from '../env';
-import { importStatement } from '../reconciliation/statements';
 import { isIsoDate } from '../domain/ocop';
-import { vietnamDate } from '../domain/vietnam-time';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
+import { newId } from '../domain/tokens';
+import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
+import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
 import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
-import { vietnamDayBounds } from '../domain/vietnam-time';
-import { checkStripePayout } from '../reconciliation/payouts';
 import { stripeClient } from '../payments/providers';
 import { stripeSettings } from '../payments/settings';
+import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
+import { checkStripePayout } from '../reconciliation/payouts';
+import { importStatement } from '../reconciliation/statements';
 
 const ExceptionSchema = z
   .object({

@@ -5,8 +5,8 @@ import { createRouter, errorResponses, jsonResponse } from '../openapi';
 import { applyStripeEvent } from '../payments/apply';
 import { applyBankCredit } from '../payments/credits';
 import { stripeClient, verifyStripeEvent } from '../payments/providers';
-import { checkStripePayout } from '../reconciliation/payouts';
 import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
+import { checkStripePayout } from '../reconciliation/payouts';
 
 const BankNotification = z.strictObject({
   transactionId: z.string().trim().min(1).max(100),
@@ -28,7 +28,7 @@ webhooks.openapi(
     tags: ['Webhooks'],
     summary: 'A credit on one of our bank accounts (signed notification)',
     description:
-      'Headers X-Bank-Timestamp (unix seconds) and X-Bank-Signature: lowercase hex HMAC-SHA256 of `${timestamp}.${rawBody}` with BANK_WEBHOOK_SECRET. ' +
+      'Headers X-Bank-Timestamp (unix seconds) and X-Bank-Signature: lowercase hex HMAC-SHA256 of `<timestamp>.<raw body>` with BANK_WEBHOOK_SECRET. ' +
       'A repeated transactionId changes nothing. A credit that cannot confirm a payment becomes an exception. ' +
       'Body: {transactionId, accountNumber, amount (whole đồng), description, bookedAt (ISO 8601)}.',
     // The body is validated in the handler, after the signature: an unsigned request must

@@ -6,12 +6,13 @@
  *
  * Imports carry `.ts` so that Node can run this file with type stripping.
  */
-import { hashPassword } from '../domain/password.ts';
-import { defaultOcopExpiry } from '../domain/ocop.ts';
+
 import { checkCharacter } from '../domain/codes.ts';
+import { defaultOcopExpiry } from '../domain/ocop.ts';
+import { hashPassword } from '../domain/password.ts';
 import { SEED_BILLS } from './bills.ts';
-import { SEED_MARKET, SEED_STALLS } from './markets.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
+import { SEED_MARKET, SEED_STALLS } from './markets.ts';
 
 export type SqlValue = string | number | null;
 export interface SeedStatement {

@@ -1,6 +1,6 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { formatVnd } from '#worker/domain/money';
-import { cartTotal, setQuantity, type CartLine } from './cart';
+import { type CartLine, cartTotal, setQuantity } from './cart';
 import { loadCart, saveCart } from './storage';
 
 interface ApiError {

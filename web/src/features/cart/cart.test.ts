@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToCart, cartCount, cartTotal, parseCart, setQuantity, type CartLine } from './cart';
+import { addToCart, type CartLine, cartCount, cartTotal, parseCart, setQuantity } from './cart';
 
 const banh = { productId: 'prd_banh', name: 'Bánh phu thê', unit: 'hộp', price: 55000, sellerName: 'Đình Bảng' };
 const gom = { productId: 'prd_gom', name: 'Bình gốm', unit: 'chiếc', price: 850000, sellerName: 'Phù Lãng' };

@@ -1,4 +1,4 @@
-import { CART_STORAGE_KEY, parseCart, type CartLine } from './cart';
+import { CART_STORAGE_KEY, type CartLine, parseCart } from './cart';
 
 export function loadCart(): CartLine[] {
   try {

@@ -1,4 +1,4 @@
-import { currentUser, type CurrentUser } from '../../lib/api';
+import { type CurrentUser, currentUser } from '../../lib/api';
 
 const STAFF_ROLES = new Set(['market_manager', 'biller_staff', 'admin']);
 
