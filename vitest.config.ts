@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
-import { STRIPE_STANDIN_TEST_PORT } from './worker/test/stripe-standin.global';
+import { STRIPE_STANDIN_TEST_PORT } from './worker/test/stripe-standin.global.ts';
 
 // Every test runs inside workerd with real D1 (and R2), through @cloudflare/vitest-plugin.
 // Two projects:
@@ -72,6 +72,19 @@ export default defineConfig(async () => {
             name: 'web',
             include: ['web/test/**/*.test.ts'],
             setupFiles: ['./worker/test/apply-migrations.ts'],
+          },
+        },
+        {
+          // Real Chromium against the built worker under `wrangler dev` (web/e2e/server.global.ts).
+          test: {
+            name: 'browser',
+            include: ['web/e2e/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['./web/e2e/server.global.ts'],
+            // One browser and one local server: files run one after another.
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
           },
         },
       ],
