@@ -30,7 +30,8 @@ if (files.length === 0) {
 }
 const result = await checker.lint({ fileNames: files, logErrors: { level: 'warning' } });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const summary = `${result.fileChecked} .astro files: ${result.errors} errors, ${result.warnings} warnings (${seconds} s)`;
+const count = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const summary = `${count(result.fileChecked, '.astro file')}: ${count(result.errors, 'error')}, ${count(result.warnings, 'warning')} (${seconds} s)`;
 if (result.status !== 'completed' || result.fileChecked !== files.length) {
   console.error(`✗ check:astro did not finish: ${summary}`);
   process.exit(1);
