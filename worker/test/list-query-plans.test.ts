@@ -1,0 +1,124 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BillQuery, listBills } from '../src/db/bills';
+import { listSellerSubOrders } from '../src/db/orders';
+import { api, jsonRequest, seedDemo } from './helpers';
+import { insertOpenBill } from './payment-helpers';
+
+// The plans of the paged lists other than the catalogue (catalogue.test.ts plans those):
+// each list's real SQL, as its db/ function sends it, on the first page and on the page
+// after a cursor. A table read whole (SCAN without an index) fails the test.
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The real database, recording every statement it is given before running it. */
+function recording(db: D1Database): { db: D1Database; statements: Statement[] } {
+  const statements: Statement[] = [];
+  const wrapped = new Proxy(db, {
+    get(target, property) {
+      if (property !== 'prepare') return Reflect.get(target, property, target);
+      return (sql: string) => {
+        const statement: Statement = { sql, params: [] };
+        statements.push(statement);
+        const prepared = target.prepare(sql);
+        return new Proxy(prepared, {
+          get(inner, name) {
+            if (name !== 'bind') {
+              const value = Reflect.get(inner, name, inner);
+              return typeof value === 'function' ? value.bind(inner) : value;
+            }
+            return (...params: unknown[]) => {
+              statement.params = params;
+              return inner.bind(...params);
+            };
+          },
+        });
+      };
+    },
+  });
+  return { db: wrapped, statements };
+}
+
+async function planOf({ sql, params }: Statement): Promise<string> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return results.map((row) => row.detail).join('\n');
+}
+
+/**
+ * The tables a plan reads whole: a SCAN without an index. A subquery's own few rows (its
+ * CO-ROUTINE or MATERIALIZE) are read that way by design, and are not tables.
+ */
+function fullScans(plan: string): string[] {
+  const subqueries = new Set([...plan.matchAll(/\b(?:CO-ROUTINE|MATERIALIZE) (\w+)/g)].map((m) => m[1]));
+  return [...plan.matchAll(/\bSCAN (\w+)\b(?! (VIRTUAL TABLE|USING (COVERING )?INDEX))/g)]
+    .map((m) => m[1]!)
+    .filter((name) => !subqueries.has(name));
+}
+
+beforeAll(async () => {
+  await seedDemo();
+  // Enough bills of one biller for a second page in every filter below.
+  for (let i = 0; i < 6; i++) await insertOpenBill(`PLAN${i}`, 'org_school_dinh_bang', 100000 + i);
+  await env.DB.prepare("UPDATE bills SET status = 'paid' WHERE code IN ('PLAN0', 'PLAN1', 'PLAN2')").run();
+});
+
+describe('bill list query plans', () => {
+  const queries: Array<[string, Omit<BillQuery, 'billerId' | 'limit'>]> = [
+    ['no filter', {}],
+    ['status', { status: 'open' }],
+    ['type', { type: 'tuition' }],
+    ['status and type', { status: 'paid', type: 'tuition' }],
+    ['search', { q: 'Nam' }],
+    ['search and status', { q: 'HS-X', status: 'open' }],
+  ];
+
+  it.each(queries)('%s: the first page and the page after its cursor search an index', async (_name, filter) => {
+    const query: BillQuery = { billerId: 'org_school_dinh_bang', limit: 1, ...filter };
+    const first = recording(env.DB);
+    const page = await listBills(first.db, query);
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).not.toBeNull();
+    const second = recording(env.DB);
+    const next = await listBills(second.db, { ...query, cursor: page.nextCursor! });
+    expect(next.items).toHaveLength(1);
+    expect(next.items[0]!.id).not.toBe(page.items[0]!.id);
+    for (const { statements } of [first, second]) {
+      expect(statements).toHaveLength(1);
+      const plan = await planOf(statements[0]!);
+      expect(fullScans(plan)).toEqual([]);
+      expect(plan).toMatch(/SEARCH b USING (COVERING )?INDEX bills_biller_/);
+    }
+    expect(second.statements[0]!.sql).toMatch(/b\.created_at < \?\d+ OR/);
+  });
+});
+
+describe("a seller's order list query plan", () => {
+  it('searches the sub-orders by seller, and each order and its lines by key', async () => {
+    const order = await api(
+      '/api/v1/orders',
+      jsonRequest('POST', {
+        items: [{ productId: 'prd_banh_phu_the_dinh_bang', quantity: 1 }],
+        buyer: { name: 'Nguyễn Văn An', phone: '0912345678', address: 'Số 1, phường Đình Bảng, Bắc Ninh' },
+      }),
+    );
+    expect(order.status).toBe(201);
+    const { db, statements } = recording(env.DB);
+    const items = await listSellerSubOrders(db, 'org_dinh_bang_food', 50);
+    expect(items).toHaveLength(1);
+    expect(statements).toHaveLength(1);
+    const plan = await planOf(statements[0]!);
+    expect(fullScans(plan)).toEqual([]);
+    expect(plan).toMatch(/SEARCH sub_orders USING (COVERING )?INDEX sub_orders_seller_created/);
+    expect(plan).toMatch(/SEARCH o USING .*INDEX \S+ \(id=\?\)/);
+    expect(plan).toMatch(/SEARCH oi USING .*INDEX \S+ \(order_id=\?\)/);
+    // The criterion itself: a table read whole is caught, a subquery's rows are not.
+    expect(fullScans('CO-ROUTINE s\nSCAN s\nSCAN bills\nSCAN b USING INDEX x\nSCAN products_fts VIRTUAL TABLE INDEX 0:M1')).toEqual([
+      'bills',
+    ]);
+  });
+});
