@@ -30,9 +30,29 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, code = 'not_found') => new ApiError(404, code, `${what} not found`);
-export const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in to continue');
-export const forbidden = (message = 'You may not do this') => new ApiError(403, 'forbidden', message);
+/** What callers name in `notFound`, as a person reads it. A name not listed is used as written. */
+const THINGS: Record<string, string> = {
+  Account: 'tài khoản',
+  Bill: 'hoá đơn',
+  Exception: 'khoản ngoại lệ',
+  Image: 'ảnh',
+  Market: 'chợ',
+  Order: 'đơn hàng',
+  Payment: 'khoản thanh toán',
+  'Payment on this account': 'khoản thanh toán vào tài khoản này',
+  Payout: 'khoản chuyển tiền',
+  Product: 'sản phẩm',
+  'QR code': 'mã QR',
+  Receipt: 'biên lai',
+  Refund: 'khoản hoàn tiền',
+  Seller: 'nhà sản xuất',
+  Stall: 'sạp',
+};
+
+/** A 404 that names what is missing: `notFound('Bill', 'bill_not_found')` → "Không tìm thấy hoá đơn này". */
+export const notFound = (what: string, code = 'not_found') => new ApiError(404, code, `Không tìm thấy ${THINGS[what] ?? what} này`);
+export const unauthorized = () => new ApiError(401, 'unauthorized', 'Hãy đăng nhập để tiếp tục');
+export const forbidden = (message = 'Tài khoản của bạn không được làm việc này') => new ApiError(403, 'forbidden', message);
 
 export function zodDetails(error: ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
@@ -41,9 +61,26 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
   }));
 }
 
+/** The 400 for a request that fails its schema; the message names the fields concerned. */
 export function validationError(error: ZodError): ApiError {
-  return new ApiError(400, 'validation_failed', 'The request is not valid', zodDetails(error));
+  const details = zodDetails(error);
+  const fields = [...new Set(details.map((detail) => detail.path).filter(Boolean))];
+  const where = fields.length > 0 ? ` ở ${fields.slice(0, 5).join(', ')}${fields.length > 5 ? '…' : ''}` : '';
+  return new ApiError(400, 'validation_failed', `Dữ liệu gửi lên chưa hợp lệ${where}`, details);
 }
+
+/** What a person reads for an HTTP error that carries no message of ours (Hono's own errors). */
+const GENERIC_MESSAGES: Partial<Record<number, string>> = {
+  400: 'Không đọc được nội dung gửi lên (ví dụ JSON bị lỗi)',
+  401: 'Hãy đăng nhập để tiếp tục',
+  403: 'Tài khoản của bạn không được làm việc này',
+  404: 'Không tìm thấy',
+  405: 'Địa chỉ này không nhận cách gửi đó',
+  409: 'Dữ liệu vừa thay đổi; hãy tải lại rồi thử lại',
+  413: 'Nội dung gửi lên quá lớn',
+  415: 'Kiểu nội dung không được nhận; hãy gửi application/json',
+  429: 'Bạn đã gửi quá nhiều yêu cầu; hãy đợi một chút rồi thử lại',
+};
 
 const GENERIC_CODES: Partial<Record<number, string>> = {
   400: 'bad_request',
@@ -63,6 +100,8 @@ export function errorResponse(c: Context, error: ApiError): Response {
   return c.json(body, error.status);
 }
 
+const INTERNAL_MESSAGE = 'Đã có lỗi ở phía chúng tôi; hãy thử lại sau ít phút';
+
 /**
  * The app's one error handler. Our own errors and Hono's HTTP errors (malformed JSON,
  * say) keep their status; anything else is logged and answered with a bare 500 that
@@ -73,8 +112,9 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     const code = GENERIC_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
-    return errorResponse(c, new ApiError(status, code, error.message || 'Bad request'));
+    const message = GENERIC_MESSAGES[status] ?? (status >= 500 ? INTERNAL_MESSAGE : GENERIC_MESSAGES[400]!);
+    return errorResponse(c, new ApiError(status, code, message));
   }
   console.error('unhandled error', c.req.method, c.req.path, error);
-  return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side'));
+  return errorResponse(c, new ApiError(500, 'internal_error', INTERNAL_MESSAGE));
 }
