@@ -252,7 +252,7 @@ describe('sign-in limits never lock the owner out (issue 7, item 9)', () => {
     for (let i = 0; i < 9; i++) expect((await from('198.51.100.210', `typo-${i}`)).status).toBe(401);
   });
 
-  it("slows a guesser spread over 100 addresses with a backoff of at most a minute, not a lock", async () => {
+  it('slows a guesser spread over 100 addresses with a backoff of at most a minute, not a lock', async () => {
     const email = 'market@choso.test';
     for (let i = 0; i < 101; i++) expect((await from(`192.0.2.${i}`, `spread-${i}`, email)).status).toBe(401);
     const slowed = await from('192.0.2.150', 'spread-x', email);

@@ -158,7 +158,11 @@ describe('stock cannot be held hostage (issue 7, item 8)', () => {
     const answers: number[] = [];
     for (let i = 0; i < 13; i++) answers.push((await order([{ productId: POTTERY, quantity: 100 }], undefined, '198.51.100.31')).status);
     expect(answers).toEqual([...Array(10).fill(201), 429, 429, 429]);
-    const refused = await expectError(await order([{ productId: POTTERY, quantity: 1 }], undefined, '198.51.100.31'), 429, 'too_many_open_orders');
+    const refused = await expectError(
+      await order([{ productId: POTTERY, quantity: 1 }], undefined, '198.51.100.31'),
+      429,
+      'too_many_open_orders',
+    );
     expect(refused.error.message).toBe(
       'Bạn đang có 10 đơn hàng chưa thanh toán, mức tối đa cho phép; hãy thanh toán hoặc huỷ một đơn rồi đặt tiếp.',
     );
@@ -169,9 +173,13 @@ describe('stock cannot be held hostage (issue 7, item 8)', () => {
   it('a cancelled order frees its place', async () => {
     const address = '198.51.100.33';
     const created: OrderJson[] = [];
-    for (let i = 0; i < 10; i++) created.push(await (await order([{ productId: BANH, quantity: 1 }], undefined, address)).json<OrderJson>());
+    for (let i = 0; i < 10; i++)
+      created.push(await (await order([{ productId: BANH, quantity: 1 }], undefined, address)).json<OrderJson>());
     await expectError(await order([{ productId: BANH, quantity: 1 }], undefined, address), 429, 'too_many_open_orders');
-    const cancel = await api(`/api/v1/orders/${created[0]!.id}/cancel`, { method: 'POST', headers: { 'X-Order-Token': created[0]!.accessToken } });
+    const cancel = await api(`/api/v1/orders/${created[0]!.id}/cancel`, {
+      method: 'POST',
+      headers: { 'X-Order-Token': created[0]!.accessToken },
+    });
     expect(cancel.status).toBe(200);
     expect((await order([{ productId: BANH, quantity: 1 }], undefined, address)).status).toBe(201);
   });
@@ -217,7 +225,10 @@ describe('GET /api/v1/orders/:id', () => {
     await expectError(await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': 'guess' } }), 404);
     // Another shopper cannot see it.
     const other = await (
-      await api('/api/v1/auth/register', jsonRequest('POST', { email: 'khach2@example.vn', password: 'khách hàng thứ hai', name: 'Khách 2' }))
+      await api(
+        '/api/v1/auth/register',
+        jsonRequest('POST', { email: 'khach2@example.vn', password: 'khách hàng thứ hai', name: 'Khách 2' }),
+      )
     ).json<{ token: string }>();
     await expectError(await api(`/api/v1/orders/${created.id}`, bearer(other.token)), 404);
   });

@@ -41,6 +41,10 @@ describe('rate limits off D1', () => {
     expect(refused).toEqual({ allowed: false, retryAfterSeconds: 60 });
     // bill-lookup:<address> is the object that hit('billLookup', address) counts in.
     for (let i = 0; i < 30; i++) await hitRateLimit(env.DB, 'bill-lookup:192.0.2.211', 30, 600, Date.now());
-    await expectError(await api('/api/v1/bills/lookup/ABCDEFGHJK', { headers: { 'CF-Connecting-IP': '192.0.2.211' } }), 429, 'rate_limited');
+    await expectError(
+      await api('/api/v1/bills/lookup/ABCDEFGHJK', { headers: { 'CF-Connecting-IP': '192.0.2.211' } }),
+      429,
+      'rate_limited',
+    );
   });
 });

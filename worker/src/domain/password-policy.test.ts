@@ -22,9 +22,12 @@ describe('passwordProblem', () => {
     expect(await passwordProblem(password, lan)).toMatch(reason);
   });
 
-  it.each([['mật khẩu dài'], ['correct horse battery staple'], ['Lan ơi về ăn cơm'], ['12345679x'], ['abababab']])('accepts %j', async (password) => {
-    expect(await passwordProblem(password, lan)).toBeNull();
-  });
+  it.each([['mật khẩu dài'], ['correct horse battery staple'], ['Lan ơi về ăn cơm'], ['12345679x'], ['abababab']])(
+    'accepts %j',
+    async (password) => {
+      expect(await passwordProblem(password, lan)).toBeNull();
+    },
+  );
 
   it('counts characters, not bytes: 8 Vietnamese letters are enough', async () => {
     expect(await passwordProblem('ắằẳẵặăâấ', lan)).toBeNull();

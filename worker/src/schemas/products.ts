@@ -33,7 +33,7 @@ export const ProductListQuery = z
     cursor: token(512).optional().openapi({ description: 'nextCursor from the previous page' }),
   })
   .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
-    message: 'Giá “từ” không được cao hơn giá “đến”',
+    message: 'Không được cao hơn giá “đến”',
     path: ['minPrice'],
   });
 export type ProductListQuery = z.infer<typeof ProductListQuery>;
