@@ -103,6 +103,17 @@ export function errorResponse(c: Context, error: ApiError): Response {
 const INTERNAL_MESSAGE = 'Đã có lỗi ở phía chúng tôi; hãy thử lại sau ít phút';
 
 /**
+ * An upstream service (Stripe) saying that what we asked it for does not exist: a 404 of
+ * ours, not a 500. Recognised by shape, so this module needs no SDK.
+ */
+function upstreamNotFound(error: Error): ApiError | null {
+  const upstream = error as Error & { type?: string; statusCode?: number; code?: string };
+  const isStripe = typeof upstream.type === 'string' && upstream.type.startsWith('Stripe');
+  if (!isStripe || (upstream.statusCode !== 404 && upstream.code !== 'resource_missing')) return null;
+  return new ApiError(404, 'upstream_not_found', 'Stripe không có đối tượng này (có thể đã bị xoá hoặc mã không đúng)');
+}
+
+/**
  * The app's one error handler. Our own errors and Hono's HTTP errors (malformed JSON,
  * say) keep their status; anything else is logged and answered with a bare 500 that
  * leaks no stack trace.
@@ -115,6 +126,8 @@ export function handleError(error: Error, c: Context): Response {
     const message = GENERIC_MESSAGES[status] ?? (status >= 500 ? INTERNAL_MESSAGE : GENERIC_MESSAGES[400]!);
     return errorResponse(c, new ApiError(status, code, message));
   }
+  const notFoundUpstream = upstreamNotFound(error);
+  if (notFoundUpstream) return errorResponse(c, notFoundUpstream);
   console.error('unhandled error', c.req.method, c.req.path, error);
   return errorResponse(c, new ApiError(500, 'internal_error', INTERNAL_MESSAGE));
 }

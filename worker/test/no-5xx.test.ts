@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
+import Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, login, seedDemo } from './helpers';
 
@@ -450,4 +451,33 @@ describe('no input gives a 5xx (issue 7, item 14)', () => {
       }
     }
   }, 60_000);
+});
+
+describe('an upstream "not found" is not a 5xx (issue 7, item 14)', () => {
+  it('a signed payout.paid for a payout Stripe does not know answers 404 in the error shape', async () => {
+    const stripe = new Stripe('sk_test_local', { httpClient: Stripe.createFetchHttpClient() });
+    const payload = JSON.stringify({
+      id: `evt_${crypto.randomUUID().replace(/-/g, '')}`,
+      object: 'event',
+      type: 'payout.paid',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      api_version: '2025-01-01',
+      data: { object: { id: 'po_stripe_never_made_this', object: 'payout', amount: 1000, status: 'paid' } },
+    });
+    const signature = await stripe.webhooks.generateTestHeaderStringAsync({
+      payload,
+      secret: 'whsec_test_current',
+      cryptoProvider: Stripe.createSubtleCryptoProvider(),
+    });
+    const probe = { method: 'POST', url: '/api/v1/webhooks/stripe', body: payload, describe: 'payout.paid for an unknown payout' };
+    await send({ ...probe, headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature } }, null);
+    const again = await api(probe.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+      body: payload,
+    });
+    expect(again.status).toBe(404);
+    expect((await again.json<{ error: { code: string } }>()).error.code).toBe('upstream_not_found');
+  });
 });

@@ -11,6 +11,7 @@ import { clientAddress } from '../middleware/client';
 import { SESSION_COOKIE } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { hit, resetLimit } from '../rate-limits/hit';
+import { RATE_LIMITS } from '../rate-limits/limits';
 import { singleLine } from '../schemas/text';
 
 export const UserSchema = z
@@ -101,9 +102,11 @@ auth.openapi(
     tags: ['Accounts'],
     summary: 'Sign in',
     description:
-      'Returns a bearer token and also sets an HttpOnly session cookie. Wrong passwords are limited per account and address ' +
-      '(10 per 15 minutes), and per account from everywhere (100, then one attempt per 1 to 60 seconds), so strangers ' +
-      'failing from other addresses never lock the owner out.',
+      'Returns a bearer token and also sets an HttpOnly session cookie. Attempts are limited per account and address ' +
+      `(${RATE_LIMITS.loginAccountAddress.rule.limit} per ${RATE_LIMITS.loginAccountAddress.rule.windowSeconds / 60} minutes, ` +
+      `forgiven on the right password) and per account from everywhere (${RATE_LIMITS.loginAccount.rule.freeAttempts}, ` +
+      `then one attempt per ${RATE_LIMITS.loginAccount.rule.baseDelaySeconds} to ${RATE_LIMITS.loginAccount.rule.maxDelaySeconds} seconds), ` +
+      'so strangers failing from other addresses never lock the owner out.',
     request: { body: jsonBody(LoginBody) },
     responses: { 200: jsonResponse('Signed in', SessionSchema), ...errorResponses(400, 401, 429) },
   }),
