@@ -94,9 +94,29 @@ const GENERIC_CODES: Partial<Record<number, string>> = {
   429: 'rate_limited',
 };
 
+/**
+ * API endpoints a person opens in a browser (a link to print a receipt): an error there is a
+ * short Vietnamese page when the browser asks for HTML, not raw JSON. Every other caller,
+ * and every other endpoint, gets the JSON error shape.
+ */
+const PAGE_ENDPOINTS = [/^\/api\/v1\/payments\/[^/]+\/receipt$/];
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+function wantsPage(c: Context): boolean {
+  return PAGE_ENDPOINTS.some((pattern) => pattern.test(c.req.path)) && /text\/html/.test(c.req.header('Accept') ?? '');
+}
+
+function errorPage(error: ApiError): string {
+  const title = error.status === 404 ? 'Không tìm thấy biên lai' : 'Chưa mở được biên lai';
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1><p>${escapeHtml(error.message)}</p><p><a href="/">Về trang chủ Chợ Số</a></p></body></html>`;
+}
+
 export function errorResponse(c: Context, error: ApiError): Response {
-  const body: ErrorBody = { error: { code: error.code, message: error.message, details: error.details } };
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  if (wantsPage(c)) return c.html(errorPage(error), error.status);
+  const body: ErrorBody = { error: { code: error.code, message: error.message, details: error.details } };
   return c.json(body, error.status);
 }
 

@@ -172,6 +172,17 @@ describe('messages in Vietnamese (issue 7, item 20)', () => {
     ]);
   });
 
+  it('a receipt link opened in a browser for a missing payment is a Vietnamese page, not raw JSON', async () => {
+    const res = await api('/api/v1/payments/pay_nope/receipt', { headers: { Accept: 'text/html,application/xhtml+xml' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain('<h1>Không tìm thấy biên lai</h1>');
+    expect(html).toContain('Không tìm thấy khoản thanh toán này');
+    // An API client still gets the error shape.
+    await expectError(await api('/api/v1/payments/pay_nope/receipt'), 404, 'payment_not_found');
+  });
+
   it('malformed JSON is answered in Vietnamese', async () => {
     const res = await api('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email":' });
     expect((await expectError(res, 400)).error.message).toBe('Không đọc được nội dung gửi lên (ví dụ JSON bị lỗi)');

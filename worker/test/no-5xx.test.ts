@@ -45,6 +45,9 @@ let doc: {
 let operations: Operation[] = [];
 const tokens: Record<string, string | null> = { anonymous: null };
 let knownIds: string[] = [];
+let billCode = '';
+let idsByResource: Record<string, string> = {};
+let paymentId = '';
 
 const ODD_STRINGS = [
   '',
@@ -256,10 +259,31 @@ async function send(probe: Probe, token: string | null): Promise<void> {
   }
 }
 
+/** Values that get a field past its schema, so that one bad field next to them reaches the handler. */
+const PLAUSIBLE_BY_NAME: Record<string, () => unknown> = {
+  productId: () => knownIds[0],
+  billCode: () => billCode,
+  paymentId: () => paymentId,
+  phone: () => '0912345678',
+  traderPhone: () => '0912345678',
+  email: () => 'walker@example.vn',
+  password: () => 'mật khẩu đủ dài',
+  period: () => '2026-12',
+  accountNumber: () => '12010009998888',
+  code: () => 'Z99',
+  dueDate: () => '2026-12-31',
+  issuedAt: () => '2025-01-15',
+  address: () => 'Số 5 Lý Thái Tổ, Từ Sơn',
+  quantity: () => 1,
+  amount: () => 350000,
+  price: () => 100000,
+};
+
 /** A value the schema accepts, or close to it: the starting point that one bad field is put into. */
-function plausible(raw: Schema, depth = 0): unknown {
+function plausible(raw: Schema, depth = 0, name = ''): unknown {
   const schema = resolve(raw);
   if (depth > 5) return null;
+  if (PLAUSIBLE_BY_NAME[name]) return PLAUSIBLE_BY_NAME[name]!();
   const alternatives = schema.anyOf ?? schema.oneOf ?? schema.allOf;
   if (alternatives) return plausible(alternatives[0]!, depth + 1);
   if (schema.enum) return schema.enum[0];
@@ -276,7 +300,7 @@ function plausible(raw: Schema, depth = 0): unknown {
     case 'array':
       return [plausible(schema.items ?? {}, depth + 1)];
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, plausible(value, depth + 1)]));
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, plausible(value, depth + 1, key)]));
     default:
       return null;
   }
@@ -305,10 +329,17 @@ const BAD_LEAVES: unknown[] = ['\u0000abc', '\uD800x', 'x'.repeat(10_000), -1, 1
 const BAD_PATH_PARTS = ['%00abc', 'x'.repeat(300), 'x'.repeat(5000), '%ED%A0%80', '%ZZ', '%E2%80%AE', '-1'];
 const BAD_QUERY_VALUES = ['\u0000abc', 'x'.repeat(5000), '-1', '99999999999999999999', 'NaN', '2026-02-30'];
 
+/** A real id for a path parameter, chosen by the resource the path names. */
+function idFor(path: string, name: string): string {
+  if (name === 'date') return '2026-11-30';
+  if (name === 'action') return 'approve';
+  if (name === 'code') return billCode;
+  const resource = path.split('/')[3];
+  return idsByResource[resource ?? ''] ?? knownIds[0]!;
+}
+
 function plausibleUrl(op: Operation): string {
-  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-    name === 'date' ? '2026-11-30' : name === 'action' ? 'approve' : knownIds[0]!,
-  );
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => idFor(op.path, name));
 }
 
 /** The probes that change one thing at a time in an otherwise plausible request. */
@@ -322,7 +353,7 @@ function oneBadThing(op: Operation): Probe[] {
   const withJson = jsonBody === undefined ? headers : { ...headers, 'Content-Type': 'application/json' };
   for (const param of op.parameters.filter((p) => p.in === 'path')) {
     for (const bad of BAD_PATH_PARTS) {
-      const url = op.path.replace(`{${param.name}}`, bad).replace(/\{([^}]+)\}/g, knownIds[0]!);
+      const url = op.path.replace(`{${param.name}}`, bad).replace(/\{([^}]+)\}/g, (_, name: string) => idFor(op.path, name));
       probes.push({ method, url, headers: withJson, body: bodyInit, describe: `${method} ${url.slice(0, 120)}` });
     }
   }
@@ -370,7 +401,7 @@ beforeAll(async () => {
   const rows = await env.DB.batch(
     [
       'SELECT id FROM products LIMIT 3',
-      'SELECT id FROM organizations LIMIT 3',
+      "SELECT id FROM organizations WHERE kind IN ('cooperative', 'enterprise', 'household', 'cooperative_group') LIMIT 3",
       'SELECT id FROM bills LIMIT 2',
       'SELECT code AS id FROM bills LIMIT 2',
       'SELECT id FROM markets LIMIT 2',
@@ -382,6 +413,17 @@ beforeAll(async () => {
     ].map((sql) => env.DB.prepare(sql)),
   );
   knownIds = rows.flatMap((result) => (result.results as Array<{ id: string }>).map((row) => row.id));
+  billCode = (rows[3]!.results[0] as { id: string }).id;
+  const first = (index: number, fallback: string) => (rows[index]!.results[0] as { id: string } | undefined)?.id ?? fallback;
+  idsByResource = {
+    products: first(0, 'prd_nope'),
+    sellers: first(1, 'org_nope'),
+    bills: first(2, 'bil_nope'),
+    markets: first(4, 'mkt_nope'),
+    stalls: first(5, 'stl_nope'),
+    payments: first(6, 'pay_nope'),
+  };
+  paymentId = (rows[6]!.results[0] as { id: string } | undefined)?.id ?? 'pay_nope';
 });
 
 describe('no input gives a 5xx (issue 7, item 14)', () => {
