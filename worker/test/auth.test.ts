@@ -262,6 +262,40 @@ describe('sign-in limits never lock the owner out (issue 7, item 9)', () => {
     expect(wait).toBeLessThanOrEqual(60);
   });
 
+  it('a device that signed in before gets its owner in while strangers keep the account in backoff; only for that account', async () => {
+    const email = 'admin@choso.test';
+    const signIn = async (address: string, password: string, cookie?: string, who = email) =>
+      api('/api/v1/auth/login', {
+        ...jsonRequest('POST', { email: who, password }),
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': address, ...(cookie ? { Cookie: cookie } : {}) },
+      });
+    const deviceCookie = (res: Response) =>
+      res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('choso_device='))!
+        .split(';')[0]!;
+    const first = await signIn('203.0.113.10', 'demo1234');
+    expect(first.status).toBe(200);
+    const ownersDevice = deviceCookie(first);
+    expect(first.headers.getSetCookie().find((c) => c.startsWith('choso_device='))).toMatch(/HttpOnly/i);
+    // A stranger's own device cookie, from signing in to their own account.
+    const strangersDevice = deviceCookie(await signIn('198.51.100.99', 'demo1234', undefined, 'shopper@choso.test'));
+    const spread: number[] = [];
+    // With the first sign-in above, 101 attempts: past the 100 free ones, so the account is in backoff.
+    for (let i = 0; i < 100; i++) spread.push((await signIn(`192.0.2.${i}`, `spread-${i}`)).status);
+    expect(spread.filter((status) => status !== 401)).toEqual([]);
+    const slowed = await expectError(await signIn('203.0.113.11', 'demo1234'), 429, 'rate_limited');
+    expect(slowed.error.message).toMatch(/^Tài khoản này vừa bị thử mật khẩu quá nhiều lần từ nhiều nơi; hãy đợi \d+ giây rồi thử lại\./);
+    await expectError(await signIn('203.0.113.12', 'demo1234', strangersDevice), 429, 'rate_limited');
+    // The owner's phone, on a network it never used before.
+    expect((await signIn('203.0.113.13', 'demo1234', ownersDevice)).status).toBe(200);
+    // A known device is still limited on its own.
+    const stolen: number[] = [];
+    for (let i = 0; i < 10; i++) stolen.push((await signIn(`198.18.0.${i}`, `stolen-${i}`, ownersDevice)).status);
+    expect(stolen).toEqual(Array(10).fill(401));
+    await expectError(await signIn('198.18.0.50', 'demo1234', ownersDevice), 429, 'rate_limited');
+  });
+
   it('writes no D1 row for a sign-in (the limits live in Durable Objects and the rate-limit binding)', async () => {
     await from('198.51.100.220', 'wrong');
     const row = await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>();

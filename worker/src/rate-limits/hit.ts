@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import type { RateLimitResult, WindowRule } from '../domain/rate-window';
 import { ApiError } from '../errors';
-import { type LimitName, RATE_LIMITS } from './limits';
+import { KNOWN_DEVICE, type LimitName, RATE_LIMITS } from './limits';
 
 // The bindings come from the module-level env, so that a call site needs no more than the
 // limit's name and key (and hitRateLimit below keeps its D1-era signature).
@@ -19,14 +19,17 @@ export function formatWait(seconds: number): string {
   return minutes < 60 ? `${minutes} phút` : `${Math.ceil(minutes / 60)} giờ`;
 }
 
-export function rateLimitedError(what: string, retryAfterSeconds: number): ApiError {
+export function rateLimitedError(what: string, retryAfterSeconds: number, message?: (wait: string) => string): ApiError {
   const seconds = Math.max(1, retryAfterSeconds);
+  const wait = formatWait(seconds);
   return new ApiError(
     429,
     'rate_limited',
-    `Bạn đã ${what} quá nhiều lần trong thời gian ngắn; hãy đợi ${formatWait(seconds)} rồi thử lại.`,
+    message?.(wait) ?? `Bạn đã ${what} quá nhiều lần trong thời gian ngắn; hãy đợi ${wait} rồi thử lại.`,
     [],
-    { 'Retry-After': String(seconds) },
+    {
+      'Retry-After': String(seconds),
+    },
   );
 }
 
@@ -45,7 +48,7 @@ export async function hit(name: LimitName, key: string, nowMs = Date.now()): Pro
     return;
   }
   const result = await objectHit(`${limit.prefix}:${key}`, limit.rule, nowMs);
-  if (!result.allowed) throw rateLimitedError(limit.what, result.retryAfterSeconds);
+  if (!result.allowed) throw rateLimitedError(limit.what, result.retryAfterSeconds, 'message' in limit ? limit.message : undefined);
 }
 
 /** Clears the count of `key` for the limit `name` (object limits only). */
@@ -53,6 +56,17 @@ export async function resetLimit(name: LimitName, key: string): Promise<void> {
   const limit = RATE_LIMITS[name];
   if (limit.store !== 'object') return;
   await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`${limit.prefix}:${key}`)).reset();
+}
+
+const knownDevice = (key: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`${KNOWN_DEVICE.prefix}:${key}`));
+
+/** Remembers `key` (account and device) as known, for KNOWN_DEVICE.rememberSeconds from now. */
+export async function rememberDevice(key: string, nowMs = Date.now()): Promise<void> {
+  await knownDevice(key).remember(nowMs + KNOWN_DEVICE.rememberSeconds * 1000);
+}
+
+export async function isKnownDevice(key: string, nowMs = Date.now()): Promise<boolean> {
+  return knownDevice(key).isRemembered(nowMs);
 }
 
 /**

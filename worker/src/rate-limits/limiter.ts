@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { decideHit, type RateLimitResult, stateExpiresAt, type WindowRule, type WindowState } from '../domain/rate-window';
 
 const STATE_KEY = 'state';
+const REMEMBERED_KEY = 'remembered-until';
 
 /**
  * One rate-limit counter, one object per limited key (`login-account:lan@example.vn`), so
@@ -19,6 +20,19 @@ export class RateLimiter extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(stateExpiresAt(rule, state));
     }
     return result;
+  }
+
+  /**
+   * Marks this object's key as known until `untilMs` (a device that signed in to an account).
+   * Objects that remember are never the ones that count, so the alarm below serves both.
+   */
+  async remember(untilMs: number): Promise<void> {
+    await this.ctx.storage.put(REMEMBERED_KEY, untilMs);
+    await this.ctx.storage.setAlarm(untilMs);
+  }
+
+  async isRemembered(nowMs: number): Promise<boolean> {
+    return ((await this.ctx.storage.get<number>(REMEMBERED_KEY)) ?? 0) > nowMs;
   }
 
   /** Forgets the count, e.g. after the right password proves the caller is the owner. */

@@ -16,7 +16,7 @@ import type { WindowRule } from '../domain/rate-window';
  */
 export type LimitDefinition =
   | { store: 'binding'; binding: RateLimitBindingName; limit: number; periodSeconds: 10 | 60; what: string }
-  | { store: 'object'; prefix: string; rule: WindowRule; what: string };
+  | { store: 'object'; prefix: string; rule: WindowRule; what: string; message?: (wait: string) => string };
 
 export type RateLimitBindingName = 'LOGIN_ADDRESS_LIMITER' | 'ORDER_CREATE_LIMITER';
 
@@ -39,6 +39,20 @@ export const RATE_LIMITS = {
     prefix: 'login-account',
     rule: { kind: 'backoff', freeAttempts: 100, windowSeconds: 15 * 60, baseDelaySeconds: 1, maxDelaySeconds: 60 },
     what: 'thử đăng nhập vào tài khoản này',
+    // Strangers caused this, not the person reading it.
+    message: (wait: string) =>
+      `Tài khoản này vừa bị thử mật khẩu quá nhiều lần từ nhiều nơi; hãy đợi ${wait} rồi thử lại. Thiết bị bạn đã từng đăng nhập không phải đợi.`,
+  },
+  /**
+   * Guesses at one account from a device that has signed in to it before (its `choso_device`
+   * cookie). Such a device skips `loginAccount`, so its owner gets in with the right password
+   * even while strangers keep the account in backoff; this keeps a stolen cookie slow.
+   */
+  loginAccountDevice: {
+    store: 'object',
+    prefix: 'login-account-device',
+    rule: { kind: 'counter', limit: 10, windowSeconds: 15 * 60 },
+    what: 'thử đăng nhập',
   },
   /** Sign-ins from one address, any account: generous, since carriers put many phones behind one address. */
   loginAddress: { store: 'binding', binding: 'LOGIN_ADDRESS_LIMITER', limit: 60, periodSeconds: 60, what: 'thử đăng nhập' },
@@ -61,3 +75,6 @@ export const RATE_LIMITS = {
 } as const satisfies Record<string, LimitDefinition>;
 
 export type LimitName = keyof typeof RATE_LIMITS;
+
+/** How long a device that signed in to an account stays known to it (object `known-device:<email>|<device>`). */
+export const KNOWN_DEVICE = { prefix: 'known-device', rememberSeconds: 180 * 24 * 60 * 60 } as const;

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { deleteSession, findUserForLogin, insertSession, insertUser, type SessionUser } from '../db/users';
 import { hashPassword, verifyPassword } from '../domain/password';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
@@ -10,8 +10,8 @@ import { ApiError } from '../errors';
 import { clientAddress } from '../middleware/client';
 import { SESSION_COOKIE } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { hit, resetLimit } from '../rate-limits/hit';
-import { RATE_LIMITS } from '../rate-limits/limits';
+import { hit, isKnownDevice, rememberDevice, resetLimit } from '../rate-limits/hit';
+import { KNOWN_DEVICE, RATE_LIMITS } from '../rate-limits/limits';
 import { singleLine } from '../schemas/text';
 
 export const UserSchema = z
@@ -54,6 +54,30 @@ const LoginBody = z.strictObject({ email, password: z.string().min(1, 'Hãy nh�
 // Verifying against this when the email is unknown makes a miss take as long as a hit,
 // so response times do not reveal which emails have accounts.
 const UNKNOWN_USER_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/**
+ * A random id a browser keeps once it has signed in (HttpOnly, long-lived). The account then
+ * knows the device, and lets it try past the account-wide backoff (see rate-limits/limits.ts).
+ */
+const DEVICE_COOKIE = 'choso_device';
+
+async function deviceOf(c: Context<AppEnv>): Promise<{ token: string; hash: string } | null> {
+  const token = getCookie(c, DEVICE_COOKIE);
+  if (!token || !/^[A-Za-z0-9_-]{20,128}$/.test(token)) return null;
+  return { token, hash: await sha256Hex(`device:${token}`) };
+}
+
+async function rememberThisDevice(c: Context<AppEnv>, email: string, device: { token: string; hash: string } | null) {
+  const token = device?.token ?? newSecretToken();
+  await rememberDevice(`${email}|${device?.hash ?? (await sha256Hex(`device:${token}`))}`);
+  setCookie(c, DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    maxAge: KNOWN_DEVICE.rememberSeconds,
+  });
+}
 
 async function startSession(c: Context<AppEnv>, user: SessionUser) {
   const token = newSecretToken();
@@ -106,7 +130,8 @@ auth.openapi(
       `(${RATE_LIMITS.loginAccountAddress.rule.limit} per ${RATE_LIMITS.loginAccountAddress.rule.windowSeconds / 60} minutes, ` +
       `forgiven on the right password) and per account from everywhere (${RATE_LIMITS.loginAccount.rule.freeAttempts}, ` +
       `then one attempt per ${RATE_LIMITS.loginAccount.rule.baseDelaySeconds} to ${RATE_LIMITS.loginAccount.rule.maxDelaySeconds} seconds), ` +
-      'so strangers failing from other addresses never lock the owner out.',
+      'so strangers failing from other addresses never lock the owner out; a browser that signed in to the account before ' +
+      `(its ${DEVICE_COOKIE} cookie) skips the account-wide backoff, limited per device instead.`,
     request: { body: jsonBody(LoginBody) },
     responses: { 200: jsonResponse('Signed in', SessionSchema), ...errorResponses(400, 401, 429) },
   }),
@@ -117,14 +142,18 @@ auth.openapi(
     // per-address limit let through, so one noisy address cannot use it up alone.
     await hit('loginAddress', address);
     await hit('loginAccountAddress', `${email}|${address}`);
-    await hit('loginAccount', email);
+    const device = await deviceOf(c);
+    if (device && (await isKnownDevice(`${email}|${device.hash}`))) await hit('loginAccountDevice', `${email}|${device.hash}`);
+    else await hit('loginAccount', email);
     const found = await findUserForLogin(c.env.DB, email);
     const passwordMatches = await verifyPassword(password, found?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!found || !passwordMatches) {
       throw new ApiError(401, 'invalid_credentials', 'Email hoặc mật khẩu không đúng.');
     }
-    // The right password proves this address is the owner's: its failures are forgiven.
+    // The right password proves this address (and device) is the owner's: their failures are forgiven.
     await resetLimit('loginAccountAddress', `${email}|${address}`);
+    if (device) await resetLimit('loginAccountDevice', `${email}|${device.hash}`);
+    await rememberThisDevice(c, email, device);
     const { passwordHash: _, ...user } = found;
     return c.json(await startSession(c, user), 200);
   },
