@@ -1,7 +1,7 @@
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../src/middleware/body-limit';
 import { api, bearer, expectError, jsonRequest, login, ORIGIN, seedDemo } from './helpers';
+import { createPayment, DEMO_BILLS, noticeFor, postBankNotice } from './payment-helpers';
 
 beforeAll(seedDemo);
 
@@ -67,10 +67,18 @@ describe('API answers carry security headers and private answers are not cached 
     expect(res.headers.get('Cache-Control')).toBe('private, no-store');
   });
 
-  it('a receipt is private, no-store, found or not', async () => {
-    const { results } = await env.DB.prepare("SELECT id FROM payments WHERE status = 'paid' LIMIT 1").all<{ id: string }>();
-    const paid = results[0]?.id ?? 'pay_nope';
-    expect((await api(`/api/v1/payments/${paid}/receipt`)).headers.get('Cache-Control')).toBe('private, no-store');
+  it('a receipt is private, no-store, found or not, and its policy allows its own style and nothing else', async () => {
+    const payment = await createPayment({ billCode: DEMO_BILLS.hospital.code, method: 'vietqr' });
+    expect((await postBankNotice(noticeFor(payment))).status).toBe(200);
+    const receipt = await api(`/api/v1/payments/${payment.id}/receipt`);
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('Cache-Control')).toBe('private, no-store');
+    const html = await receipt.text();
+    const [, style] = html.match(/<style>([\s\S]*?)<\/style>/)!;
+    const digest = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style!)))));
+    expect(receipt.headers.get('Content-Security-Policy')).toBe(
+      `default-src 'none'; script-src 'none'; style-src 'sha256-${digest}'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
     expect((await api('/api/v1/payments/pay_nope/receipt')).headers.get('Cache-Control')).toBe('private, no-store');
   });
 

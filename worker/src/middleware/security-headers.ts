@@ -36,15 +36,40 @@ export function docsCsp(scriptHashes: string[]): string {
   ].join('; ');
 }
 
-/** "sha256-…" of each inline <script> in `html`, for a policy that allows exactly those. */
-export async function inlineScriptHashes(html: string): Promise<string[]> {
-  const bodies = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]!);
+async function sha256Sources(bodies: string[]): Promise<string[]> {
   return Promise.all(
     bodies.map(async (body) => {
       const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
       return `sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}`;
     }),
   );
+}
+
+/** "sha256-…" of each inline <script> in `html`, for a policy that allows exactly those. */
+export function inlineScriptHashes(html: string): Promise<string[]> {
+  return sha256Sources([...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]!));
+}
+
+/** "sha256-…" of each inline <style> in `html`. */
+export function inlineStyleHashes(html: string): Promise<string[]> {
+  return sha256Sources([...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((match) => match[1]!));
+}
+
+/**
+ * Another HTML answer of the API (the printable receipt): its own inline style and scripts by
+ * hash, images from us (its QR is inline SVG), nothing else.
+ */
+export function apiPageCsp(scriptHashes: string[], styleHashes: string[]): string {
+  const sources = (hashes: string[]) => (hashes.length ? hashes.map((hash) => `'${hash}'`).join(' ') : "'none'");
+  return [
+    "default-src 'none'",
+    `script-src ${sources(scriptHashes)}`,
+    `style-src ${sources(styleHashes)}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    FRAME_ANCESTORS,
+  ].join('; ');
 }
 
 export const PAGE_HEADERS: Record<string, string> = {
@@ -88,9 +113,11 @@ export const apiHeaders = [
   secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY' }),
   createMiddleware<AppEnv>(async (c, next) => {
     await next();
-    if (c.req.path === '/api/docs' && c.res.headers.get('Content-Type')?.startsWith('text/html')) {
+    if (c.res.headers.get('Content-Type')?.startsWith('text/html')) {
       const html = await c.res.clone().text();
-      c.res.headers.set('Content-Security-Policy', docsCsp(await inlineScriptHashes(html)));
+      const scripts = await inlineScriptHashes(html);
+      const policy = c.req.path === '/api/docs' ? docsCsp(scripts) : apiPageCsp(scripts, await inlineStyleHashes(html));
+      c.res.headers.set('Content-Security-Policy', policy);
     } else {
       c.res.headers.set('Content-Security-Policy', API_CSP);
     }
