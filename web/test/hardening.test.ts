@@ -179,6 +179,14 @@ describe('Vietnamese pages instead of raw errors (item 20)', () => {
     expect(await res.text()).toContain('Bộ lọc không hợp lệ: Giá từ: Không được cao hơn giá “đến”');
   });
 
+  it('the bill page shows the rate limit in Vietnamese, with how long to wait', async () => {
+    let last: Response | undefined;
+    for (let i = 0; i < 31; i++)
+      last = await fetchPage('/thanh-toan-hoa-don?ma=HP8A2-6DBA5', { headers: { 'CF-Connecting-IP': '198.51.100.93' } });
+    expect(last!.status).toBe(429);
+    expect(await last!.text()).toContain('Bạn đã tra cứu hoá đơn quá nhiều lần trong thời gian ngắn; hãy đợi 10 phút rồi thử lại.');
+  });
+
   it('the sign-in page shows the Vietnamese reason when an address has tried too often', async () => {
     let last: Response | undefined;
     for (let i = 0; i < 11; i++) {
