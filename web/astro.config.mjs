@@ -20,4 +20,21 @@ export default defineConfig({
   integrations: [solid()],
   devToolbar: { enabled: false },
   build: { inlineStylesheets: 'always' },
+  // Astro hashes every script and style it inlines (the page's CSS, the islands' loader) and
+  // sends them in a Content-Security-Policy header, so nothing else inline can run. The other
+  // security headers are set in worker/src/entry.ts (worker/src/middleware/security-headers.ts).
+  security: {
+    csp: {
+      algorithm: 'SHA-256',
+      directives: [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ],
+    },
+  },
 });

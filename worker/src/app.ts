@@ -1,8 +1,10 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse, handleError } from './errors';
+import { bodyLimits } from './middleware/body-limit';
+import { inputGuard } from './middleware/input-guard';
+import { apiHeaders } from './middleware/security-headers';
 import { csrfMiddleware, sessionMiddleware } from './middleware/session';
 import auth from './routes/auth';
 import bills from './routes/bills';
@@ -24,8 +26,8 @@ import webhooks from './routes/webhooks';
  */
 const app = new OpenAPIHono<AppEnv>();
 
-app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
-app.use('/api/v1/*', sessionMiddleware, csrfMiddleware);
+app.use('/api/*', ...apiHeaders, bodyLimits);
+app.use('/api/v1/*', inputGuard, sessionMiddleware, csrfMiddleware);
 
 app.route('/api/v1/auth', auth);
 app.route('/api/v1/me', me);
@@ -60,7 +62,9 @@ app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http
 // so the docs work offline and nothing is fetched from a CDN.
 app.get('/api/docs', swaggerUI({ url: '/api/v1/openapi.json', baseUrl: '/vendor', title: 'Chợ Số API' }));
 
-app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No such endpoint: ${c.req.method} ${c.req.path}`)));
+app.notFound((c) =>
+  errorResponse(c, new ApiError(404, 'not_found', `Không có địa chỉ API này: ${c.req.method} ${c.req.path.slice(0, 200)}`)),
+);
 app.onError(handleError);
 
 export default app;

@@ -1,15 +1,30 @@
 import { handle } from '@astrojs/cloudflare/handler';
+import { generateHydrationScript } from 'solid-js/web';
+import { limitPageBody } from './middleware/page-body-limit';
+import { inlineScriptHashes, withPageHeaders } from './middleware/security-headers';
 import api from './worker';
+
+// Durable Object classes must be exported by the module that wrangler.toml names as main.
+export { RateLimiter } from './worker';
 
 /**
  * The one worker that ships: /api/* goes to the Hono API, everything else to the Astro
  * storefront, whose pages read D1 through the same db modules. See README "Architecture".
+ * Pages get the same security headers and private-cache rule as the API, and their form
+ * posts the same kind of body limit.
  */
+// Solid's renderer puts this bootstrap inline on pages with an island; Astro's policy does not
+// list it, so its hash is added here (computed once, from the very function that renders it).
+let solidHydrationHashes: Promise<string[]> | undefined;
+const extraScriptHashes = () => (solidHydrationHashes ??= inlineScriptHashes(generateHydrationScript()));
+
 export default {
-  fetch(request, env, ctx) {
+  async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (pathname === '/api' || pathname.startsWith('/api/')) return api.fetch(request, env, ctx);
-    return handle(request, env, ctx);
+    const limited = limitPageBody(request);
+    if (limited instanceof Response) return withPageHeaders(request, limited);
+    return withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
   },
   scheduled: api.scheduled,
 } satisfies ExportedHandler<Env>;

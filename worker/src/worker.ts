@@ -1,6 +1,9 @@
 import app from './app';
 import { runScheduledMaintenance } from './scheduled';
 
+// Durable Object classes must be exported by the main module (here for the tests, in entry.ts for the build).
+export { RateLimiter } from './rate-limits/limiter';
+
 /**
  * The API worker on its own: the Hono app and the Cron Trigger. The storefront entry
  * (entry.ts) wraps it; the tests run it directly, so they need no Astro build.

@@ -26,8 +26,10 @@ async function stockOf(id: string) {
   return (await env.DB.prepare('SELECT stock FROM products WHERE id = ?1').bind(id).first<{ stock: number }>())!.stock;
 }
 
-async function order(items: Array<{ productId: string; quantity: number }>, token?: string) {
-  return api('/api/v1/orders', jsonRequest('POST', { items, buyer }, token));
+async function order(items: Array<{ productId: string; quantity: number }>, token?: string, address?: string) {
+  const init = jsonRequest('POST', { items, buyer }, token);
+  if (address) (init.headers as Record<string, string>)['CF-Connecting-IP'] = address;
+  return api('/api/v1/orders', init);
 }
 
 async function runCron(at: Date) {
@@ -82,6 +84,7 @@ describe('POST /api/v1/orders', () => {
   });
 
   it('answers 409 naming the item when stock is short, and reserves nothing', async () => {
+    await env.DB.prepare('UPDATE products SET stock = 7 WHERE id = ?1').bind(BANH).run();
     const before = await stockOf(BANH);
     const error = await expectError(
       await order([
@@ -91,8 +94,10 @@ describe('POST /api/v1/orders', () => {
       409,
       'items_unavailable',
     );
-    expect(error.error.details).toEqual([{ path: 'items.1.quantity', message: `Only ${before} left` }]);
+    expect(error.error.details).toEqual([{ path: 'items.1.quantity', message: `Bánh phu thê Đình Bảng: chỉ còn ${before} hộp 10 chiếc` }]);
+    expect(error.error.message).toBe(`Chưa đặt được: Bánh phu thê Đình Bảng: chỉ còn ${before} hộp 10 chiếc`);
     expect(await stockOf(BANH)).toBe(before);
+    await env.DB.prepare('UPDATE products SET stock = 500 WHERE id = ?1').bind(BANH).run();
   });
 
   it('refuses drafts, archived and unknown products', async () => {
@@ -129,6 +134,87 @@ describe('POST /api/v1/orders', () => {
   });
 });
 
+describe('stock cannot be held hostage (issue 7, item 8)', () => {
+  it.each([
+    [[{ productId: BANH, quantity: 101 }], 'items.0.quantity', 'Mỗi sản phẩm đặt tối đa 100 một đơn'],
+    [
+      [
+        { productId: BANH, quantity: 100 },
+        { productId: 'prd_b', quantity: 100 },
+        { productId: 'prd_c', quantity: 100 },
+        { productId: 'prd_d', quantity: 1 },
+      ],
+      'items',
+      'Một đơn có tối đa 300 đơn vị hàng cộng lại; hãy chia thành nhiều đơn',
+    ],
+    [Array.from({ length: 21 }, (_, i) => ({ productId: `prd_${i}`, quantity: 1 })), 'items', 'Một đơn có tối đa 20 sản phẩm khác nhau'],
+  ])('caps what one order may take, with a Vietnamese 400 naming the limit (%#)', async (items, path, message) => {
+    const error = await expectError(await order(items, undefined, '198.51.100.30'), 400, 'validation_failed');
+    expect(error.error.details).toContainEqual({ path, message });
+  });
+
+  it('one address holds at most 10 unpaid orders; a shopper elsewhere can still buy', async () => {
+    await env.DB.prepare('UPDATE products SET stock = 5000 WHERE id = ?1').bind(POTTERY).run();
+    const answers: number[] = [];
+    for (let i = 0; i < 13; i++) answers.push((await order([{ productId: POTTERY, quantity: 100 }], undefined, '198.51.100.31')).status);
+    expect(answers).toEqual([...Array(10).fill(201), 429, 429, 429]);
+    const refused = await expectError(
+      await order([{ productId: POTTERY, quantity: 1 }], undefined, '198.51.100.31'),
+      429,
+      'too_many_open_orders',
+    );
+    expect(refused.error.message).toBe(
+      'Bạn đang có 10 đơn hàng chưa thanh toán, mức tối đa cho phép; hãy thanh toán hoặc huỷ một đơn rồi đặt tiếp.',
+    );
+    expect(await stockOf(POTTERY)).toBe(5000 - 1000);
+    expect((await order([{ productId: POTTERY, quantity: 1 }], undefined, '198.51.100.32')).status).toBe(201);
+  });
+
+  it('a cancelled order frees its place', async () => {
+    const address = '198.51.100.33';
+    const created: OrderJson[] = [];
+    for (let i = 0; i < 10; i++)
+      created.push(await (await order([{ productId: BANH, quantity: 1 }], undefined, address)).json<OrderJson>());
+    await expectError(await order([{ productId: BANH, quantity: 1 }], undefined, address), 429, 'too_many_open_orders');
+    const cancel = await api(`/api/v1/orders/${created[0]!.id}/cancel`, {
+      method: 'POST',
+      headers: { 'X-Order-Token': created[0]!.accessToken },
+    });
+    expect(cancel.status).toBe(200);
+    expect((await order([{ productId: BANH, quantity: 1 }], undefined, address)).status).toBe(201);
+  });
+
+  it('a signed-in shopper holds at most 5 unpaid orders, from any address', async () => {
+    const { token } = await (
+      await api('/api/v1/auth/register', {
+        ...jsonRequest('POST', { email: 'nhieu-don@example.vn', password: 'mua thật nhiều bánh', name: 'Khách mua nhiều' }),
+        headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '198.51.100.34' },
+      })
+    ).json<{ token: string }>();
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await order([{ productId: BANH, quantity: 1 }], token, `198.51.100.${40 + i}`)).status);
+    expect(answers).toEqual([201, 201, 201, 201, 201, 429]);
+  });
+
+  it('limits how fast one client places orders, with a Vietnamese 429 and Retry-After', async () => {
+    const address = '198.51.100.35';
+    const answers: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await order([{ productId: BANH, quantity: 1 }], undefined, address);
+      answers.push(res.status);
+      if (res.status !== 201) {
+        const error = await expectError(res, 429, 'rate_limited');
+        expect(error.error.message).toBe('Bạn đã đặt hàng quá nhiều lần trong thời gian ngắn; hãy đợi 1 phút rồi thử lại.');
+        expect(res.headers.get('Retry-After')).toBe('60');
+        break;
+      }
+      const created = await res.json<OrderJson>();
+      await api(`/api/v1/orders/${created.id}/cancel`, { method: 'POST', headers: { 'X-Order-Token': created.accessToken } });
+    }
+    expect(answers).toEqual([...Array(20).fill(201), 429]);
+  });
+});
+
 describe('GET /api/v1/orders/:id', () => {
   it("opens with the order's token or the buyer's session, and for nobody else", async () => {
     const shopper = await login('shopper@choso.test');
@@ -139,7 +225,10 @@ describe('GET /api/v1/orders/:id', () => {
     await expectError(await api(`/api/v1/orders/${created.id}`, { headers: { 'X-Order-Token': 'guess' } }), 404);
     // Another shopper cannot see it.
     const other = await (
-      await api('/api/v1/auth/register', jsonRequest('POST', { email: 'khach2@example.vn', password: 'password123', name: 'Khách 2' }))
+      await api(
+        '/api/v1/auth/register',
+        jsonRequest('POST', { email: 'khach2@example.vn', password: 'khách hàng thứ hai', name: 'Khách 2' }),
+      )
     ).json<{ token: string }>();
     await expectError(await api(`/api/v1/orders/${created.id}`, bearer(other.token)), 404);
   });

@@ -9,7 +9,7 @@ export function encodeCursor(parts: Array<string | number>): string {
 }
 
 /** Decodes a cursor into its parts, or answers 400 invalid_cursor. */
-export function decodeCursor(text: string, message = 'The cursor is not valid; start from the first page'): unknown[] {
+export function decodeCursor(text: string, message = 'Liên kết trang này đã cũ hoặc không đúng; hãy xem lại từ trang đầu'): unknown[] {
   try {
     const parsed = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/'))) as unknown;
     if (Array.isArray(parsed)) return parsed;
@@ -19,8 +19,6 @@ export function decodeCursor(text: string, message = 'The cursor is not valid; s
   throw invalidCursor(message);
 }
 
-export function invalidCursor(message = 'The cursor is not valid; start from the first page'): ApiError {
-  return new ApiError(400, 'invalid_cursor', message, [
-    { path: 'cursor', message: 'Use the nextCursor of a previous page with the same query' },
-  ]);
+export function invalidCursor(message = 'Liên kết trang này đã cũ hoặc không đúng; hãy xem lại từ trang đầu'): ApiError {
+  return new ApiError(400, 'invalid_cursor', message, [{ path: 'cursor', message: 'Dùng nextCursor của trang trước, với cùng bộ lọc' }]);
 }

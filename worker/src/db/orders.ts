@@ -134,6 +134,8 @@ export interface NewOrder {
   id: string;
   accessTokenHash: string;
   buyerUserId: string | null;
+  /** A hash of the caller's address, for the cap on open orders per client. */
+  clientKey: string;
   buyer: { name: string; phone: string; address: string };
   lines: PricedLine[];
   reservedUntil: string;
@@ -151,8 +153,8 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
   const statements = [
     db
       .prepare(
-        `INSERT INTO orders (id, access_token_hash, buyer_user_id, buyer_name, buyer_phone, buyer_address, total, reserved_until, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
+        `INSERT INTO orders (id, access_token_hash, buyer_user_id, buyer_name, buyer_phone, buyer_address, total, reserved_until, created_at, updated_at, client_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
       )
       .bind(
         order.id,
@@ -164,6 +166,7 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
         total,
         order.reservedUntil,
         now,
+        order.clientKey,
       ),
     ...[...subtotals.entries()].map(([sellerId, subtotal], index) =>
       db
@@ -187,11 +190,40 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
   try {
     await db.batch(statements);
   } catch (error) {
-    if (String(error).includes('CHECK constraint failed')) {
-      throw new ApiError(409, 'insufficient_stock', 'Some products no longer have enough stock; update the cart and try again');
-    }
+    if (String(error).includes('CHECK constraint failed')) throw await insufficientStock(db, order.lines);
     throw error;
   }
+}
+
+/** The 409 for lines whose stock ran out between the check and the write, naming each product. */
+async function insufficientStock(db: D1Database, lines: PricedLine[]): Promise<ApiError> {
+  const rows = await db.batch(lines.map((line) => db.prepare('SELECT stock FROM products WHERE id = ?1').bind(line.productId)));
+  const details = lines.flatMap((line, index) => {
+    const stock = (rows[index]?.results[0] as { stock: number } | undefined)?.stock ?? 0;
+    return stock < line.quantity ? [{ path: `items.${index}.quantity`, message: `${line.name}: chỉ còn ${stock} ${line.unit}` }] : [];
+  });
+  return new ApiError(
+    409,
+    'insufficient_stock',
+    'Vừa có người mua trước, một số sản phẩm không còn đủ hàng; hãy sửa giỏ hàng rồi đặt lại.',
+    details,
+  );
+}
+
+/** Orders still awaiting payment placed from `clientKey`, and by `buyerUserId` when signed in. */
+export async function countOpenOrders(
+  db: D1Database,
+  clientKey: string,
+  buyerUserId: string | null,
+): Promise<{ byClient: number; byBuyer: number }> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT count(*) FROM orders WHERE client_key = ?1 AND status = 'awaiting_payment') AS by_client,
+              (SELECT count(*) FROM orders WHERE buyer_user_id = ?2 AND status = 'awaiting_payment') AS by_buyer`,
+    )
+    .bind(clientKey, buyerUserId)
+    .first<{ by_client: number; by_buyer: number }>();
+  return { byClient: row?.by_client ?? 0, byBuyer: row?.by_buyer ?? 0 };
 }
 
 /**

@@ -127,7 +127,7 @@ interface Cursor {
 }
 
 function decodeProductCursor(text: string, sort: ProductSort): Cursor {
-  const message = 'The cursor is not valid for this query; start from the first page';
+  const message = 'Liên kết trang này không khớp với bộ lọc hay cách sắp xếp; hãy xem lại từ trang đầu';
   const [cursorSort, key, id, ...rest] = decodeCursor(text, message);
   const keyIsText = sort === 'newest';
   if (

@@ -54,7 +54,7 @@ export const csrfMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none');
   const unprovenCookieWrite = c.get('authVia') === 'cookie' && origin === undefined && fetchSite === undefined;
   if (crossSite || unprovenCookieWrite) {
-    throw new ApiError(403, 'csrf_rejected', 'Cross-site request refused: send it from this site or with a bearer token');
+    throw new ApiError(403, 'csrf_rejected', 'Yêu cầu từ trang web khác bị từ chối: hãy gửi từ chính trang này hoặc kèm bearer token');
   }
   await next();
 });
@@ -74,7 +74,7 @@ export function requireRole(c: Context<AppEnv>, ...roles: Role[]): SessionUser {
 /** The caller's organization id, for a seller acting on its own catalogue. */
 export function requireSellerOrganization(c: Context<AppEnv>): { user: SessionUser; sellerId: string } {
   const user = requireRole(c, 'seller');
-  if (!user.organization) throw forbidden('Your account is not linked to a producer');
+  if (!user.organization) throw forbidden('Tài khoản của bạn chưa gắn với nhà sản xuất nào');
   return { user, sellerId: user.organization.id };
 }
 
@@ -84,7 +84,7 @@ const BILLER_KIND_SET = new Set<string>(BILLER_KINDS);
 export function requireBillerOrganization(c: Context<AppEnv>): { user: SessionUser; billerId: string } {
   const user = requireRole(c, 'biller_staff', 'market_manager');
   if (!user.organization || !BILLER_KIND_SET.has(user.organization.kind)) {
-    throw forbidden('Your account is not linked to a school, hospital, commune office or market board');
+    throw forbidden('Tài khoản của bạn chưa gắn với trường học, bệnh viện, UBND xã hay ban quản lý chợ nào');
   }
   return { user, billerId: user.organization.id };
 }

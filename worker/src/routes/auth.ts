@@ -1,15 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
-import { hitRateLimit } from '../db/rate-limits';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { deleteSession, findUserForLogin, insertSession, insertUser, type SessionUser } from '../db/users';
 import { hashPassword, verifyPassword } from '../domain/password';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
 import { newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { clientAddress } from '../middleware/client';
 import { SESSION_COOKIE } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { hit, isKnownDevice, rememberDevice, resetLimit } from '../rate-limits/hit';
+import { KNOWN_DEVICE, RATE_LIMITS } from '../rate-limits/limits';
+import { singleLine } from '../schemas/text';
 
 export const UserSchema = z
   .object({
@@ -27,32 +30,54 @@ const email = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email({ message: 'Enter a valid email address' }))
+  .max(254, 'Email dài tối đa 254 ký tự')
+  .pipe(z.email({ message: 'Hãy nhập một địa chỉ email hợp lệ, ví dụ lan@example.vn' }))
   .openapi({ example: 'shopper@choso.test' });
 
+// A password is any text (spaces, accents and emoji included: no composition rules), checked
+// against the NIST list of refused passwords in domain/password-policy.ts.
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự`)
+  .max(MAX_PASSWORD_LENGTH, `Mật khẩu dài tối đa ${MAX_PASSWORD_LENGTH} ký tự`);
+
 const RegisterBody = z
-  .strictObject({
-    email,
-    password: z.string().min(8, 'Use at least 8 characters').max(128),
-    name: z.string().trim().min(1).max(100),
+  .strictObject({ email, password, name: singleLine(1, 100) })
+  .superRefine(async (body, ctx) => {
+    const problem = await passwordProblem(body.password, body);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
   })
   .openapi('Register');
 
-const LoginBody = z.strictObject({ email, password: z.string().min(1).max(128) }).openapi('Login');
-
-/**
- * Login attempts allowed in each 15-minute window: few per account, against guessing one
- * password; more per address, because Vietnamese mobile carriers put many phones behind
- * one address (carrier-grade NAT).
- */
-const ATTEMPTS_PER_ACCOUNT = 10;
-const ATTEMPTS_PER_ADDRESS = 100;
-const REGISTRATIONS_PER_ADDRESS = 30;
-const WINDOW_SECONDS = 15 * 60;
+const LoginBody = z.strictObject({ email, password: z.string().min(1, 'Hãy nhập mật khẩu').max(MAX_PASSWORD_LENGTH) }).openapi('Login');
 
 // Verifying against this when the email is unknown makes a miss take as long as a hit,
 // so response times do not reveal which emails have accounts.
 const UNKNOWN_USER_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/**
+ * A random id a browser keeps once it has signed in (HttpOnly, long-lived). The account then
+ * knows the device, and lets it try past the account-wide backoff (see rate-limits/limits.ts).
+ */
+const DEVICE_COOKIE = 'choso_device';
+
+async function deviceOf(c: Context<AppEnv>): Promise<{ token: string; hash: string } | null> {
+  const token = getCookie(c, DEVICE_COOKIE);
+  if (!token || !/^[A-Za-z0-9_-]{20,128}$/.test(token)) return null;
+  return { token, hash: await sha256Hex(`device:${token}`) };
+}
+
+async function rememberThisDevice(c: Context<AppEnv>, email: string, device: { token: string; hash: string } | null) {
+  const token = device?.token ?? newSecretToken();
+  await rememberDevice(`${email}|${device?.hash ?? (await sha256Hex(`device:${token}`))}`);
+  setCookie(c, DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    maxAge: KNOWN_DEVICE.rememberSeconds,
+  });
+}
 
 async function startSession(c: Context<AppEnv>, user: SessionUser) {
   const token = newSecretToken();
@@ -82,15 +107,14 @@ auth.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const limit = await hitRateLimit(c.env.DB, `register:${clientAddress(c)}`, REGISTRATIONS_PER_ADDRESS, WINDOW_SECONDS, Date.now());
-    if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
+    await hit('register', clientAddress(c));
     const user: SessionUser = { id: newId('usr'), email: body.email, name: body.name, role: 'shopper', organization: null };
     const created = await insertUser(c.env.DB, {
       ...user,
       organizationId: null,
       passwordHash: await hashPassword(body.password),
     });
-    if (!created) throw new ApiError(409, 'email_taken', 'An account with this email already exists; sign in instead');
+    if (!created) throw new ApiError(409, 'email_taken', 'Email này đã có tài khoản; hãy đăng nhập.');
     return c.json(await startSession(c, user), 201);
   },
 );
@@ -101,26 +125,35 @@ auth.openapi(
     path: '/login',
     tags: ['Accounts'],
     summary: 'Sign in',
-    description: 'Returns a bearer token and also sets an HttpOnly session cookie.',
+    description:
+      'Returns a bearer token and also sets an HttpOnly session cookie. Attempts are limited per account and address ' +
+      `(${RATE_LIMITS.loginAccountAddress.rule.limit} per ${RATE_LIMITS.loginAccountAddress.rule.windowSeconds / 60} minutes, ` +
+      `forgiven on the right password) and per account from everywhere (${RATE_LIMITS.loginAccount.rule.freeAttempts}, ` +
+      `then one attempt per ${RATE_LIMITS.loginAccount.rule.baseDelaySeconds} to ${RATE_LIMITS.loginAccount.rule.maxDelaySeconds} seconds), ` +
+      'so strangers failing from other addresses never lock the owner out; a browser that signed in to the account before ' +
+      `(its ${DEVICE_COOKIE} cookie) skips the account-wide backoff, limited per device instead.`,
     request: { body: jsonBody(LoginBody) },
     responses: { 200: jsonResponse('Signed in', SessionSchema), ...errorResponses(400, 401, 429) },
   }),
   async (c) => {
     const { email, password } = c.req.valid('json');
-    const now = Date.now();
-    const limits: Array<[string, number]> = [
-      [`login:email:${email}`, ATTEMPTS_PER_ACCOUNT],
-      [`login:ip:${clientAddress(c)}`, ATTEMPTS_PER_ADDRESS],
-    ];
-    for (const [key, attempts] of limits) {
-      const limit = await hitRateLimit(c.env.DB, key, attempts, WINDOW_SECONDS, now);
-      if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
-    }
+    const address = clientAddress(c);
+    // Cheapest first; the account's own ceiling is counted only for attempts its
+    // per-address limit let through, so one noisy address cannot use it up alone.
+    await hit('loginAddress', address);
+    await hit('loginAccountAddress', `${email}|${address}`);
+    const device = await deviceOf(c);
+    if (device && (await isKnownDevice(`${email}|${device.hash}`))) await hit('loginAccountDevice', `${email}|${device.hash}`);
+    else await hit('loginAccount', email);
     const found = await findUserForLogin(c.env.DB, email);
     const passwordMatches = await verifyPassword(password, found?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!found || !passwordMatches) {
-      throw new ApiError(401, 'invalid_credentials', 'The email or password is wrong');
+      throw new ApiError(401, 'invalid_credentials', 'Email hoặc mật khẩu không đúng.');
     }
+    // The right password proves this address (and device) is the owner's: their failures are forgiven.
+    await resetLimit('loginAccountAddress', `${email}|${address}`);
+    if (device) await resetLimit('loginAccountDevice', `${email}|${device.hash}`);
+    await rememberThisDevice(c, email, device);
     const { passwordHash: _, ...user } = found;
     return c.json(await startSession(c, user), 200);
   },
@@ -141,11 +174,5 @@ auth.openapi(
     return c.body(null, 204);
   },
 );
-
-function rateLimited(retryAfterSeconds: number) {
-  return new ApiError(429, 'rate_limited', 'Too many attempts; wait a little and try again', [], {
-    'Retry-After': String(Math.max(1, retryAfterSeconds)),
-  });
-}
 
 export default auth;

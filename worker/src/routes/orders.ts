@@ -1,15 +1,34 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { findOrder, insertOrder, listSellerSubOrders, type Order, type PricedLine, releaseOrderStatements } from '../db/orders';
+import {
+  countOpenOrders,
+  findOrder,
+  insertOrder,
+  listSellerSubOrders,
+  type Order,
+  type PricedLine,
+  releaseOrderStatements,
+} from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { findProduct } from '../db/products';
+import {
+  MAX_LINES_PER_ORDER,
+  MAX_OPEN_ORDERS_PER_ACCOUNT,
+  MAX_OPEN_ORDERS_PER_ADDRESS,
+  MAX_QUANTITY_PER_LINE,
+  MAX_UNITS_PER_ORDER,
+  OPEN_ORDERS_MESSAGE,
+} from '../domain/order-limits';
 import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
+import { clientAddress } from '../middleware/client';
 import { requireSellerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { orderPaymentTtlSeconds } from '../payments/settings';
+import { hit } from '../rate-limits/hit';
+import { singleLine, token } from '../schemas/text';
 
 const ItemSchema = z.object({
   productId: z.string(),
@@ -41,20 +60,33 @@ const CreatedOrderSchema = OrderSchema.extend({
 const CreateOrderBody = z
   .strictObject({
     items: z
-      .array(z.strictObject({ productId: z.string().min(1).max(64), quantity: z.number().int().min(1).max(1000) }))
-      .min(1)
-      .max(50)
-      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { message: 'List each product once' }),
+      .array(
+        z.strictObject({
+          productId: token(64),
+          quantity: z.number().int().min(1).max(MAX_QUANTITY_PER_LINE, `Mỗi sản phẩm đặt tối đa ${MAX_QUANTITY_PER_LINE} một đơn`),
+        }),
+      )
+      .min(1, 'Giỏ hàng đang trống')
+      .max(MAX_LINES_PER_ORDER, `Một đơn có tối đa ${MAX_LINES_PER_ORDER} sản phẩm khác nhau`)
+      .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, { message: 'Mỗi sản phẩm chỉ ghi một lần' })
+      .refine((items) => items.reduce((sum, item) => sum + item.quantity, 0) <= MAX_UNITS_PER_ORDER, {
+        message: `Một đơn có tối đa ${MAX_UNITS_PER_ORDER} đơn vị hàng cộng lại; hãy chia thành nhiều đơn`,
+      }),
     buyer: z.strictObject({
-      name: z.string().trim().min(1).max(100),
-      phone: z
-        .string()
-        .trim()
-        .regex(/^(\+84|0)\d{9,10}$/, 'Use a Vietnamese phone number, e.g. 0912345678'),
-      address: z.string().trim().min(5).max(300),
+      name: singleLine(1, 100),
+      phone: singleLine(1, 20).regex(/^(\+84|0)\d{9,10}$/, 'Số điện thoại Việt Nam, ví dụ 0912345678'),
+      address: singleLine(5, 300),
     }),
   })
   .openapi('OrderCreate');
+
+/** Refuses a new order while this client already holds its share of unpaid ones (their stock is reserved). */
+async function refuseTooManyOpenOrders(c: Context<AppEnv>, clientKey: string, buyerUserId: string | null) {
+  const open = await countOpenOrders(c.env.DB, clientKey, buyerUserId);
+  const limit = buyerUserId && open.byBuyer >= MAX_OPEN_ORDERS_PER_ACCOUNT ? MAX_OPEN_ORDERS_PER_ACCOUNT : null;
+  const reached = limit ?? (open.byClient >= MAX_OPEN_ORDERS_PER_ADDRESS ? MAX_OPEN_ORDERS_PER_ADDRESS : null);
+  if (reached !== null) throw new ApiError(429, 'too_many_open_orders', OPEN_ORDERS_MESSAGE(reached));
+}
 
 export function orderToJson(order: Order) {
   return {
@@ -84,13 +116,16 @@ export async function authorizeOrder(c: Context<AppEnv>, orderId: string, token:
 }
 
 const OrderIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
+  id: token(64).openapi({ param: { name: 'id', in: 'path' } }),
 });
 const OrderTokenHeader = z.object({ 'x-order-token': z.string().max(128).optional() });
+
+const ORDER_STATUS_WORDS: Record<Order['status'], string> = {
+  awaiting_payment: 'đang chờ thanh toán',
+  paid: 'được thanh toán',
+  cancelled: 'bị huỷ',
+  expired: 'hết hạn',
+};
 
 const orders = createRouter();
 
@@ -102,10 +137,15 @@ orders.openapi(
     summary: 'Check out a cart (sign-in optional)',
     description: 'Prices come from the catalogue, never from the client. Stock is reserved until the order is paid or its payment expires.',
     request: { body: jsonBody(CreateOrderBody) },
-    responses: { 201: jsonResponse('The order, one sub-order per seller', CreatedOrderSchema), ...errorResponses(400, 409) },
+    responses: { 201: jsonResponse('The order, one sub-order per seller', CreatedOrderSchema), ...errorResponses(400, 409, 429) },
   }),
   async (c) => {
     const body = c.req.valid('json');
+    const buyerUserId = c.get('user')?.id ?? null;
+    const address = clientAddress(c);
+    await hit('orderCreate', buyerUserId ?? address);
+    const clientKey = await sha256Hex(`order-client:${address}`);
+    await refuseTooManyOpenOrders(c, clientKey, buyerUserId);
     const now = new Date();
     const today = vietnamDate(now);
     const lines: PricedLine[] = [];
@@ -113,9 +153,10 @@ orders.openapi(
     for (const [index, item] of body.items.entries()) {
       const product = await findProduct(c.env.DB, item.productId, today);
       if (product?.status !== 'active') {
-        problems.push({ path: `items.${index}.productId`, message: 'This product is not for sale' });
+        const message = product ? `${product.name}: sản phẩm này hiện không bán` : `Không có sản phẩm mã ${item.productId}`;
+        problems.push({ path: `items.${index}.productId`, message });
       } else if (product.stock < item.quantity) {
-        problems.push({ path: `items.${index}.quantity`, message: `Only ${product.stock} left` });
+        problems.push({ path: `items.${index}.quantity`, message: `${product.name}: chỉ còn ${product.stock} ${product.unit}` });
       } else {
         lines.push({
           productId: product.id,
@@ -127,7 +168,9 @@ orders.openapi(
         });
       }
     }
-    if (problems.length > 0) throw new ApiError(409, 'items_unavailable', 'Some items cannot be ordered', problems);
+    if (problems.length > 0) {
+      throw new ApiError(409, 'items_unavailable', `Chưa đặt được: ${problems.map((p) => p.message).join('; ')}`, problems);
+    }
 
     const id = newId('ord');
     const accessToken = newSecretToken();
@@ -137,7 +180,8 @@ orders.openapi(
       {
         id,
         accessTokenHash: await sha256Hex(accessToken),
-        buyerUserId: c.get('user')?.id ?? null,
+        buyerUserId,
+        clientKey,
         buyer: body.buyer,
         lines,
         reservedUntil,
@@ -177,7 +221,7 @@ orders.openapi(
   async (c) => {
     const order = await authorizeOrder(c, c.req.valid('param').id, c.req.valid('header')['x-order-token']);
     if (order.status !== 'awaiting_payment')
-      throw new ApiError(409, `order_${order.status}`, `The order is already ${order.status.replace('_', ' ')}`);
+      throw new ApiError(409, `order_${order.status}`, `Đơn hàng này đã ${ORDER_STATUS_WORDS[order.status]}, không huỷ được nữa`);
     const now = new Date().toISOString();
     const pending = await findPendingPayment(c.env.DB, { orderId: order.id });
     const expire = pending
@@ -186,7 +230,7 @@ orders.openapi(
       : [];
     const results = await c.env.DB.batch([...expire, ...releaseOrderStatements(c.env.DB, order.id, 'cancelled', now)]);
     if (results.at(-1)!.meta.changes !== 1)
-      throw new ApiError(409, 'conflict', 'The order changed meanwhile (it may have just been paid); reload it');
+      throw new ApiError(409, 'conflict', 'Đơn hàng vừa thay đổi (có thể vừa được thanh toán); hãy tải lại trang');
     return c.json(orderToJson((await findOrder(c.env.DB, order.id))!), 200);
   },
 );

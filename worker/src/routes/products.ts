@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import {
   appendProductImage,
   archiveProduct,
@@ -37,8 +36,8 @@ function canSee(product: Product, user: SessionUser | null): boolean {
 /** Fills in the 36-month default expiry and refuses certificates dated in the future. */
 function completeOcop(ocop: { stars: 3 | 4 | 5; certificateNo: string; issuedAt: string; expiresAt?: string }, today: string): OcopInput {
   if (ocop.issuedAt > today) {
-    throw new ApiError(400, 'validation_failed', 'The request is not valid', [
-      { path: 'ocop.issuedAt', message: 'A certificate cannot be issued in the future' },
+    throw new ApiError(400, 'validation_failed', 'Dữ liệu gửi lên chưa hợp lệ ở ocop.issuedAt', [
+      { path: 'ocop.issuedAt', message: 'Ngày cấp giấy chứng nhận không thể ở tương lai' },
     ]);
   }
   return { ...ocop, expiresAt: ocop.expiresAt ?? defaultOcopExpiry(ocop.issuedAt) };
@@ -52,16 +51,8 @@ products.use('/*', async (c, next) => {
   await next();
 });
 
-// Refuse an oversized photo from its Content-Length (or as it streams) before parsing it.
-products.use(
-  '/:id/images',
-  bodyLimit({
-    maxSize: MAX_IMAGE_BYTES + 64 * 1024,
-    onError: () => {
-      throw imageTooLarge();
-    },
-  }),
-);
+// An oversized photo is refused from its Content-Length (or as it streams) before it is
+// parsed, by the body limits of middleware/body-limit.ts.
 
 products.openapi(
   createRoute({
@@ -192,8 +183,8 @@ products.openapi(
 
     const file = c.req.valid('form').file as unknown;
     if (!(file instanceof File)) {
-      throw new ApiError(400, 'validation_failed', 'The request is not valid', [
-        { path: 'file', message: 'Attach the photo as the file field' },
+      throw new ApiError(400, 'validation_failed', 'Dữ liệu gửi lên chưa hợp lệ ở file', [
+        { path: 'file', message: 'Hãy đính kèm ảnh vào trường file' },
       ]);
     }
     if (file.size > MAX_IMAGE_BYTES) throw imageTooLarge();
@@ -201,8 +192,8 @@ products.openapi(
     // The declared type is the client's word; the file's own first bytes decide.
     const type = detectImageType(bytes);
     if (!type) {
-      throw new ApiError(400, 'unsupported_image_type', 'Only JPEG, PNG and WebP photos are accepted', [
-        { path: 'file', message: 'The file is not a JPEG, PNG or WebP image' },
+      throw new ApiError(400, 'unsupported_image_type', 'Chỉ nhận ảnh JPEG, PNG hoặc WebP', [
+        { path: 'file', message: 'Tệp này không phải ảnh JPEG, PNG hay WebP' },
       ]);
     }
     if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
@@ -219,11 +210,11 @@ products.openapi(
 );
 
 function imageTooLarge() {
-  return new ApiError(413, 'image_too_large', `A photo may be at most ${MAX_IMAGE_BYTES / (1024 * 1024)} MB`, [
-    { path: 'file', message: 'Make the photo smaller and try again' },
+  return new ApiError(413, 'image_too_large', `Mỗi ảnh tối đa ${MAX_IMAGE_BYTES / (1024 * 1024)} MB`, [
+    { path: 'file', message: 'Hãy thu nhỏ ảnh rồi gửi lại' },
   ]);
 }
 
-const tooManyImages = () => new ApiError(409, 'too_many_images', `A product may have at most ${MAX_IMAGES_PER_PRODUCT} photos`);
+const tooManyImages = () => new ApiError(409, 'too_many_images', `Mỗi sản phẩm có tối đa ${MAX_IMAGES_PER_PRODUCT} ảnh`);
 
 export default products;

@@ -3,6 +3,7 @@ import { PRODUCER_KINDS } from '../db/products';
 import { findSeller, listSellers } from '../db/sellers';
 import { notFound } from '../errors';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
+import { singleLine, token } from '../schemas/text';
 
 const SellerSchema = z
   .object({
@@ -26,7 +27,7 @@ sellers.openapi(
     path: '/',
     tags: ['Catalogue'],
     summary: 'Producers: cooperatives, enterprises and households',
-    request: { query: z.object({ commune: z.string().trim().min(1).max(100).optional() }) },
+    request: { query: z.object({ commune: singleLine(1, 100).optional() }) },
     responses: { 200: jsonResponse('Every producer', z.object({ items: z.array(SellerSchema) })), ...errorResponses(400) },
   }),
   async (c) => {
@@ -43,11 +44,7 @@ sellers.openapi(
     summary: "A producer's profile",
     request: {
       params: z.object({
-        id: z
-          .string()
-          .min(1)
-          .max(64)
-          .openapi({ param: { name: 'id', in: 'path' } }),
+        id: token(64).openapi({ param: { name: 'id', in: 'path' } }),
       }),
     },
     responses: { 200: jsonResponse('The producer', SellerSchema), ...errorResponses(404) },

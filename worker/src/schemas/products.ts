@@ -1,13 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORY_SLUGS, PRODUCER_KINDS, PRODUCT_SORTS, PRODUCT_STATUSES } from '../db/products';
 import { isIsoDate } from '../domain/ocop';
+import { multiLine, singleLine, token } from './text';
 
 /** The most a single product may cost: 10 billion đồng, far above any OCOP product. */
 export const MAX_PRICE = 10_000_000_000;
 
 const isoDate = z
   .string()
-  .refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' })
+  .max(10)
+  .refine(isIsoDate, { message: 'Cần một ngày có thật, viết YYYY-MM-DD' })
   .openapi({ example: '2025-06-15', format: 'date' });
 
 const stars = z.union([z.literal(3), z.literal(4), z.literal(5)]).openapi({ type: 'integer', enum: [3, 4, 5] });
@@ -17,31 +19,27 @@ const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(mi
 
 export const ProductListQuery = z
   .object({
-    q: z.string().trim().max(100).optional().openapi({ example: 'banh phu the', description: 'Words to find; accents optional' }),
+    q: singleLine(0, 100).optional().openapi({ example: 'banh phu the', description: 'Words to find; accents optional' }),
     category: z.enum(CATEGORY_SLUGS).optional(),
     minStars: wholeNumber(3, 5)
       .optional()
       .openapi({ description: 'Only products with a valid OCOP certificate of at least this many stars' }),
-    commune: z.string().trim().min(1).max(100).optional().openapi({ example: 'Phù Lãng' }),
-    sellerId: z.string().min(1).max(64).optional(),
+    commune: singleLine(1, 100).optional().openapi({ example: 'Phù Lãng' }),
+    sellerId: token(64).optional(),
     minPrice: wholeNumber(0, MAX_PRICE).optional().openapi({ description: 'Whole đồng' }),
     maxPrice: wholeNumber(0, MAX_PRICE).optional().openapi({ description: 'Whole đồng' }),
     sort: z.enum(PRODUCT_SORTS).default('relevance'),
     limit: wholeNumber(1, 100).default(24),
-    cursor: z.string().max(512).optional().openapi({ description: 'nextCursor from the previous page' }),
+    cursor: token(512).optional().openapi({ description: 'nextCursor from the previous page' }),
   })
   .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
-    message: 'minPrice must not be above maxPrice',
+    message: 'Không được cao hơn giá “đến”',
     path: ['minPrice'],
   });
 export type ProductListQuery = z.infer<typeof ProductListQuery>;
 
 export const ProductIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'prd_banh_phu_the_dinh_bang' }),
+  id: token(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prd_banh_phu_the_dinh_bang' }),
 });
 
 export const OcopSchema = z
@@ -79,12 +77,12 @@ export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextC
 const OcopInput = z
   .strictObject({
     stars,
-    certificateNo: z.string().trim().min(1).max(60).openapi({ example: '1523/QĐ-UBND' }),
+    certificateNo: singleLine(1, 60).openapi({ example: '1523/QĐ-UBND' }),
     issuedAt: isoDate,
     expiresAt: isoDate.optional().openapi({ description: 'Defaults to 36 months after issuedAt' }),
   })
   .refine((ocop) => ocop.expiresAt === undefined || ocop.expiresAt > ocop.issuedAt, {
-    message: 'expiresAt must be after issuedAt',
+    message: 'Ngày hết hạn phải sau ngày cấp',
     path: ['expiresAt'],
   })
   .openapi('OcopInput');
@@ -93,11 +91,16 @@ const OcopInput = z
 // field is refused, so a seller cannot assign a product to someone else. Archiving is
 // DELETE's job, so status here is draft or active only.
 const editableFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().trim().max(5000),
+  name: singleLine(1, 200),
+  description: multiLine(0, 5000),
   category: z.enum(CATEGORY_SLUGS),
-  price: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
-  unit: z.string().trim().min(1).max(60),
+  price: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PRICE, `Giá tối đa ${MAX_PRICE.toLocaleString('vi-VN')} ₫`)
+    .openapi({ description: 'Whole đồng', example: 350000 }),
+  unit: singleLine(1, 60),
   stock: z.number().int().min(0).max(1_000_000),
   status: z.enum(['draft', 'active']),
   ocop: OcopInput.nullable(),
@@ -124,5 +127,5 @@ export const ProductUpdateBody = z
     status: editableFields.status.optional(),
     ocop: editableFields.ocop.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change' })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Hãy gửi ít nhất một trường cần đổi' })
   .openapi('ProductUpdate');

@@ -15,6 +15,19 @@ export const SORT_LABELS: Record<ProductSort, string> = {
   stars: 'Sao OCOP: cao nhất',
 };
 
+/** The catalogue filters as the form labels them, for messages about a filter. */
+export const FILTER_LABELS: Record<string, string> = {
+  q: 'Từ khoá',
+  category: 'Nhóm sản phẩm',
+  minStars: 'Hạng OCOP',
+  commune: 'Xã, phường',
+  sellerId: 'Nhà sản xuất',
+  minPrice: 'Giá từ',
+  maxPrice: 'Giá đến',
+  sort: 'Sắp xếp',
+  cursor: 'Trang',
+};
+
 /** dd/mm/yyyy, as dates are written in Vietnam. @example formatDate("2025-06-15") // "15/06/2025" */
 export function formatDate(isoDate: string): string {
   const [year, month, day] = isoDate.slice(0, 10).split('-');

@@ -1,3 +1,4 @@
+import { safeRedirectPath } from '#worker/domain/redirect-target';
 import { type CurrentUser, currentUser } from '../../lib/api';
 
 const STAFF_ROLES = new Set(['market_manager', 'biller_staff', 'admin']);
@@ -10,5 +11,6 @@ export async function requireStaff(request: Request): Promise<CurrentUser | Resp
   const user = await currentUser(request);
   if (user && STAFF_ROLES.has(user.role)) return user;
   const url = new URL(request.url);
-  return new Response(null, { status: 303, headers: { Location: `/dang-nhap?tiep=${encodeURIComponent(url.pathname + url.search)}` } });
+  const back = safeRedirectPath(url.pathname + url.search, url.origin, '/quan-ly');
+  return new Response(null, { status: 303, headers: { Location: `/dang-nhap?tiep=${encodeURIComponent(back)}` } });
 }
