@@ -55,6 +55,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'api',
+            // A busy two-core CI machine runs several workerd isolates at once.
+            testTimeout: 20_000,
             include: ['worker/**/*.test.ts', 'web/src/**/*.test.ts'],
             globalSetup: ['./worker/test/stripe-standin.global.ts'],
             setupFiles: ['./worker/test/apply-migrations.ts'],
@@ -70,6 +72,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'web',
+            testTimeout: 20_000,
             include: ['web/test/**/*.test.ts'],
             setupFiles: ['./worker/test/apply-migrations.ts'],
           },
