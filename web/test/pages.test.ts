@@ -228,9 +228,13 @@ describe("the manager's area", () => {
     expect(report.html).toContain('format=csv');
   });
 
-  it('keeps shoppers out', async () => {
+  it('keeps shoppers out with a page that says so, not a bounce to the sign-in form (issue 9)', async () => {
     const cookie = await signIn('shopper@choso.test');
     const res = await staffPage('/quan-ly', cookie);
-    expect(res.status).toBe(303);
+    expect(res.status).toBe(403);
+    const { html } = res;
+    expect(html).toContain('Trang này không dành cho tài khoản của bạn');
+    expect(html).toContain('Trang này dành cho người bán, đơn vị thu, ban quản lý chợ và quản trị viên.');
+    expect(html).toContain('href="/tai-khoan"');
   });
 });

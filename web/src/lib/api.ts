@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:workers';
+import type { Role } from '#worker/db/users';
 import api from '#worker/worker';
 
 const NO_CONTEXT = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
@@ -27,15 +28,22 @@ export function callApi(incoming: Request, path: string, init: RequestInit = {},
 export interface CurrentUser {
   id: string;
   name: string;
-  role: string;
+  role: Role;
   organization: { id: string; name: string; kind: string } | null;
 }
 
+// The middleware and the page of one request both ask who is signed in: ask the API once.
+const usersByRequest = new WeakMap<Request, Promise<CurrentUser | null>>();
+
 /** The signed-in visitor (from the session cookie), or null. */
-export async function currentUser(incoming: Request): Promise<CurrentUser | null> {
-  if (!incoming.headers.get('Cookie')?.includes('choso_session=')) return null;
-  const res = await callApi(incoming, '/api/v1/me', {}, { asUser: true });
-  return res.ok ? ((await res.json()) as CurrentUser) : null;
+export function currentUser(incoming: Request): Promise<CurrentUser | null> {
+  if (!incoming.headers.get('Cookie')?.includes('choso_session=')) return Promise.resolve(null);
+  let user = usersByRequest.get(incoming);
+  if (!user) {
+    user = callApi(incoming, '/api/v1/me', {}, { asUser: true }).then(async (res) => (res.ok ? ((await res.json()) as CurrentUser) : null));
+    usersByRequest.set(incoming, user);
+  }
+  return user;
 }
 
 /** The message of an API error response, for showing on a page. */

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { areaOf, landingFor, mayOpen, menuFor, WORKSPACE_MENU } from './areas';
+
+describe('workspace areas', () => {
+  it.each([
+    ['/quan-ly', 'seller', true],
+    ['/quan-ly', 'shopper', false],
+    ['/quan-ly/cho', 'market_manager', true],
+    ['/quan-ly/cho/mkt_1', 'biller_staff', false],
+    ['/quan-ly/chot', 'seller', true],
+    ['/quan-ly/sao-ke', 'biller_staff', true],
+    ['/quan-ly/sao-ke', 'seller', false],
+    ['/quan-ly/bao-cao', 'admin', true],
+    ['/tai-khoan', 'shopper', true],
+    ['/san-pham', 'shopper', true],
+  ] as const)('%s for a %s: %s', (path, role, allowed) => {
+    expect(mayOpen(role, path)).toBe(allowed);
+  });
+
+  it('has no area for public pages', () => {
+    expect(areaOf('/')).toBeNull();
+    expect(areaOf('/quan-lyx')).toBeNull();
+  });
+
+  it('sends staff to /quan-ly and shoppers to their account', () => {
+    expect(landingFor('seller')).toBe('/quan-ly');
+    expect(landingFor('admin')).toBe('/quan-ly');
+    expect(landingFor('shopper')).toBe('/tai-khoan');
+  });
+
+  it('shows each role only the menu entries it may open, and admins every one', () => {
+    expect(menuFor('market_manager').map((entry) => entry.key)).toEqual(['overview', 'markets', 'statements', 'exceptions', 'reports']);
+    expect(menuFor('biller_staff').map((entry) => entry.key)).not.toContain('markets');
+    expect(menuFor('admin')).toEqual(WORKSPACE_MENU);
+    for (const role of ['seller', 'biller_staff', 'market_manager', 'admin'] as const) {
+      for (const entry of menuFor(role)) expect(mayOpen(role, entry.href)).toBe(true);
+    }
+  });
+});
