@@ -8,6 +8,7 @@
  * decisions in one batch. Statements can have a million lines, so the hot path avoids
  * work it does not need (one reference search per line, targets indexed by amount).
  */
+import { CREDIT_EXCEPTION_TYPES, type CreditExceptionType, zeroCounts } from './exception-types.ts';
 import { findPaymentReferences } from './reference-search.ts';
 import type { StatementLine } from './statement-csv.ts';
 import { VIETNAM_OFFSET_MS } from './vietnam-time.ts';
@@ -41,13 +42,8 @@ export interface MatcherState {
   openTargets: readonly OpenTarget[];
 }
 
-export type ExceptionType =
-  | 'unmatched_credit'
-  | 'unknown_reference'
-  | 'amount_mismatch'
-  | 'paid_after_expiry'
-  | 'duplicate_payment'
-  | 'ambiguous';
+/** The exceptions a line can become (the one list is domain/exception-types.ts). */
+export type ExceptionType = CreditExceptionType;
 
 export type LineDecision =
   | { line: StatementLine; kind: 'already_confirmed' }
@@ -219,14 +215,7 @@ function vietnamDay(bookedAt: string, lineNumber: number): number {
  * }).decisions // [{ line, kind: 'matched', paymentId: 'pay_1', how: 'reference' }]
  */
 export function matchStatement(lines: readonly StatementLine[], state: MatcherState): MatchResult {
-  const exceptions: Record<ExceptionType, number> = {
-    unmatched_credit: 0,
-    unknown_reference: 0,
-    amount_mismatch: 0,
-    paid_after_expiry: 0,
-    duplicate_payment: 0,
-    ambiguous: 0,
-  };
+  const exceptions = zeroCounts(CREDIT_EXCEPTION_TYPES);
   let alreadyConfirmed = 0;
   let matched = 0;
   // Filled in line order, so the array has no holes; lines without a reference are

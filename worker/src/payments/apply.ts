@@ -9,11 +9,10 @@ import {
   type SqlValue,
   transitionApplied,
 } from '../db/payments';
+import type { ExceptionType } from '../domain/exception-types';
 import { allocate, collectionAccount, type PayeeShare, receiptJournal, refundJournal } from '../domain/ledger';
 import { type PaymentEvent, SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
-
-export type ExceptionType = 'unmatched_credit' | 'unknown_reference' | 'amount_mismatch' | 'paid_after_expiry' | 'duplicate_payment';
 
 /** Who is owed a payment's money: the biller, or each seller of the order. */
 export async function payeesOf(db: D1Database, payment: Payment): Promise<PayeeShare[]> {

@@ -1,11 +1,12 @@
 import { findPayment, type Payment, rowToPayment } from '../db/payments';
 import { newPaymentReference } from '../domain/codes';
+import type { ExceptionType } from '../domain/exception-types';
 import { findPaymentReferences } from '../domain/reference-search';
 import type { StatementLine } from '../domain/statement-csv';
 import { type KnownPayment, type LineDecision, type MatcherState, matchStatement, type OpenTarget } from '../domain/statement-matcher';
 import { newId } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
-import { confirmStatements, type ExceptionType } from './apply';
+import { confirmStatements } from './apply';
 
 /** One credit on a collection account, whatever its source (bank notice or statement line). */
 export interface BankCredit {
@@ -20,7 +21,7 @@ export interface BankCredit {
 export type CreditOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'matched'; paymentId: string }
-  | { outcome: 'exception'; type: ExceptionType | 'ambiguous'; exceptionId: string; paymentId: string | null };
+  | { outcome: 'exception'; type: ExceptionType; exceptionId: string; paymentId: string | null };
 
 /** D1 allows 100 bound parameters a statement: look-ups by list go in slices. */
 const IN_LIST = 90;
@@ -50,7 +51,7 @@ type Plan =
   | { kind: 'confirm'; payment: Payment; newPayment: boolean; organizationId: string | null; details: Record<string, unknown> }
   | {
       kind: 'exception';
-      type: ExceptionType | 'ambiguous';
+      type: ExceptionType;
       payment: Payment | null;
       expected: number | null;
       organizationId: string | null;

@@ -2,6 +2,7 @@ import { findBillByCode } from '../db/bills';
 import { findPayment, findPendingPayment, type Payment } from '../db/payments';
 import type { SessionUser } from '../db/users';
 import { normalizeBillCode } from '../domain/codes';
+import type { ExceptionType } from '../domain/exception-types';
 import { SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
@@ -9,20 +10,9 @@ import { ApiError, notFound } from '../errors';
 import { confirmStatements } from '../payments/apply';
 import { newBillPayment, newPaymentStatements } from '../payments/credits';
 
-export const EXCEPTION_TYPES = [
-  'unmatched_credit',
-  'unknown_reference',
-  'amount_mismatch',
-  'paid_after_expiry',
-  'duplicate_payment',
-  'ambiguous',
-  'missing_at_bank',
-] as const;
-export type ExceptionKind = (typeof EXCEPTION_TYPES)[number];
-
 export interface PaymentException {
   id: string;
-  type: ExceptionKind;
+  type: ExceptionType;
   status: 'open' | 'resolved';
   organizationId: string | null;
   amount: number;
@@ -46,7 +36,7 @@ export interface PaymentException {
 
 interface ExceptionRow {
   id: string;
-  type: ExceptionKind;
+  type: ExceptionType;
   status: 'open' | 'resolved';
   organization_id: string | null;
   amount: number;

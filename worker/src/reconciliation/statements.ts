@@ -1,3 +1,4 @@
+import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
 import type { ParsedStatement } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
 import { vietnamDayBounds } from '../domain/vietnam-time';
@@ -11,16 +12,6 @@ export interface ImportSummary {
   alreadyConfirmed: number;
   exceptions: Record<string, number>;
 }
-
-const EXCEPTION_KEYS = [
-  'unmatched_credit',
-  'unknown_reference',
-  'amount_mismatch',
-  'paid_after_expiry',
-  'duplicate_payment',
-  'ambiguous',
-  'missing_at_bank',
-];
 
 /**
  * Imports a parsed statement: every credit goes through the same decision and the same
@@ -71,7 +62,7 @@ export async function importStatement(
     now,
     statementId,
   );
-  const exceptions: Record<string, number> = Object.fromEntries(EXCEPTION_KEYS.map((key) => [key, 0]));
+  const exceptions: Record<string, number> = zeroCounts(EXCEPTION_TYPES);
   let matched = 0;
   let alreadyConfirmed = 0;
   for (const outcome of outcomes) {

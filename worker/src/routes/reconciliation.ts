@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { EXCEPTION_TYPES } from '../domain/exception-types';
 import { isIsoDate } from '../domain/ocop';
 import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
@@ -11,7 +12,7 @@ import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { stripeClient } from '../payments/providers';
 import { stripeSettings } from '../payments/settings';
-import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
+import { canHandle, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
 import { checkStripePayout } from '../reconciliation/payouts';
 import { importStatement } from '../reconciliation/statements';
 
