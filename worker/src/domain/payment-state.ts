@@ -7,16 +7,29 @@
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'expired', 'partially_refunded', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export const PAYMENT_EVENTS = ['confirm', 'fail', 'expire', 'gateway_confirm', 'staff_confirm', 'refund_partial', 'refund_full'] as const;
+export const PAYMENT_EVENTS = [
+  'create',
+  'confirm',
+  'fail',
+  'expire',
+  'gateway_confirm',
+  'staff_confirm',
+  'refund_partial',
+  'refund_full',
+] as const;
 export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
 
 export interface Transition {
-  from: PaymentStatus;
+  /** null: the payment does not exist yet (its creation is an edge too). */
+  from: PaymentStatus | null;
   event: PaymentEvent;
   to: PaymentStatus;
 }
 
 export const TRANSITIONS: readonly Transition[] = [
+  // A payer starts paying (POST /payments), or money arrived for a bill without a payment
+  // (a stall's static QR, a statement line matched by amount and date, a person's match).
+  { from: null, event: 'create', to: 'pending' },
   // The exact amount arrived in time: a signed bank notice, a statement line, or Stripe.
   { from: 'pending', event: 'confirm', to: 'paid' },
   // Stripe reported that the payment did not go through (e.g. an async bank debit failed).
@@ -40,21 +53,24 @@ export const TRANSITIONS: readonly Transition[] = [
 
 export class IllegalTransitionError extends Error {
   constructor(
-    readonly from: PaymentStatus,
+    readonly from: PaymentStatus | null,
     readonly event: PaymentEvent,
   ) {
-    super(`A payment that is ${from} cannot take the event ${event}`);
+    super(from === null ? `A payment cannot begin with the event ${event}` : `A payment that is ${from} cannot take the event ${event}`);
   }
 }
 
-/** @example transition('pending', 'confirm') // "paid" */
-export function transition(from: PaymentStatus, event: PaymentEvent): PaymentStatus {
+/**
+ * @example transition('pending', 'confirm') // "paid"
+ * @example transition(null, 'create') // "pending"
+ */
+export function transition(from: PaymentStatus | null, event: PaymentEvent): PaymentStatus {
   const edge = TRANSITIONS.find((t) => t.from === from && t.event === event);
   if (!edge) throw new IllegalTransitionError(from, event);
   return edge.to;
 }
 
-export function canTransition(from: PaymentStatus, event: PaymentEvent): boolean {
+export function canTransition(from: PaymentStatus | null, event: PaymentEvent): boolean {
   return TRANSITIONS.some((t) => t.from === from && t.event === event);
 }
 

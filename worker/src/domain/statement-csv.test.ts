@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ParsedStatement, parseStatementCsv, StatementFormatError, type StatementLine } from './statement-csv';
+import type { StatementLine } from './bank-credit';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError } from './statement-csv';
 
 const HEADER = 'bookedAt,amount,description,transactionId';
 

@@ -1,7 +1,7 @@
 /**
  * Reading a bank statement (CSV, or a bank's Excel export saved as CSV) into bank
- * credits: the statement adapter onto the one internal "bank credit" shape (see
- * /work/shared/VIETQR.md, "Confirmation").
+ * credits: the statement adapter onto the one internal bank credit shape
+ * (domain/bank-credit.ts; docs/vietqr.md, "Confirmation").
  *
  * All or nothing: a file with one malformed line is rejected as a whole, with the line
  * number, so that a person fixes the file instead of reconciling half of it. What we skip
@@ -11,21 +11,9 @@
  * Runs inside workerd: papaparse and plain string work only, no Node APIs.
  */
 import Papa from 'papaparse';
+import type { StatementLine } from './bank-credit.ts';
 import { foldVietnamese } from './search-text.ts';
 import { VIETNAM_OFFSET_MS, vietnamDate } from './vietnam-time.ts';
-
-/** One credit of the statement. */
-export interface StatementLine {
-  /** 1-based line of the file where the row starts (a quoted cell may span lines). */
-  lineNumber: number;
-  transactionId: string;
-  /** ISO 8601 in UTC, e.g. `2025-06-01T03:15:00.000Z`. */
-  bookedAt: string;
-  /** Whole đồng, > 0. */
-  amount: number;
-  /** As the bank wrote it, outer white space trimmed; line breaks inside are kept. */
-  description: string;
-}
 
 export interface ParsedStatement {
   format: 'generic' | 'bank_export';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { StatementLine } from './bank-credit';
 import { CODE_ALPHABET, checkCharacter } from './codes';
-import type { StatementLine } from './statement-csv';
 import {
   type KnownPayment,
   type LineDecision,

@@ -1,5 +1,5 @@
 import { findStaleOrders, releaseOrderStatements } from '../db/orders';
-import { findExpiredPending, prepareTransition } from '../db/payments';
+import { expiredBy, findExpiredPending, prepareTransition, transitionApplied } from '../db/payments';
 
 /** How many of each the sweep handles per run; the Cron Trigger runs every minute. */
 const SWEEP_BATCH = 200;
@@ -18,10 +18,10 @@ export async function sweepExpired(db: D1Database, now: string): Promise<{ payme
       event: 'expire',
       source: 'system',
       now,
-      condition: { sql: 'expires_at <= ?1', params: [now] },
+      condition: expiredBy(now),
     });
     const results = await db.batch(prepared.statements);
-    if (results[0]!.meta.changes === 1) payments += 1;
+    if (transitionApplied(results)) payments += 1;
   }
   let orders = 0;
   for (const orderId of await findStaleOrders(db, now, SWEEP_BATCH)) {

@@ -3,7 +3,7 @@ import type { Payment } from '../db/payments';
 import { foldVietnamese } from '../domain/search-text';
 import { encodeVietQr } from '../domain/vietqr';
 import { ApiError } from '../errors';
-import type { StripeSettings } from './settings';
+import { type StripeSettings, stripeSettings } from './settings';
 
 /**
  * The two rails behind one interface (after Medusa's IPaymentProvider): VietQR needs no
@@ -135,4 +135,15 @@ export async function verifyStripeEvent(settings: StripeSettings, payload: strin
     }
   }
   return null;
+}
+
+/** The rail for a method: VietQR always, Stripe when it is configured. */
+export function providerFor(env: Env, method: 'vietqr' | 'stripe'): PaymentProvider {
+  if (method === 'vietqr') return vietQrProvider;
+  const settings = stripeSettings(env);
+  if (!settings)
+    throw new ApiError(409, 'method_unavailable', 'Ở đây chưa nhận thanh toán bằng thẻ; hãy chuyển khoản bằng mã VietQR', [
+      { path: 'method', message: 'Chưa cấu hình Stripe' },
+    ]);
+  return stripeProvider(settings);
 }

@@ -1,4 +1,5 @@
 /** Daily reports and collection series, by Vietnamese day. */
+import { collectionRows, dayRows } from '../db/reports';
 import { vietnamDayBounds } from '../domain/vietnam-time';
 
 interface Tally {
@@ -40,42 +41,8 @@ export async function dailyReport(
 ): Promise<DailyReport> {
   const { start, end } = vietnamDayBounds(date);
   const scoped = organizationId !== undefined;
-  const [paid, refunds, exceptions, closed, names] = await db.batch([
-    db
-      .prepare(
-        `SELECT p.payee_org_id AS org, p.method, coalesce(b.type, 'order') AS kind, count(*) AS n, sum(p.amount) AS total
-         FROM payments p LEFT JOIN bills b ON b.id = p.bill_id
-         WHERE p.paid_at >= ?1 AND p.paid_at < ?2 AND (?3 = 0 OR p.payee_org_id = ?4)
-         GROUP BY org, p.method, kind`,
-      )
-      .bind(start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare(
-        `SELECT coalesce(p.payee_org_id, e.organization_id) AS org, count(*) AS n, sum(r.amount) AS total
-         FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payment_exceptions e ON e.id = r.exception_id
-         WHERE r.status IN ('sent', 'succeeded') AND r.updated_at >= ?1 AND r.updated_at < ?2
-           AND (?3 = 0 OR coalesce(p.payee_org_id, e.organization_id) = ?4)
-         GROUP BY org`,
-      )
-      .bind(start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare(
-        `SELECT organization_id AS org, count(*) AS n, sum(amount) AS total FROM payment_exceptions
-         WHERE status = 'open' AND (booked_date = ?1 OR (booked_date IS NULL AND created_at >= ?2 AND created_at < ?3))
-           AND (?4 = 0 OR organization_id = ?5)
-         GROUP BY org`,
-      )
-      .bind(date, start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare('SELECT organization_id AS org FROM closed_days WHERE date = ?1 AND (?2 = 0 OR organization_id = ?3)')
-      .bind(date, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare('SELECT id, name, bank_account_no FROM organizations WHERE (?1 = 0 OR id = ?2)')
-      .bind(scoped ? 1 : 0, organizationId ?? null),
-  ]);
-  const organizations = new Map(
-    (names!.results as Array<{ id: string; name: string; bank_account_no: string | null }>).map((row) => [row.id, row]),
-  );
+  const rows = await dayRows(db, { date, start, end }, organizationId);
+  const organizations = new Map(rows.organizations.map((row) => [row.id, row]));
   const byOrg = new Map<string | null, OrganizationDay>();
   const entry = (org: string | null): OrganizationDay => {
     let day = byOrg.get(org);
@@ -96,24 +63,16 @@ export async function dailyReport(
     return day;
   };
   if (scoped) entry(organizationId);
-  for (const row of paid!.results as Array<{
-    org: string | null;
-    method: 'vietqr' | 'stripe';
-    kind: keyof OrganizationDay['byType'];
-    n: number;
-    total: number;
-  }>) {
+  for (const row of rows.paid) {
     const day = entry(row.org);
     for (const tally of [day.total, day.byRail[row.method], day.byType[row.kind]]) {
       tally.count += row.n;
       tally.amount += row.total;
     }
   }
-  for (const row of refunds!.results as Array<{ org: string | null; n: number; total: number }>)
-    entry(row.org).refunds = { count: row.n, amount: row.total };
-  for (const row of exceptions!.results as Array<{ org: string | null; n: number; total: number }>)
-    entry(row.org).openExceptions = { count: row.n, amount: row.total };
-  for (const row of closed!.results as Array<{ org: string | null }>) entry(row.org).closed = true;
+  for (const row of rows.refunds) entry(row.org).refunds = { count: row.n, amount: row.total };
+  for (const row of rows.openExceptions) entry(row.org).openExceptions = { count: row.n, amount: row.total };
+  for (const row of rows.closed) entry(row.org).closed = true;
   return { date, organizations: [...byOrg.values()] };
 }
 
@@ -174,14 +133,7 @@ export function dailyReportCsv(report: DailyReport): string {
 export async function collectionSeries(db: D1Database, from: string, to: string, organizationId?: string) {
   const { start } = vietnamDayBounds(from);
   const { end } = vietnamDayBounds(to);
-  const { results } = await db
-    .prepare(
-      `SELECT date(p.paid_at, '+7 hours') AS day, count(*) AS n, sum(p.amount) AS total
-       FROM payments p WHERE p.paid_at >= ?1 AND p.paid_at < ?2 AND (?3 = 0 OR p.payee_org_id = ?4)
-       GROUP BY day ORDER BY day`,
-    )
-    .bind(start, end, organizationId !== undefined ? 1 : 0, organizationId ?? null)
-    .all<{ day: string; n: number; total: number }>();
+  const results = await collectionRows(db, start, end, organizationId);
   const byDay = new Map(results.map((row) => [row.day, row]));
   const days: Array<{ date: string; count: number; amount: number }> = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {

@@ -1,7 +1,12 @@
+import { findNotifiedCredits } from '../db/bank-credits';
+import { insertExceptionStatement } from '../db/exceptions';
+import { insertStatement, saveStatementSummary } from '../db/statements';
+import { statementCredits } from '../domain/bank-credit';
 import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
-import type { ParsedStatement } from '../domain/statement-csv';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
-import { vietnamDayBounds } from '../domain/vietnam-time';
+import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
+import { ApiError } from '../errors';
 import { applyBankCredits } from '../payments/credits';
 
 export interface ImportSummary {
@@ -32,36 +37,18 @@ export async function importStatement(
 ): Promise<ImportSummary> {
   const { accountNumber, parsed, now } = input;
   const statementId = newId('stm');
-  await db
-    .prepare(
-      'INSERT INTO statements (id, organization_id, account_number, file_name, format, first_date, last_date, imported_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)',
-    )
-    .bind(
-      statementId,
-      input.organizationId,
-      accountNumber,
-      input.fileName.slice(0, 200),
-      parsed.format,
-      parsed.firstDate,
-      parsed.lastDate,
-      input.importedBy,
-      now,
-    )
-    .run();
-  const outcomes = await applyBankCredits(
-    db,
+  await insertStatement(db, {
+    id: statementId,
+    organizationId: input.organizationId,
     accountNumber,
-    parsed.credits.map((line) => ({
-      accountNumber,
-      transactionId: line.transactionId,
-      amount: line.amount,
-      description: line.description,
-      bookedAt: line.bookedAt,
-      source: 'statement' as const,
-    })),
+    fileName: input.fileName,
+    format: parsed.format,
+    firstDate: parsed.firstDate,
+    lastDate: parsed.lastDate,
+    importedBy: input.importedBy,
     now,
-    statementId,
-  );
+  });
+  const outcomes = await applyBankCredits(db, accountNumber, statementCredits(accountNumber, parsed.credits), now, statementId);
   const exceptions: Record<string, number> = zeroCounts(EXCEPTION_TYPES);
   let matched = 0;
   let alreadyConfirmed = 0;
@@ -79,7 +66,7 @@ export async function importStatement(
     alreadyConfirmed,
     exceptions,
   };
-  await db.prepare('UPDATE statements SET summary = ?2 WHERE id = ?1').bind(statementId, JSON.stringify(summary)).run();
+  await saveStatementSummary(db, statementId, summary);
   return summary;
 }
 
@@ -94,36 +81,53 @@ async function flagMissingAtBank(
   const { start } = vietnamDayBounds(parsed.firstDate);
   const { end } = vietnamDayBounds(parsed.lastDate);
   const inFile = new Set(parsed.credits.map((line) => line.transactionId));
-  const { results } = await db
-    .prepare(
-      `SELECT b.transaction_id, b.amount, b.booked_at, p.id AS payment_id, p.payee_org_id
-       FROM bank_credits b JOIN payments p ON p.id = b.payment_id
-       WHERE b.account_number = ?1 AND b.source = 'notification' AND b.outcome = 'matched' AND b.booked_at >= ?2 AND b.booked_at < ?3
-         AND NOT EXISTS (SELECT 1 FROM payment_exceptions e WHERE e.payment_id = p.id AND e.type = 'missing_at_bank')`,
-    )
-    .bind(accountNumber, start, end)
-    .all<{ transaction_id: string; amount: number; booked_at: string; payment_id: string; payee_org_id: string | null }>();
-  const missing = results.filter((row) => !inFile.has(row.transaction_id));
+  const missing = (await findNotifiedCredits(db, accountNumber, start, end)).filter((row) => !inFile.has(row.transaction_id));
   if (missing.length === 0) return 0;
   await db.batch(
     missing.map((row) =>
-      db
-        .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, payment_id, amount, expected_amount, details, account_number, booked_date, statement_id, created_at)
-           VALUES (?1, 'missing_at_bank', ?2, ?3, ?4, ?4, ?5, ?6, date(?7, '+7 hours'), ?8, ?9)`,
-        )
-        .bind(
-          newId('exc'),
-          row.payee_org_id,
-          row.payment_id,
-          row.amount,
-          JSON.stringify({ transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' }),
-          accountNumber,
-          row.booked_at,
-          statementId,
-          now,
-        ),
+      insertExceptionStatement(db, {
+        type: 'missing_at_bank',
+        organizationId: row.payee_org_id,
+        paymentId: row.payment_id,
+        amount: row.amount,
+        expectedAmount: row.amount,
+        details: { transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' },
+        accountNumber,
+        bookedDate: vietnamDate(new Date(row.booked_at)),
+        statementId,
+        now,
+      }),
     ),
   );
   return missing.length;
+}
+
+/** The two fields of a statement upload (multipart/form-data), checked. */
+export function statementUpload(form: { file?: unknown; accountNumber?: unknown }): { file: File; accountNumber: string } {
+  const accountNumber = typeof form.accountNumber === 'string' ? form.accountNumber.trim() : '';
+  const accountOk = /^\d{1,19}$/.test(accountNumber);
+  if (!(form.file instanceof File) || !accountOk) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      'Hãy đính kèm tệp sao kê (trường `file`) và ghi số tài khoản của sao kê (trường `accountNumber`)',
+      [
+        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Bắt buộc: tệp sao kê CSV' }]),
+        ...(accountOk ? [] : [{ path: 'accountNumber', message: 'Chỉ gồm chữ số, tối đa 19 số' }]),
+      ],
+    );
+  }
+  return { file: form.file, accountNumber };
+}
+
+/** A statement file read whole, or a 400 naming the line and what is wrong with it: nothing is imported then. */
+export async function readStatementFile(file: File): Promise<ParsedStatement> {
+  try {
+    return parseStatementCsv(await file.text());
+  } catch (error) {
+    if (!(error instanceof StatementFormatError)) throw error;
+    throw new ApiError(400, 'invalid_statement', `The statement was not imported: ${error.message}`, [
+      { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
+    ]);
+  }
 }

@@ -1,5 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
+import {
+  BILL_STATUSES,
+  BILL_TYPES,
+  type Bill,
+  cancelBillStatement,
+  findBillByCode,
+  findBillById,
+  insertBill,
+  listBills,
+} from '../db/bills';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { hitRateLimit } from '../db/rate-limits';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
@@ -232,10 +241,7 @@ bills.openapi(
       ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } })
           .statements
       : [];
-    const results = await c.env.DB.batch([
-      ...expire,
-      c.env.DB.prepare("UPDATE bills SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'open'").bind(bill.id, now),
-    ]);
+    const results = await c.env.DB.batch([...expire, cancelBillStatement(c.env.DB, bill.id, now)]);
     if (results.at(-1)!.meta.changes !== 1 || (pending && results[0]!.meta.changes !== 1)) {
       throw new ApiError(409, 'conflict', 'The bill changed meanwhile (it may have just been paid); reload it');
     }

@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { verifyBankNotification } from '../domain/hmac';
 import { ApiError, validationError } from '../errors';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
-import { applyStripeEvent } from '../payments/apply';
 import { applyBankCredit } from '../payments/credits';
 import { stripeClient, verifyStripeEvent } from '../payments/providers';
 import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
+import { applyStripeEvent } from '../payments/stripe-events';
 import { checkStripePayout } from '../reconciliation/payouts';
 
 const BankNotification = z.strictObject({
