@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { CREDIT_CHANNELS } from '../src/domain/bank-credit';
 import { EXCEPTION_TYPES } from '../src/domain/exception-types';
 import { PAYMENT_STATUSES } from '../src/domain/payment-state';
 import { REFUND_STATUSES } from '../src/domain/refund-state';
@@ -18,6 +19,7 @@ describe('the lists of codes and the database agree', () => {
     ['payment_exceptions', 'type', EXCEPTION_TYPES],
     ['payments', 'status', PAYMENT_STATUSES],
     ['refunds', 'status', REFUND_STATUSES],
+    ['bank_credits', 'source', CREDIT_CHANNELS],
   ])('%s.%s allows exactly the values of its module', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());
   });

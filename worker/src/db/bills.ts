@@ -31,7 +31,7 @@ export interface Bill {
   createdAt: string;
 }
 
-export interface BillRow {
+interface BillRow {
   id: string;
   code: string;
   type: BillType;
@@ -48,7 +48,7 @@ export interface BillRow {
   created_at: string;
 }
 
-export function rowToBill(row: BillRow): Bill {
+function rowToBill(row: BillRow): Bill {
   return {
     id: row.id,
     code: row.code,

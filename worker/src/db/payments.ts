@@ -32,7 +32,7 @@ export interface Payment {
   updatedAt: string;
 }
 
-export interface PaymentRow {
+interface PaymentRow {
   id: string;
   reference: string;
   bill_id: string | null;
@@ -57,7 +57,7 @@ export interface PaymentRow {
   updated_at: string;
 }
 
-export function rowToPayment(row: PaymentRow): Payment {
+function rowToPayment(row: PaymentRow): Payment {
   return {
     id: row.id,
     reference: row.reference,

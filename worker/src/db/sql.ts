@@ -67,7 +67,7 @@ export function all(conditions: readonly Sql[]): Sql {
 }
 
 /** D1 allows 100 bound parameters a statement: look-ups by list go in slices. */
-export const IN_LIST = 90;
+const IN_LIST = 90;
 
 /** Runs `query` for slices of `values` short enough for one statement, and concatenates the rows. */
 export async function inSlices<T>(values: readonly string[], query: (slice: string[]) => Promise<T[]>): Promise<T[]> {

@@ -37,7 +37,7 @@ export const EXCEPTION_LABELS: Record<ExceptionType, ExceptionLabel> = {
   missing_at_bank: { label: 'Đã ghi nhận nhưng không thấy trên sao kê', short: 'thiếu trên sao kê' },
 };
 
-export function isExceptionType(value: string): value is ExceptionType {
+function isExceptionType(value: string): value is ExceptionType {
   return (EXCEPTION_TYPES as readonly string[]).includes(value);
 }
 

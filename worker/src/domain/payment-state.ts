@@ -3,6 +3,7 @@
  * between them. Nothing changes a payment's status except through `transition()`.
  * Modelled on GOV.UK Pay's PaymentGatewayStateTransitions.
  */
+import { type Edge, nextStatus } from './state-table.ts';
 
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'expired', 'partially_refunded', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
@@ -19,12 +20,7 @@ export const PAYMENT_EVENTS = [
 ] as const;
 export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
 
-export interface Transition {
-  /** null: the payment does not exist yet (its creation is an edge too). */
-  from: PaymentStatus | null;
-  event: PaymentEvent;
-  to: PaymentStatus;
-}
+export type Transition = Edge<PaymentStatus, PaymentEvent>;
 
 export const TRANSITIONS: readonly Transition[] = [
   // A payer starts paying (POST /payments), or money arrived for a bill without a payment
@@ -65,13 +61,13 @@ export class IllegalTransitionError extends Error {
  * @example transition(null, 'create') // "pending"
  */
 export function transition(from: PaymentStatus | null, event: PaymentEvent): PaymentStatus {
-  const edge = TRANSITIONS.find((t) => t.from === from && t.event === event);
-  if (!edge) throw new IllegalTransitionError(from, event);
-  return edge.to;
+  const to = nextStatus(TRANSITIONS, from, event);
+  if (to === undefined) throw new IllegalTransitionError(from, event);
+  return to;
 }
 
 export function canTransition(from: PaymentStatus | null, event: PaymentEvent): boolean {
-  return TRANSITIONS.some((t) => t.from === from && t.event === event);
+  return nextStatus(TRANSITIONS, from, event) !== undefined;
 }
 
 export type PublicPaymentStatus = 'pending' | 'paid' | 'failed' | 'expired' | 'refunded';

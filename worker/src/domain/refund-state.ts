@@ -10,6 +10,7 @@
  * - Stripe: the refund is asked of Stripe at once and succeeds or fails there; a refund
  *   made in the Stripe dashboard is recorded when Stripe reports it.
  */
+import { type Edge, nextStatus } from './state-table.ts';
 
 export const REFUND_STATUSES = ['awaiting_approval', 'approved', 'sent', 'rejected', 'processing', 'succeeded', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
@@ -26,12 +27,7 @@ export const REFUND_EVENTS = [
 ] as const;
 export type RefundEvent = (typeof REFUND_EVENTS)[number];
 
-export interface RefundTransition {
-  /** null: the refund does not exist yet. */
-  from: RefundStatus | null;
-  event: RefundEvent;
-  to: RefundStatus;
-}
+export type RefundTransition = Edge<RefundStatus, RefundEvent>;
 
 export const REFUND_TRANSITIONS: readonly RefundTransition[] = [
   // A person asks for a bank transfer back; nothing moves until a second person approves.
@@ -63,13 +59,13 @@ export class IllegalRefundTransitionError extends Error {
  * @example refundTransition(null, 'request_transfer') // "awaiting_approval"
  */
 export function refundTransition(from: RefundStatus | null, event: RefundEvent): RefundStatus {
-  const edge = REFUND_TRANSITIONS.find((t) => t.from === from && t.event === event);
-  if (!edge) throw new IllegalRefundTransitionError(from, event);
-  return edge.to;
+  const to = nextStatus(REFUND_TRANSITIONS, from, event);
+  if (to === undefined) throw new IllegalRefundTransitionError(from, event);
+  return to;
 }
 
 export function canRefundTransition(from: RefundStatus | null, event: RefundEvent): boolean {
-  return REFUND_TRANSITIONS.some((t) => t.from === from && t.event === event);
+  return nextStatus(REFUND_TRANSITIONS, from, event) !== undefined;
 }
 
 /** Refunds whose money has left: what a payment has actually paid back. */

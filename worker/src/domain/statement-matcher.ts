@@ -114,7 +114,7 @@ export interface MatchResult {
 }
 
 /** How far, in Vietnam calendar days, a credit without a reference may be from its target's date. */
-export const MAX_DAYS_APART = 3;
+const MAX_DAYS_APART = 3;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -43,7 +43,7 @@ export function vietQrPurpose(reference: string, label: string): string {
   return `${reference} ${words}`.slice(0, VIETQR_PURPOSE_MAX).trim();
 }
 
-export const vietQrProvider: PaymentProvider = {
+const vietQrProvider: PaymentProvider = {
   method: 'vietqr',
   async create(payment, context) {
     const payload = encodeVietQr({
@@ -76,7 +76,7 @@ function providerUnavailable(error: unknown): ApiError {
   ]);
 }
 
-export function stripeProvider(settings: StripeSettings): PaymentProvider {
+function stripeProvider(settings: StripeSettings): PaymentProvider {
   const stripe = stripeClient(settings);
   return {
     method: 'stripe',

@@ -8,7 +8,7 @@ import { formatVnd } from '../domain/money';
 import { formatVietnamTime } from '../domain/vietnam-time';
 
 /** The public page where anyone holding the paper receipt can check it is genuine. */
-export const receiptCheckPath = (paymentId: string) => `/bien-lai/${paymentId}`;
+const receiptCheckPath = (paymentId: string) => `/bien-lai/${paymentId}`;
 
 /**
  * A printable receipt (A5-friendly, no scripts, no external assets) with a QR that opens

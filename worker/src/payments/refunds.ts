@@ -23,7 +23,7 @@ import {
 import type { SessionUser } from '../db/users';
 import { allocate, collectionAccount, refundJournal } from '../domain/ledger';
 import { publicStatus } from '../domain/payment-state';
-import { REFUND_SETTLED_STATUSES, type RefundEvent, type RefundStatus } from '../domain/refund-state';
+import { REFUND_SETTLED_STATUSES, REFUND_STATUS_NAMES, type RefundEvent, type RefundStatus } from '../domain/refund-state';
 import { ApiError } from '../errors';
 import { payeesOf } from './confirm';
 import type { PaymentProvider } from './providers';
@@ -32,18 +32,8 @@ export type RefundAction = 'approve' | 'reject' | 'sent';
 
 const ACTION_EVENTS: Record<RefundAction, RefundEvent> = { approve: 'approve', reject: 'reject', sent: 'mark_sent' };
 
-const STATUS_WORDS: Record<RefundStatus, string> = {
-  awaiting_approval: 'đang chờ duyệt',
-  approved: 'đã được duyệt',
-  sent: 'đã chuyển',
-  rejected: 'đã bị từ chối',
-  processing: 'đang xử lý',
-  succeeded: 'đã hoàn xong',
-  failed: 'không thành công',
-};
-
 const wrongState = (refund: Refund) =>
-  new ApiError(409, 'refund_wrong_state', `Lệnh hoàn tiền ${STATUS_WORDS[refund.status]}, không thể làm thao tác này`);
+  new ApiError(409, 'refund_wrong_state', `Lệnh hoàn tiền đang ở trạng thái "${REFUND_STATUS_NAMES[refund.status]}", không làm được thao tác này`);
 
 const changedMeanwhile = () => new ApiError(409, 'refund_wrong_state', 'Lệnh hoàn tiền vừa được người khác thay đổi; hãy tải lại trang');
 

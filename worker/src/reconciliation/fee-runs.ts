@@ -8,7 +8,7 @@ const BILLS_PER_BATCH = 400;
 const MONTH_NAMES = (period: string) => `${Number(period.slice(5, 7))}/${period.slice(0, 4)}`;
 
 /** A month's fees are due on the 10th of that month. */
-export function feeDueDate(period: string): string {
+function feeDueDate(period: string): string {
   return `${period}-10`;
 }
 

@@ -57,7 +57,7 @@ const PublicBillSchema = z
   })
   .openapi('PublicBill');
 
-export function billToJson(bill: Bill) {
+function billToJson(bill: Bill) {
   return {
     id: bill.id,
     code: bill.code,
@@ -77,7 +77,7 @@ export function billToJson(bill: Bill) {
 }
 
 /** Only what a payer needs, with the payer's name masked. */
-export function billToPublicJson(bill: Bill) {
+function billToPublicJson(bill: Bill) {
   return {
     code: bill.code,
     type: bill.type,
