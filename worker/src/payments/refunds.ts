@@ -33,7 +33,11 @@ export type RefundAction = 'approve' | 'reject' | 'sent';
 const ACTION_EVENTS: Record<RefundAction, RefundEvent> = { approve: 'approve', reject: 'reject', sent: 'mark_sent' };
 
 const wrongState = (refund: Refund) =>
-  new ApiError(409, 'refund_wrong_state', `Lệnh hoàn tiền đang ở trạng thái "${REFUND_STATUS_NAMES[refund.status]}", không làm được thao tác này`);
+  new ApiError(
+    409,
+    'refund_wrong_state',
+    `Lệnh hoàn tiền đang ở trạng thái "${REFUND_STATUS_NAMES[refund.status]}", không làm được thao tác này`,
+  );
 
 const changedMeanwhile = () => new ApiError(409, 'refund_wrong_state', 'Lệnh hoàn tiền vừa được người khác thay đổi; hãy tải lại trang');
 

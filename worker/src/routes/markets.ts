@@ -1,24 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
-import Papa from 'papaparse';
 import QRCode from 'qrcode';
-import {
-  findMarket,
-  findStall,
-  insertMarket,
-  insertStallStatement,
-  listFeeRuns,
-  listMarkets,
-  listStalls,
-  listStallsForSheet,
-  type Market,
-  type NewStall,
-} from '../db/markets';
+import { findMarket, findStall, insertMarket, listFeeRuns, listMarkets, listStalls, listStallsForSheet, type Market } from '../db/markets';
 import { findPayeeAccount } from '../db/organizations';
-import { newPaymentReference } from '../domain/codes';
 import { formatVnd } from '../domain/money';
-import { foldVietnamese } from '../domain/search-text';
 import { newId } from '../domain/tokens';
 import { encodeVietQr } from '../domain/vietqr';
 import type { AppEnv } from '../env';
@@ -27,7 +13,7 @@ import { requireUser } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { vietQrPurpose } from '../payments/providers';
 import { createFeeRun } from '../reconciliation/fee-runs';
-import { MAX_PRICE } from '../schemas/products';
+import { addStalls, parseStallCsv, StallInput } from '../reconciliation/stalls';
 
 /** Market managers see their own board's markets; admins see every board's. */
 function requireMarketViewer(c: Context<AppEnv>): { userId: string; boardId: string | null } {
@@ -96,19 +82,6 @@ const stallToJson = (stall: Awaited<ReturnType<typeof listStalls>>[number]) => (
   qrSvgUrl: `/api/v1/stalls/${stall.id}/qr.svg`,
 });
 
-const StallInput = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(20)
-    .regex(/^[A-Za-z0-9-]+$/, 'Letters, digits and dashes, e.g. A12'),
-  traderName: z.string().trim().max(100).default(''),
-  traderPhone: z.string().trim().max(20).default(''),
-  monthlyFee: z.number().int().min(1).max(MAX_PRICE),
-  status: z.enum(['active', 'vacant']).default('active'),
-});
-
 const MarketIdParam = z.object({
   id: z
     .string()
@@ -174,19 +147,6 @@ markets.openapi(
   },
 );
 
-async function addStalls(db: D1Database, marketId: string, stalls: Array<z.infer<typeof StallInput>>) {
-  const rows: NewStall[] = stalls.map((stall) => ({ ...stall, id: newId('stl'), marketId, reference: newPaymentReference() }));
-  try {
-    await db.batch(rows.map((row) => insertStallStatement(db, row)));
-  } catch (error) {
-    if (String(error).includes('UNIQUE constraint failed: stalls.market_id, stalls.code')) {
-      throw new ApiError(409, 'stall_code_taken', 'A stall with this code already exists in the market');
-    }
-    throw error;
-  }
-  return rows.map((row) => row.id);
-}
-
 markets.openapi(
   createRoute({
     method: 'post',
@@ -202,21 +162,6 @@ markets.openapi(
     return c.json(stallToJson((await findStall(c.env.DB, id!))!), 201);
   },
 );
-
-const CSV_COLUMNS: Record<string, keyof z.infer<typeof StallInput>> = {
-  code: 'code',
-  'ma kiot': 'code',
-  ma: 'code',
-  tradername: 'traderName',
-  'tieu thuong': 'traderName',
-  'ho ten': 'traderName',
-  traderphone: 'traderPhone',
-  'so dien thoai': 'traderPhone',
-  monthlyfee: 'monthlyFee',
-  'phi thang': 'monthlyFee',
-  status: 'status',
-  'trang thai': 'status',
-};
 
 markets.openapi(
   createRoute({
@@ -239,50 +184,8 @@ markets.openapi(
     const { market } = await loadMarket(c, c.req.valid('param').id);
     const file = c.req.valid('form').file as unknown;
     if (!(file instanceof File))
-      throw new ApiError(400, 'validation_failed', 'Attach the CSV as the file field', [{ path: 'file', message: 'Required' }]);
-    const parsed = Papa.parse<Record<string, string>>((await file.text()).replace(/^\uFEFF/, ''), {
-      header: true,
-      skipEmptyLines: 'greedy',
-      transformHeader: (header) =>
-        CSV_COLUMNS[
-          foldVietnamese(header)
-            .replace(/[^a-z ]/g, '')
-            .trim()
-        ] ?? header,
-    });
-    const stalls: Array<z.infer<typeof StallInput>> = [];
-    const problems: Array<{ path: string; message: string }> = [];
-    parsed.data.forEach((row, index) => {
-      const status = foldVietnamese(row.status ?? '').trim();
-      const candidate = {
-        code: row.code,
-        traderName: row.traderName ?? '',
-        traderPhone: row.traderPhone ?? '',
-        monthlyFee: Number(String(row.monthlyFee ?? '').replace(/[.,\s]|vnd|đ/gi, '')),
-        status:
-          status === '' || status === 'active' || status === 'dang thue'
-            ? 'active'
-            : status === 'vacant' || status === 'trong'
-              ? 'vacant'
-              : status,
-      };
-      const result = StallInput.safeParse(candidate);
-      if (result.success) stalls.push(result.data);
-      else
-        for (const issue of result.error.issues)
-          problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
-    });
-    if (parsed.errors.length > 0) problems.push(...parsed.errors.map((e) => ({ path: `line ${(e.row ?? 0) + 2}`, message: e.message })));
-    if (problems.length > 0 || stalls.length === 0) {
-      throw new ApiError(
-        400,
-        'invalid_csv',
-        'The file was not imported: fix these lines and upload it again',
-        problems.length ? problems : [{ path: 'file', message: 'No stalls in the file' }],
-      );
-    }
-    if (new Set(stalls.map((s) => s.code)).size !== stalls.length)
-      throw new ApiError(400, 'invalid_csv', 'A stall code appears twice in the file');
+      throw new ApiError(400, 'validation_failed', 'Hãy đính kèm tệp CSV ở trường file', [{ path: 'file', message: 'Bắt buộc' }]);
+    const stalls = parseStallCsv(await file.text());
     await addStalls(c.env.DB, market.id, stalls);
     return c.json({ imported: stalls.length }, 201);
   },
