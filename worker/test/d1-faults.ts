@@ -15,8 +15,16 @@ export interface FaultyD1 {
   batches: SentStatement[][];
 }
 
-/** `failWhen` sees every statement of a batch; if it says yes for one, the whole batch fails, as D1 would. */
-export function faultyD1(real: D1Database, failWhen: (statement: SentStatement) => boolean = () => false): FaultyD1 {
+/**
+ * `failWhen` sees every statement of a batch; if it says yes for one, the whole batch fails,
+ * as D1 would. `beforeBatch` runs just before a batch goes to the database, on the real one:
+ * a concurrent request's write, landing between a handler's reads and its batch.
+ */
+export function faultyD1(
+  real: D1Database,
+  failWhen: (statement: SentStatement) => boolean = () => false,
+  beforeBatch?: (batch: SentStatement[]) => Promise<void>,
+): FaultyD1 {
   const sent = new WeakMap<object, { real: D1PreparedStatement; sql: string; params: unknown[] }>();
   const batches: SentStatement[][] = [];
 
@@ -40,6 +48,7 @@ export function faultyD1(real: D1Database, failWhen: (statement: SentStatement) 
           const entries = statements.map((statement) => sent.get(statement)!);
           const batch = entries.map(({ sql, params }) => ({ sql, params }));
           batches.push(batch);
+          await beforeBatch?.(batch);
           if (batch.some(failWhen)) throw new Error('D1_ERROR: CHECK constraint failed: injected by the test');
           return target.batch(entries.map((entry) => entry.real));
         };

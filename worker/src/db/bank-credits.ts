@@ -1,5 +1,5 @@
 import type { BankCredit } from '../domain/bank-credit';
-import { inSlices, list, prepare, type Sql, sql } from './sql';
+import { inSlices, list, prepare, rowsWritten, type Sql, sql } from './sql';
 
 /** Of these bank transaction ids, the ones already applied on the account. */
 export async function findAppliedTransactionIds(
@@ -54,7 +54,8 @@ export function insertCreditStatement(db: D1Database, row: CreditRow, onlyIf?: S
           ${credit.source}, ${row.paymentId}, ${row.outcome}, ${row.statementId}, ${credit.bankReference ?? null},
           ${credit.payerName ?? null}, ${credit.payerAccount ?? null}, ${row.now}
         WHERE ${onlyIf ?? sql`1 = 1`}
-        ON CONFLICT (account_number, transaction_id) DO NOTHING`,
+        ON CONFLICT (account_number, transaction_id) DO NOTHING
+        RETURNING id`,
   );
 }
 
@@ -62,7 +63,7 @@ export function insertCreditStatement(db: D1Database, row: CreditRow, onlyIf?: S
 export const creditRecorded = (creditId: string): Sql => sql`EXISTS (SELECT 1 FROM bank_credits WHERE id = ${creditId})`;
 
 /** Whether the credit's row (the first statement of its part of a batch) was written. */
-export const creditWasRecorded = (results: D1Result[]) => results[0]!.meta.changes !== 0;
+export const creditWasRecorded = (results: D1Result[]) => rowsWritten(results[0]) === 1;
 
 /** Points a credit at the payment made for it in the same batch (the credit row came first). */
 export function linkCreditStatement(db: D1Database, creditId: string, paymentId: string, onlyIf: Sql): D1PreparedStatement {

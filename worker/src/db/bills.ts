@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { sql } from './sql';
+import { prepare, rowsWritten, type Sql, sql } from './sql';
 
 export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
@@ -105,7 +105,7 @@ export async function insertBill(db: D1Database, bill: NewBill, now: string): Pr
     .prepare(
       `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_by, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
-       ON CONFLICT (code) DO NOTHING`,
+       ON CONFLICT (code) DO NOTHING RETURNING id`,
     )
     .bind(
       bill.id,
@@ -120,8 +120,8 @@ export async function insertBill(db: D1Database, bill: NewBill, now: string): Pr
       bill.createdBy,
       now,
     )
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 export interface BillQuery {
@@ -227,6 +227,10 @@ export const billIsUnstarted = (billId: string) =>
     AND NOT EXISTS (SELECT 1 FROM payments WHERE bill_id = ${billId} AND status = 'pending')`;
 
 /** Cancels an open bill; guarded by `onlyIf` when it rides with its payment's expiry. */
-export function cancelBillStatement(db: D1Database, billId: string, now: string): D1PreparedStatement {
-  return db.prepare("UPDATE bills SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'open'").bind(billId, now);
+export function cancelBillStatement(db: D1Database, billId: string, now: string, onlyIf?: Sql): D1PreparedStatement {
+  return prepare(
+    db,
+    sql`UPDATE bills SET status = 'cancelled', updated_at = ${now} WHERE id = ${billId} AND status = 'open' AND ${onlyIf ?? sql`1 = 1`}
+        RETURNING id`,
+  );
 }

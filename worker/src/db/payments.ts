@@ -1,7 +1,7 @@
 import type { LedgerLine } from '../domain/ledger';
 import { type PaymentEvent, type PaymentStatus, transition } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
-import { inSlices, join, list, prepare, type Sql, type SqlValue, sql, trusted } from './sql';
+import { inSlices, join, list, prepare, rowsWritten, type Sql, type SqlValue, sql, trusted } from './sql';
 
 export type { SqlValue } from './sql';
 export type PaymentMethod = 'vietqr' | 'stripe';
@@ -299,7 +299,8 @@ export function prepareTransition(db: D1Database, request: TransitionRequest): P
     prepare(
       db,
       sql`UPDATE payments SET status = ${to}, last_event_id = ${eventId}, updated_at = ${now}${join(extraSet, '')}
-          WHERE id = ${payment.id} AND status = ${payment.status}${condition}`,
+          WHERE id = ${payment.id} AND status = ${payment.status}${condition}
+          RETURNING id`,
     ),
     prepare(
       db,
@@ -319,9 +320,9 @@ export function prepareTransition(db: D1Database, request: TransitionRequest): P
   return { eventId, to, statements, applied };
 }
 
-/** Whether the transition's status update (the first statement of its batch) took effect. */
+/** Whether the transition's status update (the first statement of its part of the batch) took effect. */
 export function transitionApplied(results: D1Result[], firstIndex = 0): boolean {
-  return results[firstIndex]?.meta.changes === 1;
+  return rowsWritten(results[firstIndex]) === 1;
 }
 
 /**

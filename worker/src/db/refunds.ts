@@ -1,6 +1,6 @@
 import { type RefundEvent, type RefundStatus, refundTransition } from '../domain/refund-state';
 import { newId } from '../domain/tokens';
-import { join, list, prepare, type Sql, sql, trusted } from './sql';
+import { join, list, prepare, rowsWritten, type Sql, sql, trusted } from './sql';
 
 export type RefundSource = 'api' | 'stripe' | 'staff';
 
@@ -156,7 +156,8 @@ export function createRefundStatements(
         sql`INSERT INTO refunds (id, payment_id, exception_id, amount, reason, method, status, requested_by, last_event_id, created_at, updated_at)
             SELECT ${refundId}, ${refund.paymentId}, ${refund.exceptionId}, ${refund.amount}, ${refund.reason}, ${refund.method}, ${to},
               ${refund.requestedBy}, ${eventId}, ${options.now}, ${options.now}
-            WHERE ${options.onlyIf ?? sql`1 = 1`}`,
+            WHERE ${options.onlyIf ?? sql`1 = 1`}
+            RETURNING id`,
       ),
       eventStatement(db, { eventId, refundId, event, from: null, to }, { ...options, actorId: refund.requestedBy }, applied),
     ],
@@ -202,7 +203,8 @@ export function prepareRefundTransition(
       prepare(
         db,
         sql`UPDATE refunds SET status = ${to}, last_event_id = ${eventId}, updated_at = ${options.now}${join(extraSet, '')}
-            WHERE id = ${refund.id} AND status = ${refund.status}${condition}`,
+            WHERE id = ${refund.id} AND status = ${refund.status}${condition}
+            RETURNING id`,
       ),
       eventStatement(db, { eventId, refundId: refund.id, event, from: refund.status, to }, options, applied),
     ],
@@ -211,7 +213,7 @@ export function prepareRefundTransition(
 
 /** Whether the change (the first statement of its part of the batch) took effect. */
 export function refundChangeApplied(results: D1Result[], firstIndex = 0): boolean {
-  return results[firstIndex]?.meta.changes === 1;
+  return rowsWritten(results[firstIndex]) === 1;
 }
 
 /**

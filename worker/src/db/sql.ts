@@ -75,3 +75,13 @@ export async function inSlices<T>(values: readonly string[], query: (slice: stri
   for (let start = 0; start < values.length; start += IN_LIST) rows.push(...(await query(values.slice(start, start + IN_LIST))));
   return rows;
 }
+
+/**
+ * How many rows a write changed, counted from the rows its `RETURNING` clause gave back.
+ * D1's `meta.changes` also counts what triggers wrote (the FTS triggers on products and
+ * organizations, say), so it never decides an answer: every write whose answer depends on
+ * whether it applied returns a column and is read through this.
+ */
+export function rowsWritten(result: D1Result | undefined): number {
+  return result?.results?.length ?? 0;
+}

@@ -1,4 +1,4 @@
-import { type Sql, sql } from './sql';
+import { rowsWritten, type Sql, sql } from './sql';
 
 /** Whether a Stripe event was seen already: by its id, or as the same change (object and type). */
 export async function stripeEventSeen(db: D1Database, eventId: string, objectKey: string, type: string): Promise<boolean> {
@@ -25,7 +25,7 @@ export function recordStripeEventStatement(db: D1Database, record: StripeEventRe
   return db
     .prepare(
       `INSERT INTO stripe_events (event_id, type, object_id, payment_id, processing_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING RETURNING event_id`,
     )
     .bind(record.eventId, record.type, record.objectKey, record.paymentId, record.processingId, record.now);
 }
@@ -35,7 +35,7 @@ export const recordedBy = (record: StripeEventRecord): Sql =>
   sql`EXISTS (SELECT 1 FROM stripe_events WHERE event_id = ${record.eventId} AND processing_id = ${record.processingId})`;
 
 /** Whether recording the event (the first statement of the batch) wrote it, i.e. it was not a duplicate. */
-export const eventWasNew = (results: D1Result[]) => results[0]!.meta.changes !== 0;
+export const eventWasNew = (results: D1Result[]) => rowsWritten(results[0]) === 1;
 
 export async function findPayoutCheck(db: D1Database, payoutId: string): Promise<string | null> {
   const row = await db.prepare('SELECT summary FROM stripe_payouts WHERE id = ?1').bind(payoutId).first<{ summary: string }>();

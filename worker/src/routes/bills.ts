@@ -1,15 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import {
-  BILL_STATUSES,
-  BILL_TYPES,
-  type Bill,
-  cancelBillStatement,
-  findBillByCode,
-  findBillById,
-  insertBill,
-  listBills,
-} from '../db/bills';
-import { findPendingPayment, prepareTransition } from '../db/payments';
+import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
 import { hitRateLimit } from '../db/rate-limits';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
@@ -19,6 +9,7 @@ import { ApiError, notFound } from '../errors';
 import { clientAddress } from '../middleware/client';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { cancelBill } from '../payments/cancel-bill';
 import { MAX_PRICE } from '../schemas/products';
 
 /** Public lookups per client address per window: enough for a family, too few to enumerate codes. */
@@ -235,16 +226,7 @@ bills.openapi(
     const bill = await findBillById(c.env.DB, c.req.valid('param').id);
     if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
     if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is already ${bill.status}`);
-    const now = new Date().toISOString();
-    const pending = await findPendingPayment(c.env.DB, { billId: bill.id });
-    const expire = pending
-      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } })
-          .statements
-      : [];
-    const results = await c.env.DB.batch([...expire, cancelBillStatement(c.env.DB, bill.id, now)]);
-    if (results.at(-1)!.meta.changes !== 1 || (pending && results[0]!.meta.changes !== 1)) {
-      throw new ApiError(409, 'conflict', 'The bill changed meanwhile (it may have just been paid); reload it');
-    }
+    await cancelBill(c.env.DB, bill.id, new Date().toISOString());
     return c.json(billToJson((await findBillById(c.env.DB, bill.id))!), 200);
   },
 );

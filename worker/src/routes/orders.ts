@@ -1,8 +1,17 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { findOrder, insertOrder, listSellerSubOrders, type Order, type PricedLine, releaseOrderStatements } from '../db/orders';
+import {
+  findOrder,
+  insertOrder,
+  listSellerSubOrders,
+  type Order,
+  orderIsAwaitingPayment,
+  type PricedLine,
+  releaseOrderStatements,
+} from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { findProduct } from '../db/products';
+import { rowsWritten } from '../db/sql';
 import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
@@ -181,11 +190,18 @@ orders.openapi(
     const now = new Date().toISOString();
     const pending = await findPendingPayment(c.env.DB, { orderId: order.id });
     const expire = pending
-      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'api', now, data: { reason: 'order cancelled' } })
-          .statements
+      ? prepareTransition(c.env.DB, {
+          payment: pending,
+          event: 'expire',
+          source: 'api',
+          now,
+          data: { reason: 'order cancelled' },
+          // Only with the order's own release below: an answer of 409 has written nothing.
+          condition: orderIsAwaitingPayment(order.id),
+        }).statements
       : [];
     const results = await c.env.DB.batch([...expire, ...releaseOrderStatements(c.env.DB, order.id, 'cancelled', now)]);
-    if (results.at(-1)!.meta.changes !== 1)
+    if (rowsWritten(results.at(-1)) !== 1)
       throw new ApiError(409, 'conflict', 'The order changed meanwhile (it may have just been paid); reload it');
     return c.json(orderToJson((await findOrder(c.env.DB, order.id))!), 200);
   },
