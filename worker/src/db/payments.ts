@@ -99,13 +99,22 @@ export async function findPaymentByStripeIntent(db: D1Database, intent: string):
   return row ? rowToPayment(row) : null;
 }
 
+/** A payment with its bill's status (null for an order's payment). */
+export type PaymentWithBill = Payment & { billStatus: 'open' | 'paid' | 'cancelled' | null };
+
 /** The payments whose references are among `references` (several may name none of ours). */
-export async function findPaymentsByReferences(db: D1Database, references: readonly string[]): Promise<Payment[]> {
+export async function findPaymentsByReferences(db: D1Database, references: readonly string[]): Promise<PaymentWithBill[]> {
   const rows = await inSlices(
     references,
-    async (slice) => (await prepare(db, sql`SELECT * FROM payments WHERE reference IN (${list(slice)})`).all<PaymentRow>()).results,
+    async (slice) =>
+      (
+        await prepare(
+          db,
+          sql`SELECT p.*, b.status AS bill_status FROM payments p LEFT JOIN bills b ON b.id = p.bill_id WHERE p.reference IN (${list(slice)})`,
+        ).all<PaymentRow & { bill_status: PaymentWithBill['billStatus'] }>()
+      ).results,
   );
-  return rows.map(rowToPayment);
+  return rows.map((row) => ({ ...rowToPayment(row), billStatus: row.bill_status }));
 }
 
 /** The open payment of a bill or an order, if any. */

@@ -16,6 +16,7 @@ const VALID: Array<[PaymentStatus | null, PaymentEvent, PaymentStatus]> = [
   ['pending', 'confirm', 'paid'],
   ['pending', 'fail', 'failed'],
   ['pending', 'expire', 'expired'],
+  ['pending', 'supersede', 'expired'],
   ['expired', 'gateway_confirm', 'paid'],
   ['pending', 'staff_confirm', 'paid'],
   ['expired', 'staff_confirm', 'paid'],

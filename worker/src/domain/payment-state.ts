@@ -13,6 +13,7 @@ export const PAYMENT_EVENTS = [
   'confirm',
   'fail',
   'expire',
+  'supersede',
   'gateway_confirm',
   'staff_confirm',
   'refund_partial',
@@ -32,6 +33,10 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'pending', event: 'fail', to: 'failed' },
   // Nobody paid before expiresAt (our sweep) or Stripe expired the Checkout Session.
   { from: 'pending', event: 'expire', to: 'expired' },
+  // The payer asked to pay on the other rail (a card instead of a transfer, or the other way
+  // round): one payment is on one rail, so this one stops, and a new one starts on the rail
+  // asked for. Money that still arrives for it is an exception, as after any expiry.
+  { from: 'pending', event: 'supersede', to: 'expired' },
   // A correction forced by the gateway: Stripe had captured the card payment before its
   // session expired, but the news reached us after our own sweep. The money is real, so
   // the payment is paid. (A late bank transfer is never corrected this way: it becomes an

@@ -125,6 +125,24 @@ describe('matchStatement, one rule at a time', () => {
       [{ kind: 'matched', paymentId: 'pay_b', how: 'reference' }],
     ],
     [
+      "a card payment's reference on a bank transfer: unknown_reference, naming the payment (bank money never pays a card payment)",
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, method: 'stripe' }] }),
+      [{ kind: 'exception', type: 'unknown_reference', paymentId: 'pay_a' }],
+    ],
+    [
+      'a pending payment whose bill was paid another way: duplicate_payment',
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, billId: 'bil_a', billStatus: 'paid' }] }),
+      [{ kind: 'exception', type: 'duplicate_payment', paymentId: 'pay_a' }],
+    ],
+    [
+      'a pending payment whose bill was cancelled: paid_after_expiry',
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, billId: 'bil_a', billStatus: 'cancelled' }] }),
+      [{ kind: 'exception', type: 'paid_after_expiry', paymentId: 'pay_a' }],
+    ],
+    [
       'a valid reference we never issued: unknown_reference',
       [line({ description: `thanh toan ${REF_UNKNOWN}` })],
       state({ payments: [payA] }),

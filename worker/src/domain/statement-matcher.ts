@@ -24,6 +24,10 @@ export interface KnownPayment {
   payeeAccountNo: string;
   billId: string | null;
   orderId: string | null;
+  /** The rail the payment is on; bank money confirms only a VietQR payment (undefined: VietQR). */
+  method?: 'vietqr' | 'stripe';
+  /** Its bill's status, when it is a bill's payment (undefined: open, or no bill). */
+  billStatus?: 'open' | 'paid' | 'cancelled';
 }
 
 /** A market stall whose static QR carries `reference`: money sent to it pays the stall's oldest open bill. */
@@ -241,7 +245,10 @@ function vietnamDay(bookedAt: string, lineNumber: number): number {
  *    (paymentId null: that payment is none of this account's business). Already settled,
  *    or matched by an earlier line: `duplicate_payment`. Pending, same amount, booked no
  *    later than it expires: `matched`. Pending with another amount: `amount_mismatch`.
- *    Expired, failed, or booked after expiry: `paid_after_expiry`.
+ *    Expired, failed, or booked after expiry: `paid_after_expiry`. A pending payment whose
+ *    bill was paid another way: `duplicate_payment`; whose bill was cancelled:
+ *    `paid_after_expiry`. A card payment (Stripe) is not paid by bank money, whatever its
+ *    reference says: `unknown_reference`, with the payment named for the person.
  *    No payment of ours, but a stall's static-QR reference: the stall's oldest open bill not
  *    yet taken by an earlier line. Same amount: `matched_stall`. Another amount:
  *    `amount_mismatch`; no open bill left: `duplicate_payment`; the stall's account is not
@@ -377,11 +384,18 @@ export function matchStatement(
       decisions[index] = exception(line, 'unknown_reference', null);
       continue;
     }
+    if (payment.method === 'stripe') {
+      decisions[index] = exception(line, 'unknown_reference', payment.id);
+      continue;
+    }
     const status = payment.status;
+    const billClosed = payment.billStatus !== undefined && payment.billStatus !== 'open';
     if (stallPaidPayments.size > 0 && stallPaidPayments.has(payment.id)) {
       decisions[index] = exception(line, 'duplicate_payment', payment.id);
     } else if (status === 'paid' || status === 'partially_refunded' || status === 'refunded') {
       decisions[index] = exception(line, 'duplicate_payment', payment.id);
+    } else if (status === 'pending' && billClosed) {
+      decisions[index] = exception(line, payment.billStatus === 'paid' ? 'duplicate_payment' : 'paid_after_expiry', payment.id);
     } else if (
       status === 'pending' &&
       payment.amount === line.amount &&

@@ -8,7 +8,7 @@ import { findAppliedTransactionIds } from '../db/bank-credits';
 import { findUnstartedOpenBills, type PayableBill } from '../db/bills';
 import { findStallsByReferences } from '../db/markets';
 import { findAccountOwner } from '../db/organizations';
-import { findPaymentsByReferences, findPendingPaymentsOnAccount, type Payment } from '../db/payments';
+import { findPaymentsByReferences, findPendingPaymentsOnAccount, type Payment, type PaymentWithBill } from '../db/payments';
 import { asStatementLines, type BankCredit, type StatementLine } from '../domain/bank-credit';
 import { findPaymentReferences } from '../domain/reference-search';
 import type { KnownPayment, KnownStall, MatcherState, OpenTarget } from '../domain/statement-matcher';
@@ -30,7 +30,7 @@ export interface CreditContext {
   stallBoards: ReadonlyMap<string, string>;
 }
 
-const known = (payment: Payment): KnownPayment => ({
+const known = (payment: PaymentWithBill): KnownPayment => ({
   id: payment.id,
   reference: payment.reference,
   amount: payment.amount,
@@ -39,6 +39,8 @@ const known = (payment: Payment): KnownPayment => ({
   payeeAccountNo: payment.payeeAccountNo,
   billId: payment.billId,
   orderId: payment.orderId,
+  method: payment.method,
+  ...(payment.billStatus !== null ? { billStatus: payment.billStatus } : {}),
 });
 
 export async function loadCredits(db: D1Database, accountNumber: string, credits: readonly BankCredit[]): Promise<CreditContext> {
@@ -56,9 +58,12 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     findAccountOwner(db, accountNumber),
     findPendingPaymentsOnAccount(db, accountNumber),
   ]);
+  // Bank money pays only what is paid by bank transfer: a card payment's checkout is not its target.
+  const pendingTransfers = pending.filter((payment) => payment.method === 'vietqr');
   const unstartedBills = owner ? await findUnstartedOpenBills(db, owner.id) : [];
 
-  const payments = new Map<string, Payment>([...namedPayments, ...pending].map((payment) => [payment.id, payment]));
+  const payments = new Map<string, Payment>([...namedPayments, ...pendingTransfers].map((payment) => [payment.id, payment]));
+  const onOtherRail = new Set(pending.filter((payment) => payment.method !== 'vietqr').map((payment) => payment.billId));
   const bills = new Map<string, PayableBill>(unstartedBills.map((bill) => [bill.id, bill]));
   const stallBoards = new Map<string, string>();
   const stallsByReference = new Map<string, KnownStall>();
@@ -69,7 +74,10 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
       code: stall.code,
       reference: stall.reference,
       accountNumber: stall.board.accountNo ?? '',
-      openBills: stall.openBills.map((bill) => ({ id: bill.id, amount: bill.amount, pendingPaymentId: bill.pendingPaymentId })),
+      // A bill someone is paying by card is not paid by the stall's QR meanwhile.
+      openBills: stall.openBills
+        .filter((bill) => !onOtherRail.has(bill.id))
+        .map((bill) => ({ id: bill.id, amount: bill.amount, pendingPaymentId: bill.pendingPaymentId })),
     });
     const { bankBin, accountNo, accountName } = stall.board;
     if (!bankBin || !accountNo || !accountName) continue;
@@ -88,7 +96,7 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
   }
 
   const openTargets: OpenTarget[] = [
-    ...pending.map((payment) => ({
+    ...pendingTransfers.map((payment) => ({
       kind: 'payment' as const,
       id: payment.id,
       amount: payment.amount,

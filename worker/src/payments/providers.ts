@@ -16,6 +16,11 @@ export interface PaymentProvider {
   create(payment: Payment, context: CreateContext): Promise<ProviderCreation>;
   /** Starts a refund. VietQR refunds are bank transfers a person makes, so it only records. */
   refund(payment: Payment, refund: { id: string; amount: number; reason: string }): Promise<ProviderRefund>;
+  /**
+   * Stops the payer from paying this payment on its rail, before it is superseded by one on
+   * the other rail: `already_paid` when it is too late (the money is on its way).
+   */
+  cancel(payment: Payment): Promise<'cancelled' | 'already_paid'>;
 }
 
 export interface CreateContext {
@@ -58,6 +63,10 @@ const vietQrProvider: PaymentProvider = {
   async refund() {
     // Money goes back by a bank transfer that a second person approves, then marks sent.
     return { status: 'awaiting_approval' };
+  },
+  async cancel() {
+    // A QR cannot be taken back from the payer's phone: money that still comes is an exception.
+    return 'cancelled';
   },
 };
 
@@ -103,6 +112,19 @@ function stripeProvider(settings: StripeSettings): PaymentProvider {
         if (!session.url) throw new Error('Stripe returned a session without a URL');
         return { method: 'stripe', sessionId: session.id, checkoutUrl: session.url };
       } catch (error) {
+        throw providerUnavailable(error);
+      }
+    },
+    async cancel(payment) {
+      if (!payment.stripeSessionId) return 'cancelled';
+      try {
+        await stripe.checkout.sessions.expire(payment.stripeSessionId);
+        return 'cancelled';
+      } catch (error) {
+        // Stripe expires only open sessions: a complete one has been paid, an expired one is over.
+        const message = error instanceof Error ? error.message : String(error);
+        if (/status of "complete"/.test(message)) return 'already_paid';
+        if (/status of "expired"/.test(message)) return 'cancelled';
         throw providerUnavailable(error);
       }
     },

@@ -19,6 +19,7 @@ import {
   rememberIdempotencyKey,
 } from '../db/payments';
 import { formatBillCode, newPaymentReference, normalizeBillCode } from '../domain/codes';
+import { amountProblem, formatVnd, MAX_AMOUNT } from '../domain/money';
 import { sha256Hex } from '../domain/tokens';
 import { ApiError } from '../errors';
 import { providerFor } from './providers';
@@ -103,6 +104,33 @@ function orderTarget(env: Env, order: Order): Target {
   };
 }
 
+/** An order can add up to more than one amount may be (many lines of dear products): refused, never truncated. */
+function withinCeiling(target: Target): Target {
+  if (target.amount > MAX_AMOUNT)
+    throw new ApiError(
+      400,
+      'amount_too_large',
+      `Số tiền cần thanh toán (${formatVnd(target.amount)}) vượt quá mức tối đa ${formatVnd(MAX_AMOUNT)} cho một lần thanh toán`,
+      [{ path: target.orderId ? 'orderId' : 'billCode', message: amountProblem('Số tiền cần thanh toán') }],
+    );
+  return target;
+}
+
+/**
+ * One payment is on one rail: a payer who asks for the other method gets a payment on that
+ * method, and the open one stops first (its Stripe Checkout Session is expired at Stripe),
+ * through the transition table. Too late when the card payment has just gone through.
+ */
+async function supersede(env: Env, open: Payment, method: PaymentMethod, now: string): Promise<void> {
+  if ((await providerFor(env, open.method).cancel(open)) === 'already_paid') {
+    throw new ApiError(409, 'payment_in_progress', 'Khoản thanh toán bằng thẻ vừa được thực hiện; hãy tải lại trang để xem kết quả');
+  }
+  await env.DB.batch(
+    prepareTransition(env.DB, { payment: open, event: 'supersede', source: 'api', now, data: { reason: `the payer asked for ${method}` } })
+      .statements,
+  );
+}
+
 export async function startPayment(env: Env, input: StartPaymentInput): Promise<{ payment: Payment; created: boolean }> {
   const db = env.DB;
   const scopeKey = `payments:${input.idempotencyKey}`;
@@ -126,11 +154,19 @@ export async function startPayment(env: Env, input: StartPaymentInput): Promise<
   const earlier = await replay();
   if (earlier) return { payment: earlier, created: false };
 
-  const target = input.request.order ? orderTarget(env, input.request.order) : await billTarget(env, input.request.billCode!);
+  const target = withinCeiling(
+    input.request.order ? orderTarget(env, input.request.order) : await billTarget(env, input.request.billCode!),
+  );
+  // The rail asked for must exist before anything open is superseded for it.
+  const provider = providerFor(env, input.request.method);
   const lookup = target.billId ? { billId: target.billId } : { orderId: target.orderId! };
   const reuseOpen = async (): Promise<Payment | null> => {
     const open = await findPendingPayment(db, lookup);
     if (!open) return null;
+    if (open.method !== input.request.method) {
+      await supersede(env, open, input.request.method, nowIso);
+      return null;
+    }
     if (open.expiresAt > nowIso) {
       await rememberIdempotencyKey(db, scopeKey, requestHash, open.id, nowIso);
       return (await replay()) ?? open;
@@ -144,7 +180,6 @@ export async function startPayment(env: Env, input: StartPaymentInput): Promise<
   const open = await reuseOpen();
   if (open) return { payment: open, created: false };
 
-  const provider = providerFor(env, input.request.method);
   const ttl = provider.method === 'stripe' ? stripeTtlSeconds(target.ttlSeconds) : target.ttlSeconds;
   const id = `pay_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const draft: Payment = {

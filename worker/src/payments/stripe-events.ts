@@ -46,15 +46,24 @@ const HANDLED_STRIPE_EVENTS = new Set([
 
 const intentId = (value: StripeObjectLike['payment_intent']) => (typeof value === 'string' ? value : (value?.id ?? null));
 
+/**
+ * The Stripe payment of ours the event is about, or null. Stripe events confirm only Stripe
+ * payments, and only through the Checkout Session we created for that payment (or, for a
+ * charge, its payment intent): metadata naming a VietQR payment, or a session we did not
+ * create, makes it none of ours.
+ */
 async function paymentForStripeObject(db: D1Database, type: string, object: StripeObjectLike): Promise<Payment | null> {
-  const byMetadata = object.metadata?.paymentId ?? object.client_reference_id ?? null;
-  if (byMetadata) {
-    const payment = await findPayment(db, byMetadata);
-    if (payment) return payment;
-  }
-  if (type.startsWith('checkout.session.')) return findPaymentByStripeSession(db, object.id);
+  const checkout = type.startsWith('checkout.session.');
   const intent = intentId(object.payment_intent);
-  return intent ? findPaymentByStripeIntent(db, intent) : null;
+  const ours = (payment: Payment | null): payment is Payment =>
+    payment !== null &&
+    payment.method === 'stripe' &&
+    (checkout ? payment.stripeSessionId === object.id : intent !== null && payment.stripePaymentIntent === intent);
+  const named = object.metadata?.paymentId ?? object.client_reference_id ?? null;
+  const byName = named ? await findPayment(db, named) : null;
+  if (ours(byName)) return byName;
+  const byObject = checkout ? await findPaymentByStripeSession(db, object.id) : intent ? await findPaymentByStripeIntent(db, intent) : null;
+  return ours(byObject) ? byObject : null;
 }
 
 /**
@@ -105,7 +114,19 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
     return eventWasNew(results) ? 'exception' : 'duplicate';
   };
 
-  if (!payment) return recordOnly();
+  if (!payment) {
+    // Card money at Stripe that is no payment of ours: kept for the platform's admins, never dropped.
+    const paid =
+      event.type.startsWith('checkout.session.') && event.type !== 'checkout.session.expired' && object.payment_status === 'paid';
+    return paid
+      ? fileException('unmatched_credit', object.amount_total ?? 0, {
+          stripeEvent: event.id,
+          session: object.id,
+          paymentId: object.metadata?.paymentId ?? null,
+          reason: 'not the Checkout Session of a Stripe payment of ours',
+        })
+      : recordOnly();
+  }
 
   switch (event.type) {
     case 'checkout.session.completed':

@@ -15,7 +15,7 @@ import {
   type PaymentException,
   resolveExceptionStatement,
 } from '../db/exceptions';
-import { createPaymentStatements, findPayment, findPendingPayment, type Payment } from '../db/payments';
+import { createPaymentStatements, findPayment, findPendingPayment, type Payment, prepareTransition } from '../db/payments';
 import type { SessionUser } from '../db/users';
 import { normalizeBillCode } from '../domain/codes';
 import { SETTLED_STATUSES } from '../domain/payment-state';
@@ -142,7 +142,7 @@ async function matchEffect(
 ): Promise<ResolutionEffect> {
   if (!exception.bankCredit)
     throw new ApiError(409, 'nothing_to_match', 'Chỉ ghép được tiền đã về tài khoản ngân hàng; hãy hoàn tiền hoặc bỏ qua ngoại lệ này');
-  const { payment, isNew } = await matchTarget(db, exception, resolution, now);
+  const { payment, isNew, supersedes } = await matchTarget(db, exception, resolution, now);
   const difference = exception.amount - payment.amount;
   if (difference !== 0 && !(resolution.acceptDifference && note)) {
     throw new ApiError(
@@ -165,6 +165,11 @@ async function matchEffect(
   }
   if (payment.status === 'failed')
     throw new ApiError(409, 'payment_failed', 'Khoản thanh toán đó không thành công; hãy ghép với hoá đơn thay vì khoản thanh toán');
+  // Bank money is booked on the bank rail: a card checkout open for the bill stops first.
+  const superseded = supersedes
+    ? prepareTransition(db, { payment: supersedes, event: 'supersede', source: 'staff', now, data: { exceptionId: exception.id } })
+        .statements
+    : [];
   const creation = isNew
     ? createPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now })
     : null;
@@ -198,6 +203,7 @@ async function matchEffect(
   }
   return {
     statements: [
+      ...superseded,
       ...(creation?.statements ?? []),
       ...confirm.statements,
       linkCreditToPaymentStatement(db, exception.bankCredit.id, payment.id),
@@ -214,11 +220,18 @@ async function matchTarget(
   exception: PaymentException,
   resolution: Extract<Resolution, { action: 'match' }>,
   now: string,
-): Promise<{ payment: Payment; isNew: boolean }> {
+): Promise<{ payment: Payment; isNew: boolean; supersedes?: Payment }> {
   if (resolution.paymentId) {
     const payment = await findPayment(db, resolution.paymentId);
     if (!payment || payment.payeeAccountNo !== exception.accountNumber)
       throw new ApiError(404, 'payment_not_found', `Không tìm thấy khoản thanh toán ${resolution.paymentId} trên tài khoản này`);
+    if (payment.method !== 'vietqr')
+      throw new ApiError(
+        409,
+        'payment_on_other_rail',
+        'Khoản thanh toán đó là thanh toán bằng thẻ; tiền chuyển khoản hãy ghép với mã hoá đơn của nó',
+        [{ path: 'paymentId', message: 'Không phải khoản thanh toán chuyển khoản' }],
+      );
     return { payment, isNew: false };
   }
   const code = resolution.billCode ? normalizeBillCode(resolution.billCode) : null;
@@ -234,11 +247,11 @@ async function matchTarget(
       `Hoá đơn ${resolution.billCode} ${bill.status === 'paid' ? 'đã được thanh toán' : 'đã bị huỷ'}`,
     );
   const pending = await findPendingPayment(db, { billId: bill.id });
-  if (pending) return { payment: pending, isNew: false };
+  if (pending?.method === 'vietqr') return { payment: pending, isNew: false };
   const payable = await findPayableBill(db, bill.id);
   if (!payable) throw new ApiError(409, 'bill_paid', `Hoá đơn ${resolution.billCode} không còn mở`);
   const payment = draftBillPayment(payable, now, `exception:${exception.id}`, now);
   if (payment.payeeAccountNo !== exception.accountNumber)
     throw new ApiError(409, 'wrong_account', `Tiền đã về một tài khoản khác với tài khoản nhận tiền của hoá đơn ${resolution.billCode}`);
-  return { payment, isNew: true };
+  return { payment, isNew: true, ...(pending ? { supersedes: pending } : {}) };
 }

@@ -126,7 +126,7 @@ export async function readStatementFile(file: File): Promise<ParsedStatement> {
     return parseStatementCsv(await file.text());
   } catch (error) {
     if (!(error instanceof StatementFormatError)) throw error;
-    throw new ApiError(400, 'invalid_statement', `The statement was not imported: ${error.message}`, [
+    throw new ApiError(400, 'invalid_statement', `Sao kê chưa được nhập (không dòng nào được ghi): ${error.message}`, [
       { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
     ]);
   }

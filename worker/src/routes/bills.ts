@@ -10,7 +10,7 @@ import { clientAddress } from '../middleware/client';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { cancelBill } from '../payments/cancel-bill';
-import { MAX_PRICE } from '../schemas/products';
+import { amountField } from '../schemas/amount';
 
 /** Public lookups per client address per window: enough for a family, too few to enumerate codes. */
 const LOOKUPS_PER_WINDOW = 30;
@@ -92,7 +92,7 @@ const CreateBillBody = z
       .max(50)
       .openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
     description: z.string().trim().min(1).max(200).openapi({ example: 'Học phí tháng 12/2026' }),
-    amount: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
+    amount: amountField('Số tiền của hoá đơn').openapi({ example: 350000 }),
     dueDate: z.string().refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' }).openapi({ example: '2026-12-15' }),
   })
   .openapi('BillCreate');

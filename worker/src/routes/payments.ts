@@ -14,6 +14,7 @@ import { providerFor } from '../payments/providers';
 import { renderReceipt } from '../payments/receipt';
 import { actOnRefund, refundPayment } from '../payments/refunds';
 import { startPayment } from '../payments/start';
+import { amountField } from '../schemas/amount';
 import { authorizeOrder } from './orders';
 
 const PaymentSchema = z
@@ -246,7 +247,7 @@ payments.openapi(
     request: {
       params: PaymentIdParam,
       body: jsonBody(
-        z.strictObject({ amount: z.number().int().min(1), reason: z.string().trim().min(3).max(300) }).openapi('RefundCreate'),
+        z.strictObject({ amount: amountField('Số tiền hoàn'), reason: z.string().trim().min(3).max(300) }).openapi('RefundCreate'),
       ),
     },
     responses: { 201: jsonResponse('The refund', RefundSchema), ...errorResponses(400, 401, 404, 409) },

@@ -7,6 +7,7 @@ import { stripeClient, verifyStripeEvent } from '../payments/providers';
 import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
 import { applyStripeEvent } from '../payments/stripe-events';
 import { checkStripePayout } from '../reconciliation/payouts';
+import { amountField } from '../schemas/amount';
 
 const BankNotification = z.strictObject({
   transactionId: z.string().trim().min(1).max(100),
@@ -14,7 +15,7 @@ const BankNotification = z.strictObject({
     .string()
     .trim()
     .regex(/^\d{1,19}$/),
-  amount: z.number().int().min(1),
+  amount: amountField('Số tiền (amount)'),
   description: z.string().max(1000),
   bookedAt: z.iso.datetime({ offset: true }),
 });
