@@ -34,3 +34,13 @@ UPDATE refunds SET last_event_id = 'rev_before_' || id;
 ALTER TABLE bank_credits ADD COLUMN bank_reference TEXT;
 ALTER TABLE bank_credits ADD COLUMN payer_name TEXT;
 ALTER TABLE bank_credits ADD COLUMN payer_account TEXT;
+
+-- When the money arrived, as the bank (or Stripe) booked it: reports and the daily close
+-- count a payment on that day (Vietnam time), which can differ from when we processed it
+-- (a statement imported days later, a notice that arrived late).
+ALTER TABLE payments ADD COLUMN received_at TEXT;
+UPDATE payments SET received_at = coalesce(
+  (SELECT min(b.booked_at) FROM bank_credits b WHERE b.payment_id = payments.id AND b.outcome = 'matched'),
+  paid_at)
+WHERE paid_at IS NOT NULL;
+CREATE INDEX payments_received ON payments (received_at);

@@ -261,6 +261,8 @@ export async function attachStripeSession(db: D1Database, paymentId: string, ses
 /** Columns a transition may set along with the status. */
 export interface PaymentColumnChanges {
   paid_at?: string;
+  /** When the bank or Stripe booked the money: the day reports count it on. */
+  received_at?: string;
   stripe_payment_intent?: string | null;
   stripe_session_id?: string;
   amount_refunded?: number;

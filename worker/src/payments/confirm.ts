@@ -30,6 +30,8 @@ export async function confirmStatements(
     source: 'bank' | 'stripe' | 'staff';
     sourceRef: string;
     now: string;
+    /** When the bank (or Stripe) booked the money, which can be days before `now`. */
+    receivedAt: string;
     set?: PaymentColumnChanges;
     condition?: Sql;
     data?: Record<string, unknown>;
@@ -50,7 +52,7 @@ export async function confirmStatements(
     source: options.source,
     sourceRef: options.sourceRef,
     now: options.now,
-    set: { paid_at: options.now, ...options.set },
+    set: { paid_at: options.now, received_at: options.receivedAt, ...options.set },
     condition: conditions.length > 0 ? all(conditions) : undefined,
     data: options.data,
     ledger: receiptJournal(payment.id, collection, booked, booked === payment.amount ? payees : allocate(booked, payees)),

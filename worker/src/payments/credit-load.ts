@@ -6,6 +6,7 @@
 
 import { findAppliedTransactionIds } from '../db/bank-credits';
 import { findUnstartedOpenBills, type PayableBill } from '../db/bills';
+import { findClosedDates } from '../db/days';
 import { findStallsByReferences } from '../db/markets';
 import { findAccountOwner } from '../db/organizations';
 import { findPaymentsByReferences, findPendingPaymentsOnAccount, type Payment, type PaymentWithBill } from '../db/payments';
@@ -28,6 +29,8 @@ export interface CreditContext {
   bills: ReadonlyMap<string, PayableBill>;
   /** The market board of each stall named, by stall id. */
   stallBoards: ReadonlyMap<string, string>;
+  /** Which of the days the credits were booked on are closed already for the account. */
+  closedDates: ReadonlySet<string>;
 }
 
 const known = (payment: PaymentWithBill): KnownPayment => ({
@@ -47,7 +50,8 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
   const lines = asStatementLines(credits);
   const references = lines.map((line) => findPaymentReferences(line.description));
   const named = [...new Set(references.flat())];
-  const [applied, namedPayments, stalls, owner, pending] = await Promise.all([
+  const bookedDates = [...new Set(lines.map((line) => vietnamDate(new Date(line.bookedAt))))];
+  const [applied, namedPayments, stalls, owner, pending, closedDates] = await Promise.all([
     findAppliedTransactionIds(
       db,
       accountNumber,
@@ -57,6 +61,7 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     findStallsByReferences(db, named),
     findAccountOwner(db, accountNumber),
     findPendingPaymentsOnAccount(db, accountNumber),
+    findClosedDates(db, accountNumber, bookedDates),
   ]);
   // Bank money pays only what is paid by bank transfer: a card payment's checkout is not its target.
   const pendingTransfers = pending.filter((payment) => payment.method === 'vietqr');
@@ -119,5 +124,6 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     payments,
     bills,
     stallBoards,
+    closedDates: new Set(closedDates),
   };
 }

@@ -8,20 +8,31 @@ import type { Payment } from '../db/payments';
 import type { BankCredit } from '../domain/bank-credit';
 import type { CreditExceptionType } from '../domain/exception-types';
 import type { LineDecision } from '../domain/statement-matcher';
+import { vietnamDate } from '../domain/vietnam-time';
 import type { CreditContext } from './credit-load';
 import { draftBillPayment } from './drafts';
 
+/**
+ * A credit booked on a day its account has closed already: that day stays as it was frozen,
+ * and the credit is recorded as an adjustment of the day it is processed (and any exception
+ * it becomes waits in that day's queue).
+ */
+interface LateForClosedDay {
+  /** The closed day the bank booked it on, or null when that day is still open. */
+  closedDay: string | null;
+}
+
 export type CreditPlan =
   | { kind: 'duplicate' }
-  | {
+  | (LateForClosedDay & {
       kind: 'confirm';
       payment: Payment;
       /** The payment is made on the spot, in the same batch as the credit. */
       isNew: boolean;
       organizationId: string | null;
       details: Record<string, unknown>;
-    }
-  | {
+    })
+  | (LateForClosedDay & {
       kind: 'exception';
       type: CreditExceptionType;
       /** The payment it concerns, when it is one of this account's. */
@@ -29,12 +40,18 @@ export type CreditPlan =
       expected: number | null;
       organizationId: string | null;
       details: Record<string, unknown>;
-    };
+    });
 
 /** When a credit's effect could not be written as planned: the money is kept for a person. */
-export function keepAsException(credit: BankCredit, organizationId: string | null, reason: string): CreditPlan {
+export function keepAsException(
+  credit: BankCredit,
+  organizationId: string | null,
+  reason: string,
+  closedDay: string | null = null,
+): CreditPlan {
   return {
     kind: 'exception',
+    closedDay,
     type: 'unmatched_credit',
     payment: null,
     expected: null,
@@ -44,12 +61,21 @@ export function keepAsException(credit: BankCredit, organizationId: string | nul
 }
 
 export function planCredit(decision: LineDecision, credit: BankCredit, index: number, context: CreditContext, now: string): CreditPlan {
+  const plan = decide(decision, credit, index, context, now);
+  if (plan.kind === 'duplicate') return plan;
+  const bookedDate = vietnamDate(new Date(credit.bookedAt));
+  return { ...plan, closedDay: context.closedDates.has(bookedDate) ? bookedDate : null };
+}
+
+type Undated<T> = T extends LateForClosedDay ? Omit<T, 'closedDay'> : T;
+
+function decide(decision: LineDecision, credit: BankCredit, index: number, context: CreditContext, now: string): Undated<CreditPlan> {
   const details: Record<string, unknown> = {
     transactionId: credit.transactionId,
     description: credit.description,
     bookedAt: credit.bookedAt,
   };
-  const missing = (what: string) => keepAsException(credit, context.ownerId, `${what} not found when planning`);
+  const missing = (what: string) => keepAsException(credit, context.ownerId, `${what} not found when planning`) as Undated<CreditPlan>;
   switch (decision.kind) {
     case 'already_confirmed':
       return { kind: 'duplicate' };

@@ -9,6 +9,7 @@
  */
 import { creditExists, creditRecorded, creditWasRecorded, insertCreditStatement, linkCreditStatement } from '../db/bank-credits';
 import { billIsUnstarted } from '../db/bills';
+import { insertAdjustmentStatement } from '../db/days';
 import { insertExceptionStatement } from '../db/exceptions';
 import { billIsOpen, createPaymentStatements, paymentIsStill, transitionApplied } from '../db/payments';
 import { all } from '../db/sql';
@@ -44,6 +45,7 @@ const STATEMENTS_PER_BATCH = 400;
 
 interface PreparedCredit {
   statements: D1PreparedStatement[];
+  closedDay: string | null;
   /** Reads what happened from this credit's own slice of the batch results. */
   read(results: D1Result[]): Promise<WriteResult>;
 }
@@ -81,7 +83,8 @@ export async function writeCredits(db: D1Database, planned: readonly PlannedCred
         results.push(await prepared.read(await db.batch(prepared.statements)));
       } catch (error) {
         // Its effect cannot be written as planned: the money is kept as an exception.
-        const fallback = await prepareCredit(db, credit, keepAsException(credit, options.ownerId, String(error)), options);
+        const closedDay = prepared.closedDay;
+        const fallback = await prepareCredit(db, credit, keepAsException(credit, options.ownerId, String(error), closedDay), options);
         results.push(await fallback.read(await db.batch(fallback.statements)));
       }
     }
@@ -105,10 +108,32 @@ export async function writeCredits(db: D1Database, planned: readonly PlannedCred
 
 /** The statements of one credit and its effect, and how to read what they did. */
 async function prepareCredit(db: D1Database, credit: BankCredit, plan: CreditPlan, options: WriteOptions): Promise<PreparedCredit> {
-  if (plan.kind === 'duplicate') return { statements: [], read: async () => ({ outcome: 'duplicate' }) };
+  if (plan.kind === 'duplicate') return { statements: [], closedDay: null, read: async () => ({ outcome: 'duplicate' }) };
   const { now, statementId } = options;
   const creditId = newId('bcr');
   const recorded = creditRecorded(creditId);
+  const today = vietnamDate(new Date(now));
+  const { closedDay } = plan;
+  /** A credit booked on a closed day is an adjustment of today: the closed day stays as it was frozen. */
+  const adjustment = (link: { paymentId: string | null; exceptionId: string | null }) =>
+    closedDay === null
+      ? []
+      : [
+          insertAdjustmentStatement(
+            db,
+            {
+              accountNumber: credit.accountNumber,
+              date: today,
+              affectsDate: closedDay,
+              ...link,
+              amount: credit.amount,
+              reason: `Tiền vào ngày ${closedDay.split('-').reverse().join('/')} (đã chốt sổ), ghi nhận vào ngày xử lý`,
+              createdBy: null,
+              now,
+            },
+            recorded,
+          ),
+        ];
 
   if (plan.kind === 'exception') {
     const exceptionId = newId('exc');
@@ -126,15 +151,18 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: CreditPla
             paymentId,
             amount: credit.amount,
             expectedAmount: plan.expected,
-            details: plan.details,
+            details: closedDay === null ? plan.details : { ...plan.details, bookedOnClosedDay: closedDay },
             accountNumber: credit.accountNumber,
-            bookedDate: vietnamDate(new Date(credit.bookedAt)),
+            // The day it is reconciled in: a closed day's queue is done with.
+            bookedDate: closedDay === null ? vietnamDate(new Date(credit.bookedAt)) : today,
             statementId,
             now,
           },
           recorded,
         ),
+        ...adjustment({ paymentId, exceptionId }),
       ],
+      closedDay,
       read: async (results) =>
         creditWasRecorded(results) ? { outcome: 'exception', type: plan.type, exceptionId, paymentId } : { outcome: 'duplicate' },
     };
@@ -170,11 +198,13 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: CreditPla
     source: 'bank',
     sourceRef: credit.transactionId,
     now,
+    receivedAt: credit.bookedAt,
     condition: recorded,
     data: { accountNumber: credit.accountNumber, amount: credit.amount, bookedAt: credit.bookedAt, source: credit.source },
   });
   return {
-    statements: [...statements, ...confirm.statements],
+    statements: [...statements, ...confirm.statements, ...adjustment({ paymentId: payment.id, exceptionId: null })],
+    closedDay,
     read: async (results) => {
       if (creditWasRecorded(results)) {
         if (!transitionApplied(results, confirmIndex)) {

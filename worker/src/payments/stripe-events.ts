@@ -154,6 +154,8 @@ export async function applyStripeEvent(db: D1Database, event: Stripe.Event, now:
         source: 'stripe',
         sourceRef: event.id,
         now,
+        // Stripe's time for the event is when the card payment went through.
+        receivedAt: Number.isSafeInteger(event.created) ? new Date(event.created * 1000).toISOString() : now,
         set: { stripe_payment_intent: intentId(object.payment_intent), stripe_session_id: object.id },
         condition: ours,
         data: { stripeEvent: event.type },

@@ -4,8 +4,9 @@
  * correction is an adjustment dated the day it is made.
  */
 
-import { creditTotals, type DayTotals, insertClosedDay } from '../db/days';
+import { type DayTotals, dayTotals, insertClosedDay } from '../db/days';
 import { countOpenExceptions } from '../db/exceptions';
+import { type AdjustmentRow, findAdjustments, findClosedDay } from '../db/reports';
 import type { SessionUser } from '../db/users';
 import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
@@ -27,11 +28,65 @@ export async function closeDay(
   if (date > vietnamDate(now)) throw new ApiError(409, 'day_not_over', 'Chỉ chốt sổ được một ngày đã bắt đầu');
   const open = await countOpenExceptions(db, accountNumber, date);
   if (open > 0) throw new ApiError(409, 'open_exceptions', `${open} exception(s) of this day are still open; resolve them first`);
-  const { start, end } = vietnamDayBounds(date);
-  const totals = await creditTotals(db, accountNumber, start, end);
+  const totals = await dayTotals(db, accountNumber, { date, ...vietnamDayBounds(date) });
   const closedAt = now.toISOString();
   if (!(await insertClosedDay(db, { accountNumber, date, organizationId: day.ownerId, totals, closedBy: user.id, closedAt }))) {
     throw new ApiError(409, 'day_closed', `Ngày ${date.split('-').reverse().join('/')} đã được chốt sổ rồi`);
   }
   return { date, accountNumber, closedAt, totals };
+}
+
+export interface Adjustment {
+  id: string;
+  /** The day it was made and is counted in. */
+  date: string;
+  /** The closed day it corrects. */
+  affectsDate: string;
+  paymentId: string | null;
+  exceptionId: string | null;
+  amount: number;
+  reason: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface DayRecord {
+  date: string;
+  accountNumber: string;
+  closed: boolean;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** What the close froze; null while the day is open. */
+  totals: DayTotals | null;
+  /** Corrections made on this day (money booked on a closed day, matches after a close). */
+  adjustments: Adjustment[];
+  /** Corrections of this day made on later days, once it was closed. */
+  laterAdjustments: Adjustment[];
+}
+
+const toAdjustment = (row: AdjustmentRow): Adjustment => ({
+  id: row.id,
+  date: row.date,
+  affectsDate: row.affects_date,
+  paymentId: row.payment_id,
+  exceptionId: row.exception_id,
+  amount: row.amount,
+  reason: row.reason,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+});
+
+/** A day of an account as the close froze it, with its adjustments both ways, read back. */
+export async function readDay(db: D1Database, accountNumber: string, date: string): Promise<DayRecord> {
+  const [closed, adjustments] = await Promise.all([findClosedDay(db, accountNumber, date), findAdjustments(db, accountNumber, date)]);
+  return {
+    date,
+    accountNumber,
+    closed: closed !== null,
+    closedAt: closed?.closed_at ?? null,
+    closedBy: closed?.closed_by ?? null,
+    totals: closed ? (JSON.parse(closed.totals) as DayTotals) : null,
+    adjustments: adjustments.made.map(toAdjustment),
+    laterAdjustments: adjustments.correcting.map(toAdjustment),
+  };
 }

@@ -4,7 +4,7 @@
  * append-only log of who, when and why.
  */
 import { findBillByCode, findBillById, findPayableBill } from '../db/bills';
-import { insertAdjustmentStatement, isDayClosed } from '../db/days';
+import { insertAdjustmentStatement, isAdjusted, isDayClosed } from '../db/days';
 import {
   abortResolutionUnless,
   findException,
@@ -67,7 +67,8 @@ export async function resolveException(
         ? refundEffect(db, exception, note, user, now)
         : { statements: [], after: [], paymentId: null, refundId: null };
 
-  if (resolution.action === 'match' && exception.accountNumber && exception.bookedDate) {
+  // Money that arrived after its day was closed is an adjustment already, from when it arrived.
+  if (resolution.action === 'match' && exception.accountNumber && exception.bookedDate && !(await isAdjusted(db, exception.id))) {
     if (await isDayClosed(db, exception.accountNumber, exception.bookedDate)) {
       effect.statements.push(
         insertAdjustmentStatement(db, {
@@ -178,6 +179,7 @@ async function matchEffect(
     source: 'staff',
     sourceRef: exception.id,
     now,
+    receivedAt: exception.bankCredit.bookedAt,
     data: { exceptionId: exception.id, resolvedBy: user.id, received: exception.amount, note },
     receivedAmount: exception.amount,
   });

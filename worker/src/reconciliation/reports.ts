@@ -1,4 +1,5 @@
 /** Daily reports and collection series, by Vietnamese day. */
+import type { DayTotals } from '../db/days';
 import { collectionRows, dayRows } from '../db/reports';
 import { vietnamDayBounds } from '../domain/vietnam-time';
 
@@ -7,17 +8,30 @@ interface Tally {
   amount: number;
 }
 
+/** What a closed day froze, as it was at the close. */
+export interface DayClosing {
+  closedAt: string;
+  closedBy: string;
+  totals: DayTotals;
+}
+
 export interface OrganizationDay {
   organizationId: string | null;
   name: string;
   /** The collection account the day is closed for. */
   accountNumber: string | null;
+  /** Money received that day, by the day the bank (or Stripe) booked it. */
   total: Tally;
   byRail: Record<'vietqr' | 'stripe', Tally>;
   byType: Record<'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'order', Tally>;
   refunds: Tally;
   openExceptions: Tally;
+  /** Corrections made that day: money booked on a day already closed, matches made after a close. */
+  adjustments: Tally;
+  /** Amounts above the one ceiling (stored before it existed): counted here, left out of every sum. */
+  overCeiling: number;
   closed: boolean;
+  closing: DayClosing | null;
 }
 
 export interface DailyReport {
@@ -28,10 +42,11 @@ export interface DailyReport {
 const empty = (): Tally => ({ count: 0, amount: 0 });
 
 /**
- * Per organization: money received that day by rail and by kind, refunds sent that day,
- * exceptions still open for that day, and whether the day is closed. `organizationId`
- * limits it to one organization; undefined (admins) reports every organization, with
- * marketplace orders under the platform (organizationId null).
+ * Per organization: money received that day (by the bank's booking date, Vietnam time) by
+ * rail and by kind, refunds sent that day, exceptions still open in that day's queue,
+ * adjustments made that day, and whether the day is closed, with what it froze.
+ * `organizationId` limits it to one organization; undefined (admins) reports every
+ * organization, with marketplace orders under the platform (organizationId null).
  */
 export async function dailyReport(
   db: D1Database,
@@ -56,7 +71,10 @@ export async function dailyReport(
         byType: { market_fee: empty(), tuition: empty(), hospital: empty(), admin_fee: empty(), order: empty() },
         refunds: empty(),
         openExceptions: empty(),
+        adjustments: empty(),
+        overCeiling: 0,
         closed: false,
+        closing: null,
       };
       byOrg.set(org, day);
     }
@@ -69,10 +87,24 @@ export async function dailyReport(
       tally.count += row.n;
       tally.amount += row.total;
     }
+    day.overCeiling += row.over;
   }
-  for (const row of rows.refunds) entry(row.org).refunds = { count: row.n, amount: row.total };
-  for (const row of rows.openExceptions) entry(row.org).openExceptions = { count: row.n, amount: row.total };
-  for (const row of rows.closed) entry(row.org).closed = true;
+  const tallies = [
+    ['refunds', rows.refunds],
+    ['openExceptions', rows.openExceptions],
+    ['adjustments', rows.adjustments],
+  ] as const;
+  for (const [field, list] of tallies)
+    for (const row of list) {
+      const day = entry(row.org);
+      day[field] = { count: row.n, amount: row.total };
+      day.overCeiling += row.over;
+    }
+  for (const row of rows.closed) {
+    const day = entry(row.org);
+    day.closed = true;
+    day.closing = { closedAt: row.closed_at, closedBy: row.closed_by, totals: JSON.parse(row.totals) as DayTotals };
+  }
   return { date, organizations: [...byOrg.values()] };
 }
 
@@ -93,6 +125,8 @@ const CSV_HEADER = [
   'Hoàn tiền - số giao dịch',
   'Hoàn tiền - số tiền',
   'Ngoại lệ chưa xử lý',
+  'Điều chỉnh - số khoản',
+  'Điều chỉnh - số tiền',
   'Đã chốt sổ',
 ];
 
@@ -124,6 +158,8 @@ export function dailyReportCsv(report: DailyReport): string {
     org.refunds.count,
     org.refunds.amount,
     org.openExceptions.count,
+    org.adjustments.count,
+    org.adjustments.amount,
     org.closed ? 'Có' : 'Chưa',
   ]);
   return `\uFEFF${[CSV_HEADER, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;

@@ -11,7 +11,7 @@ import { stripeClient } from '../payments/providers';
 import { actOnRefund } from '../payments/refunds';
 import { stripeSettings } from '../payments/settings';
 import { reconcilableAccount } from '../reconciliation/accounts';
-import { closeDay } from '../reconciliation/days';
+import { closeDay, readDay } from '../reconciliation/days';
 import { canHandle, resolveException } from '../reconciliation/exceptions';
 import { checkStripePayout } from '../reconciliation/payouts';
 import { importStatement, readStatementFile, statementUpload } from '../reconciliation/statements';
@@ -56,10 +56,13 @@ const ResolveBody = z
       note: z.string().trim().max(500).optional(),
     }),
     z.strictObject({ action: z.literal('refund'), note: z.string().trim().max(500).optional() }),
-    z.strictObject({ action: z.literal('dismiss'), note: z.string().trim().min(3, 'Say why').max(500) }),
+    z.strictObject({
+      action: z.literal('dismiss'),
+      note: z.string().trim().min(3, 'Hãy ghi lý do bỏ qua (ít nhất 3 ký tự)').max(500, 'Ghi chú tối đa 500 ký tự'),
+    }),
   ])
   .refine((body) => body.action !== 'match' || (body.paymentId === undefined) !== (body.billCode === undefined), {
-    message: 'Name either paymentId or billCode',
+    message: 'Hãy ghi một trong hai: mã khoản thanh toán (paymentId) hoặc mã hoá đơn (billCode)',
     path: ['paymentId'],
   })
   .openapi('ExceptionResolve');
@@ -146,7 +149,7 @@ reconciliation.openapi(
       params: z.object({
         date: z
           .string()
-          .refine(isIsoDate, 'A date written YYYY-MM-DD')
+          .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
           .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
       }),
       body: jsonBody(z.strictObject({ accountNumber: z.string().regex(/^\d{1,19}$/) }).openapi('DayClose')),
@@ -164,6 +167,63 @@ reconciliation.openapi(
     const { accountNumber } = c.req.valid('json');
     const { ownerId } = await reconcilableAccount(c.env, accountNumber, organizationId);
     return c.json(await closeDay(c.env.DB, { accountNumber, date: c.req.valid('param').date, ownerId }, user, new Date()), 200);
+  },
+);
+
+const DayParam = z.object({
+  date: z
+    .string()
+    .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
+    .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
+});
+
+const AdjustmentSchema = z
+  .object({
+    id: z.string(),
+    date: z.string(),
+    affectsDate: z.string(),
+    paymentId: z.string().nullable(),
+    exceptionId: z.string().nullable(),
+    amount: z.number().int(),
+    reason: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Adjustment');
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/days/{date}',
+    tags: ['Reconciliation'],
+    summary: 'A day of one of your accounts: closed or not, the totals its close froze, and its adjustments',
+    description:
+      'adjustments: corrections made on this day (money booked on a day already closed, matches made after a close); ' +
+      'laterAdjustments: corrections of this day made on later days.',
+    request: { params: DayParam, query: z.object({ accountNumber: z.string().regex(/^\d{1,19}$/, 'Chỉ gồm chữ số, tối đa 19 số') }) },
+    responses: {
+      200: jsonResponse(
+        'The day',
+        z.object({
+          date: z.string(),
+          accountNumber: z.string(),
+          closed: z.boolean(),
+          closedAt: z.string().nullable(),
+          closedBy: z.string().nullable(),
+          totals: z.record(z.string(), z.unknown()).nullable(),
+          adjustments: z.array(AdjustmentSchema),
+          laterAdjustments: z.array(AdjustmentSchema),
+        }),
+      ),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    const { accountNumber } = c.req.valid('query');
+    await reconcilableAccount(c.env, accountNumber, organizationId);
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(await readDay(c.env.DB, accountNumber, c.req.valid('param').date), 200);
   },
 );
 
