@@ -1,20 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
-import { hitRateLimit } from '../db/rate-limits';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
 import { ApiError, notFound } from '../errors';
-import { clientAddress } from '../middleware/client';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { countBillCodeUse } from '../payments/bill-code-limit';
 import { cancelBill } from '../payments/cancel-bill';
 import { amountField } from '../schemas/amount';
-
-/** Public lookups per client address per window: enough for a family, too few to enumerate codes. */
-const LOOKUPS_PER_WINDOW = 30;
-const LOOKUP_WINDOW_SECONDS = 10 * 60;
 
 const BillSchema = z
   .object({
@@ -125,13 +120,7 @@ bills.openapi(
     responses: { 200: jsonResponse('The bill', PublicBillSchema), ...errorResponses(404, 429) },
   }),
   async (c) => {
-    // Counted before the code is even parsed, so malformed guesses use up the allowance too.
-    const limit = await hitRateLimit(c.env.DB, `bill-lookup:${clientAddress(c)}`, LOOKUPS_PER_WINDOW, LOOKUP_WINDOW_SECONDS, Date.now());
-    if (!limit.allowed) {
-      throw new ApiError(429, 'rate_limited', 'Too many lookups; wait a little and try again', [], {
-        'Retry-After': String(Math.max(1, limit.retryAfterSeconds)),
-      });
-    }
+    await countBillCodeUse(c);
     const code = normalizeBillCode(c.req.valid('param').code);
     const bill = code ? await findBillByCode(c.env.DB, code) : null;
     if (!bill) throw notFound('Bill', 'bill_not_found');

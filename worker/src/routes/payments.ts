@@ -10,9 +10,11 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { requireUser } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
+import { countBillCodeUse } from '../payments/bill-code-limit';
 import { providerFor } from '../payments/providers';
-import { renderReceipt } from '../payments/receipt';
+import { receiptCheckPath, renderReceipt } from '../payments/receipt';
 import { actOnRefund, refundPayment } from '../payments/refunds';
+import { publicUrl } from '../payments/settings';
 import { startPayment } from '../payments/start';
 import { amountField } from '../schemas/amount';
 import { authorizeOrder } from './orders';
@@ -116,16 +118,17 @@ payments.openapi(
       );
     }
     const body = c.req.valid('json');
+    // A bill code answers here as it does in the public lookup: under the same allowance.
+    if ('billCode' in body) await countBillCodeUse(c);
     const request =
       'billCode' in body
         ? { billCode: body.billCode, method: body.method }
         : { order: await authorizeOrder(c, body.orderId, body.orderToken), method: body.method };
-    const origin = new URL(c.req.url).origin;
     const { payment, created } = await startPayment(c.env, {
       idempotencyKey: key,
       body,
       request,
-      returnUrl: (id) => `${origin}/thanh-toan/${id}`,
+      returnUrl: (id) => publicUrl(c.env, c.req.url, `/thanh-toan/${id}`),
     });
     if (created) c.header('Location', `/api/v1/payments/${payment.id}`);
     return c.json(await paymentToJson(c.env.DB, payment), 201);
@@ -193,8 +196,11 @@ payments.openapi(
   async (c) => {
     const payment = await loadPayment(c.env.DB, c.req.valid('param').id);
     if (!payment.paidAt) throw new ApiError(409, 'not_paid', 'Biên lai chỉ có sau khi khoản thanh toán đã được trả');
-    const html = await renderReceipt(c.env.DB, payment, new URL(c.req.url).origin);
-    return c.html(html, 200, { 'Cache-Control': 'no-store' });
+    const html = await renderReceipt(c.env.DB, payment, {
+      checkUrl: publicUrl(c.env, c.req.url, receiptCheckPath(payment.id)),
+      full: isPayeeStaff(c.get('user'), payment),
+    });
+    return c.html(html, 200, { 'Cache-Control': 'private, no-store' });
   },
 );
 
@@ -228,11 +234,16 @@ const refundToJson = (refund: Refund) => ({
   createdAt: refund.createdAt,
 });
 
-/** Admins, and staff of the organization the money was paid to. Others see a 404. */
+/** Admins, and staff of the organization the money was paid to. */
+function isPayeeStaff(user: SessionUser | null, payment: Payment): boolean {
+  if (!user) return false;
+  return user.role === 'admin' || (payment.payeeOrgId !== null && user.organization?.id === payment.payeeOrgId && user.role !== 'shopper');
+}
+
+/** The payee's staff (and admins) only; others see a 404. */
 function requireRefundStaff(c: Context<AppEnv>, payment: Payment): SessionUser {
   const user = requireUser(c);
-  const payeeStaff = payment.payeeOrgId !== null && user.organization?.id === payment.payeeOrgId && user.role !== 'shopper';
-  if (user.role !== 'admin' && !payeeStaff) throw new ApiError(404, 'payment_not_found', 'Không tìm thấy khoản thanh toán này');
+  if (!isPayeeStaff(user, payment)) throw new ApiError(404, 'payment_not_found', 'Không tìm thấy khoản thanh toán này');
   return user;
 }
 
