@@ -13,6 +13,8 @@ export interface FaultyD1 {
   db: D1Database;
   /** Each batch sent, in order, with its statements. */
   batches: SentStatement[][];
+  /** Round trips to D1 (a batch, or one statement run on its own): what D1's per-invocation query limit counts. */
+  readonly calls: number;
 }
 
 /**
@@ -27,11 +29,14 @@ export function faultyD1(
 ): FaultyD1 {
   const sent = new WeakMap<object, { real: D1PreparedStatement; sql: string; params: unknown[] }>();
   const batches: SentStatement[][] = [];
+  let calls = 0;
+  const RUNS = new Set<PropertyKey>(['first', 'all', 'run', 'raw']);
 
   const wrap = (statement: D1PreparedStatement, sql: string, params: unknown[]): D1PreparedStatement => {
     const wrapper = new Proxy(statement, {
       get(target, property) {
         if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), sql, values);
+        if (RUNS.has(property)) calls += 1;
         const value = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -48,6 +53,7 @@ export function faultyD1(
           const entries = statements.map((statement) => sent.get(statement)!);
           const batch = entries.map(({ sql, params }) => ({ sql, params }));
           batches.push(batch);
+          calls += 1;
           await beforeBatch?.(batch);
           if (batch.some(failWhen)) throw new Error('D1_ERROR: CHECK constraint failed: injected by the test');
           return target.batch(entries.map((entry) => entry.real));
@@ -56,5 +62,11 @@ export function faultyD1(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return { db, batches };
+  return {
+    db,
+    batches,
+    get calls() {
+      return calls;
+    },
+  };
 }

@@ -19,10 +19,17 @@ export function formatVnd(amount: number): string {
   if (!Number.isSafeInteger(amount)) {
     throw new RangeError(`formatVnd needs a whole number of đồng, got ${amount}`);
   }
-  const sign = amount < 0 ? '-' : '';
-  const digits = String(Math.abs(amount));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return `${sign}${grouped} ₫`;
+  return `${groupDigits(amount)} ₫`;
+}
+
+/**
+ * A whole number with its thousands grouped by dots, as Vietnamese prints them.
+ *
+ * @example groupDigits(5000) // "5.000"
+ */
+export function groupDigits(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  return `${sign}${String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { insertExceptionStatement } from '../db/exceptions';
 import { insertStatement, saveStatementSummary } from '../db/statements';
 import { statementCredits } from '../domain/bank-credit';
 import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
+import { groupDigits } from '../domain/money';
 import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
 import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
@@ -102,6 +103,28 @@ async function flagMissingAtBank(
   return missing.length;
 }
 
+/**
+ * What one request may import. The import runs whole in one request: its credits are loaded a
+ * few dozen ids to a query and written a few dozen to a D1 batch, so 5,000 lines stay well
+ * within D1's 1,000 queries per Worker invocation (about 250 for 5,000 lines, with room for
+ * lines decided a second time), and 2 MB within a request's memory and time. Larger statements
+ * are split by date and imported in turn: lines imported before are never counted twice.
+ */
+export const STATEMENT_LIMITS = { lines: 5_000, bytes: 2 * 1024 * 1024 } as const;
+
+/** The 413 that says how to split a statement that is too large. */
+export function statementTooLarge(lines?: number): ApiError {
+  const found = lines === undefined ? '' : ` (tệp có ${groupDigits(lines)} dòng)`;
+  return new ApiError(
+    413,
+    'statement_too_large',
+    `Tệp sao kê quá lớn${found}: mỗi lần chỉ nhập được tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB. ` +
+      'Hãy xuất sao kê theo từng khoảng ngày ngắn hơn (ví dụ từng tuần hoặc từng ngày) rồi nhập lần lượt từng tệp; ' +
+      'chưa có dòng nào được ghi, và các dòng đã nhập trước đó sẽ không bị tính hai lần.',
+    [{ path: 'file', message: `Tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB mỗi tệp` }],
+  );
+}
+
 /** The two fields of a statement upload (multipart/form-data), checked. */
 export function statementUpload(form: { file?: unknown; accountNumber?: unknown }): { file: File; accountNumber: string } {
   const accountNumber = typeof form.accountNumber === 'string' ? form.accountNumber.trim() : '';
@@ -122,8 +145,12 @@ export function statementUpload(form: { file?: unknown; accountNumber?: unknown 
 
 /** A statement file read whole, or a 400 naming the line and what is wrong with it: nothing is imported then. */
 export async function readStatementFile(file: File): Promise<ParsedStatement> {
+  if (file.size > STATEMENT_LIMITS.bytes) throw statementTooLarge();
   try {
-    return parseStatementCsv(await file.text());
+    const parsed = parseStatementCsv(await file.text());
+    const lines = parsed.credits.length + parsed.debitsSkipped;
+    if (lines > STATEMENT_LIMITS.lines) throw statementTooLarge(lines);
+    return parsed;
   } catch (error) {
     if (!(error instanceof StatementFormatError)) throw error;
     throw new ApiError(400, 'invalid_statement', `Sao kê chưa được nhập (không dòng nào được ghi): ${error.message}`, [

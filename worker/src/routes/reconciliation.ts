@@ -14,7 +14,7 @@ import { reconcilableAccount } from '../reconciliation/accounts';
 import { closeDay, readDay } from '../reconciliation/days';
 import { canHandle, resolveException } from '../reconciliation/exceptions';
 import { checkStripePayout } from '../reconciliation/payouts';
-import { importStatement, readStatementFile, statementUpload } from '../reconciliation/statements';
+import { importStatement, readStatementFile, STATEMENT_LIMITS, statementTooLarge, statementUpload } from '../reconciliation/statements';
 
 const ExceptionSchema = z
   .object({
@@ -67,16 +67,14 @@ const ResolveBody = z
   })
   .openapi('ExceptionResolve');
 
-const MAX_STATEMENT_BYTES = 10 * 1024 * 1024;
-
 const reconciliation = createRouter();
 
 reconciliation.use(
   '/statements',
   bodyLimit({
-    maxSize: MAX_STATEMENT_BYTES,
+    maxSize: STATEMENT_LIMITS.bytes,
     onError: () => {
-      throw new ApiError(413, 'statement_too_large', 'A statement file may be at most 10 MB; split it by date');
+      throw statementTooLarge();
     },
   }),
 );
