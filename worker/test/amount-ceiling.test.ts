@@ -77,7 +77,9 @@ describe('one ceiling on every amount', () => {
       body: form,
     });
     const refused = await expectError(res, 400, 'invalid_statement');
-    expect(refused.error.message).toContain('Dòng 3: số tiền vào "10000000001" vượt quá mức tối đa 10.000.000.000 ₫');
+    expect(refused.error.details).toEqual([
+      { path: 'line 3', message: 'Dòng 3: số tiền vào "10000000001" vượt quá mức tối đa 10.000.000.000 ₫ cho một khoản' },
+    ]);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM bank_credits WHERE transaction_id IN ('T-OK', 'T-HUGE')").first()).toEqual({
       n: 0,
     });

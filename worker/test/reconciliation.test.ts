@@ -95,7 +95,7 @@ describe('the exceptions queue', () => {
       code: string;
     }>();
     const error = await expectError(await resolve(under.id, { action: 'match', billCode: bill!.code }), 400, 'amount_differs');
-    expect(error.error.message).toContain('150000');
+    expect(error.error.message).toContain('150.000 ₫');
     const res = await resolve(under.id, {
       action: 'match',
       billCode: bill!.code,
@@ -132,7 +132,7 @@ describe('the exceptions queue', () => {
 describe('closing the day', () => {
   it('refuses while an exception of the day is open, then closes, once', async () => {
     const error = await expectError(await close(today, account), 409, 'open_exceptions');
-    expect(error.error.message).toMatch(/^1 exception/);
+    expect(error.error.message).toMatch(/^Còn 1 ngoại lệ/);
     const unknown = (await exceptions(market)).find((e) => e.type === 'unmatched_credit')!;
     expect((await resolve(unknown.id, { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' })).status).toBe(200);
     const res = await close(today, account);

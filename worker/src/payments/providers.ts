@@ -80,9 +80,12 @@ export function stripeClient(settings: StripeSettings): Stripe {
 
 function providerUnavailable(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiError(502, 'payment_provider_error', 'The card payment service did not answer; try again or pay by VietQR', [
-    { path: 'stripe', message },
-  ]);
+  return new ApiError(
+    502,
+    'payment_provider_error',
+    'Dịch vụ thanh toán thẻ không trả lời; hãy thử lại, hoặc chuyển khoản bằng mã VietQR',
+    [{ path: 'stripe', message }],
+  );
 }
 
 function stripeProvider(settings: StripeSettings): PaymentProvider {
@@ -130,7 +133,11 @@ function stripeProvider(settings: StripeSettings): PaymentProvider {
     },
     async refund(payment, refund) {
       if (!payment.stripePaymentIntent) {
-        throw new ApiError(409, 'refund_not_possible', 'Stripe has not reported this payment as captured yet');
+        throw new ApiError(
+          409,
+          'refund_not_possible',
+          'Stripe chưa báo khoản thanh toán thẻ này đã được trừ tiền; hãy thử hoàn tiền lại sau',
+        );
       }
       try {
         const created = await stripe.refunds.create(

@@ -42,7 +42,11 @@ export function platformAccount(env: Env): BankAccount {
   const accountNo = env.PLATFORM_BANK_ACCOUNT ?? '';
   const accountName = env.PLATFORM_BANK_NAME ?? '';
   if (!/^\d{6}$/.test(bankBin) || !/^\d{1,19}$/.test(accountNo) || !accountName) {
-    throw new ApiError(503, 'not_configured', 'The platform collection account is not configured');
+    throw new ApiError(
+      503,
+      'not_configured',
+      'Chưa cấu hình tài khoản thu hộ của nền tảng (PLATFORM_BANK_BIN, PLATFORM_BANK_ACCOUNT, PLATFORM_BANK_NAME)',
+    );
   }
   return { bankBin, accountNo, accountName };
 }

@@ -27,7 +27,12 @@ export async function closeDay(
   const { accountNumber, date } = day;
   if (date > vietnamDate(now)) throw new ApiError(409, 'day_not_over', 'Chỉ chốt sổ được một ngày đã bắt đầu');
   const open = await countOpenExceptions(db, accountNumber, date);
-  if (open > 0) throw new ApiError(409, 'open_exceptions', `${open} exception(s) of this day are still open; resolve them first`);
+  if (open > 0)
+    throw new ApiError(
+      409,
+      'open_exceptions',
+      `Còn ${open} ngoại lệ của ngày ${date.split('-').reverse().join('/')} chưa xử lý trên tài khoản ${accountNumber}; hãy xử lý hết trước khi chốt sổ`,
+    );
   const totals = await dayTotals(db, accountNumber, { date, ...vietnamDayBounds(date) });
   const closedAt = now.toISOString();
   if (!(await insertClosedDay(db, { accountNumber, date, organizationId: day.ownerId, totals, closedBy: user.id, closedAt }))) {

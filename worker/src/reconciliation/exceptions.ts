@@ -18,6 +18,7 @@ import {
 import { createPaymentStatements, findPayment, findPendingPayment, type Payment, prepareTransition } from '../db/payments';
 import type { SessionUser } from '../db/users';
 import { normalizeBillCode } from '../domain/codes';
+import { formatVnd } from '../domain/money';
 import { SETTLED_STATUSES } from '../domain/payment-state';
 import { vietnamDate } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
@@ -78,7 +79,7 @@ export async function resolveException(
           paymentId: effect.paymentId,
           exceptionId: exception.id,
           amount: exception.amount,
-          reason: `Matched after the day was closed: ${note}`,
+          reason: `Ghép sau khi ngày đã chốt sổ: ${note}`,
           createdBy: user.id,
           now,
         }),
@@ -149,8 +150,9 @@ async function matchEffect(
     throw new ApiError(
       400,
       'amount_differs',
-      `The amounts differ by ${difference} đồng: send acceptDifference with a note to match anyway`,
-      [{ path: 'acceptDifference', message: 'Required, with a note, when the amounts differ' }],
+      `Số tiền nhận (${formatVnd(exception.amount)}) và số tiền phải thu (${formatVnd(payment.amount)}) chênh nhau ${formatVnd(Math.abs(difference))}: ` +
+        'muốn ghép vẫn được, hãy chọn chấp nhận chênh lệch (acceptDifference) và ghi chú lý do',
+      [{ path: 'acceptDifference', message: 'Bắt buộc, kèm ghi chú, khi số tiền chênh lệch' }],
     );
   }
   if (SETTLED_STATUSES.includes(payment.status))

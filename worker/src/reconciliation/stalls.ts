@@ -88,7 +88,13 @@ export function parseStallCsv(text: string): StallFields[] {
     else
       for (const issue of result.error.issues) problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
   });
-  if (parsed.errors.length > 0) problems.push(...parsed.errors.map((e) => ({ path: `line ${(e.row ?? 0) + 2}`, message: e.message })));
+  if (parsed.errors.length > 0)
+    problems.push(
+      ...parsed.errors.map((e) => ({
+        path: `line ${(e.row ?? 0) + 2}`,
+        message: e.code === 'MissingQuotes' ? 'Có một ô mở ngoặc kép mà không đóng' : 'Không đọc được dòng này theo dạng CSV',
+      })),
+    );
   if (problems.length > 0 || stalls.length === 0) {
     throw new ApiError(
       400,

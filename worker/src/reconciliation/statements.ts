@@ -153,7 +153,7 @@ export async function readStatementFile(file: File): Promise<ParsedStatement> {
     return parsed;
   } catch (error) {
     if (!(error instanceof StatementFormatError)) throw error;
-    throw new ApiError(400, 'invalid_statement', `Sao kê chưa được nhập (không dòng nào được ghi): ${error.message}`, [
+    throw new ApiError(400, 'invalid_statement', 'Sao kê chưa được nhập, không dòng nào được ghi: hãy sửa tệp rồi tải lên lại', [
       { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
     ]);
   }

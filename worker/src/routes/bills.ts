@@ -4,7 +4,7 @@ import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes'
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
-import { ApiError, notFound } from '../errors';
+import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { countBillCodeUse } from '../payments/bill-code-limit';
@@ -88,7 +88,10 @@ const CreateBillBody = z
       .openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
     description: z.string().trim().min(1).max(200).openapi({ example: 'Học phí tháng 12/2026' }),
     amount: amountField('Số tiền của hoá đơn').openapi({ example: 350000 }),
-    dueDate: z.string().refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' }).openapi({ example: '2026-12-15' }),
+    dueDate: z
+      .string()
+      .refine(isIsoDate, { message: 'Hạn nộp phải là một ngày có thật, viết theo dạng YYYY-MM-DD' })
+      .openapi({ example: '2026-12-15' }),
   })
   .openapi('BillCreate');
 
@@ -99,6 +102,11 @@ const BillIdParam = z.object({
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
+
+const billNotFound = () =>
+  new ApiError(404, 'bill_not_found', 'Không tìm thấy hoá đơn với mã này; kiểm tra lại mã in trên giấy báo', [
+    { path: 'code', message: 'Không có hoá đơn nào mang mã này' },
+  ]);
 
 const bills = createRouter();
 
@@ -123,7 +131,7 @@ bills.openapi(
     await countBillCodeUse(c);
     const code = normalizeBillCode(c.req.valid('param').code);
     const bill = code ? await findBillByCode(c.env.DB, code) : null;
-    if (!bill) throw notFound('Bill', 'bill_not_found');
+    if (!bill) throw billNotFound();
     return c.json(billToPublicJson(bill), 200);
   },
 );
@@ -149,7 +157,7 @@ bills.openapi(
         return c.json(billToJson((await findBillById(c.env.DB, id))!), 201);
       }
     }
-    throw new ApiError(409, 'conflict', 'Could not draw a free bill code; try again');
+    throw new ApiError(409, 'conflict', 'Chưa tạo được mã hoá đơn mới; hãy thử lại');
   },
 );
 
@@ -195,7 +203,7 @@ bills.openapi(
     const { billerId } = requireBillerOrganization(c);
     const bill = await findBillById(c.env.DB, c.req.valid('param').id);
     // Another organization's bill answers exactly like a missing one.
-    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
+    if (!bill || bill.billerId !== billerId) throw billNotFound();
     return c.json(billToJson(bill), 200);
   },
 );
@@ -213,8 +221,9 @@ bills.openapi(
   async (c) => {
     const { billerId } = requireBillerOrganization(c);
     const bill = await findBillById(c.env.DB, c.req.valid('param').id);
-    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
-    if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is already ${bill.status}`);
+    if (!bill || bill.billerId !== billerId) throw billNotFound();
+    if (bill.status !== 'open')
+      throw new ApiError(409, `bill_${bill.status}`, bill.status === 'paid' ? 'Hoá đơn này đã được thanh toán' : 'Hoá đơn này đã bị huỷ');
     await cancelBill(c.env.DB, bill.id, new Date().toISOString());
     return c.json(billToJson((await findBillById(c.env.DB, bill.id))!), 200);
   },
