@@ -56,7 +56,7 @@ const pick = (items) => items[randomInt(items.length)];
 const NAMES = ['NGUYEN THE HUNG', 'TRAN THI MAI', 'LE VAN NAM', 'PHAM NGOC ANH', 'HOANG DUC MINH', 'VU THI LAN'];
 const ACCENTED = ['Thanh toán phí chợ kiốt A12', 'Nộp học phí tháng 6', 'Đóng viện phí', 'Chuyển tiền đơn hàng'];
 
-/** A description carrying `reference`, in one of the shapes banks produce (VIETQR.md). */
+/** A description carrying `reference`, in one of the shapes banks produce (docs/bank-transfer-content.md). */
 function describe(reference) {
   const name = pick(NAMES);
   switch (randomInt(8)) {

@@ -31,8 +31,14 @@ export interface PaymentJson {
   receiptUrl: string | null;
 }
 
+/**
+ * Starts a payment as a payer would. Each call comes from an address of its own: a bill code
+ * is under a per-client allowance (payments/bill-code-limit.ts), which tests of that limit
+ * exercise on purpose, and others should not run into.
+ */
 export function postPayment(body: unknown, key: string | null = crypto.randomUUID(), headers: Record<string, string> = {}) {
   const init = jsonRequest('POST', body);
+  (init.headers as Record<string, string>)['CF-Connecting-IP'] = randomAddress();
   if (key !== null) (init.headers as Record<string, string>)['Idempotency-Key'] = key;
   Object.assign(init.headers as Record<string, string>, headers);
   return api('/api/v1/payments', init);
@@ -48,6 +54,12 @@ export async function getPayment(id: string): Promise<PaymentJson> {
   const res = await api(`/api/v1/payments/${id}`);
   expect(res.status).toBe(200);
   return res.json<PaymentJson>();
+}
+
+/** An address of the documentation range (2001:db8::/32), a different one each time. */
+export function randomAddress(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint16Array(3));
+  return `2001:db8:${a!.toString(16)}:${b!.toString(16)}::${c!.toString(16)}`;
 }
 
 export interface BankNotice {

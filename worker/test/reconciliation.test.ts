@@ -213,7 +213,7 @@ describe('the exceptions queue', () => {
     const under = await exceptionOf(notice.transactionId);
     expect(under).toMatchObject({ type: 'amount_mismatch', amount: 200000, expectedAmount: 350000 });
     const error = await expectError(await resolve(under.id, { action: 'match', billCode: stall!.billCode }), 400, 'amount_differs');
-    expect(error.error.message).toContain('150000');
+    expect(error.error.message).toContain('150.000 ₫');
     expect(await resolutionsOf(under.id)).toEqual([]);
     const note = 'Tiểu thương nộp thiếu, đã thu tiền mặt phần còn lại';
     const res = await resolve(under.id, { action: 'match', billCode: stall!.billCode, acceptDifference: true, note });
@@ -273,7 +273,7 @@ describe('closing the day', () => {
     expect((await resolve(underpaid.id, accept)).status).toBe(200);
     expect((await resolve(duplicate.id, { action: 'refund', note: 'Tiểu thương chuyển hai lần' })).status).toBe(200);
     const error = await expectError(await close(day, account), 409, 'open_exceptions');
-    expect(error.error.message).toMatch(/^1 exception/);
+    expect(error.error.message).toMatch(/^Còn 1 ngoại lệ/);
     expect(await closedDay(day)).toBeNull();
     expect((await resolve(unmatched.id, { action: 'dismiss', note: 'Tiền thuê kho, không phải phí chợ' })).status).toBe(200);
     const res = await close(day, account);

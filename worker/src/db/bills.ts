@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
+import { prepare, rowsWritten, type Sql, sql } from './sql';
 
 export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
@@ -30,7 +31,7 @@ export interface Bill {
   createdAt: string;
 }
 
-export interface BillRow {
+interface BillRow {
   id: string;
   code: string;
   type: BillType;
@@ -47,7 +48,7 @@ export interface BillRow {
   created_at: string;
 }
 
-export function rowToBill(row: BillRow): Bill {
+function rowToBill(row: BillRow): Bill {
   return {
     id: row.id,
     code: row.code,
@@ -104,7 +105,7 @@ export async function insertBill(db: D1Database, bill: NewBill, now: string): Pr
     .prepare(
       `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_by, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)
-       ON CONFLICT (code) DO NOTHING`,
+       ON CONFLICT (code) DO NOTHING RETURNING id`,
     )
     .bind(
       bill.id,
@@ -119,8 +120,8 @@ export async function insertBill(db: D1Database, bill: NewBill, now: string): Pr
       bill.createdBy,
       now,
     )
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 export interface BillQuery {
@@ -165,4 +166,71 @@ export async function listBills(db: D1Database, query: BillQuery): Promise<{ ite
     items: rows.map(rowToBill),
     nextCursor: results.length > query.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
+}
+
+/** An open bill with the account it is paid into: what a payment made on the spot for it needs. */
+export interface PayableBill {
+  id: string;
+  amount: number;
+  billerId: string;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  bankBin: string;
+  accountNo: string;
+  accountName: string;
+}
+
+interface PayableBillRow {
+  id: string;
+  amount: number;
+  biller_id: string;
+  due_date: string;
+  bank_bin: string;
+  bank_account_no: string;
+  bank_account_name: string;
+}
+
+const PAYABLE_BILL = `SELECT b.id, b.amount, b.biller_id, b.due_date, o.bank_bin, o.bank_account_no, o.bank_account_name
+  FROM bills b JOIN organizations o ON o.id = b.biller_id`;
+
+const rowToPayableBill = (row: PayableBillRow): PayableBill => ({
+  id: row.id,
+  amount: row.amount,
+  billerId: row.biller_id,
+  dueDate: row.due_date,
+  bankBin: row.bank_bin,
+  accountNo: row.bank_account_no,
+  accountName: row.bank_account_name,
+});
+
+/** The bill if it is still open, with its biller's account. */
+export async function findPayableBill(db: D1Database, billId: string): Promise<PayableBill | null> {
+  const row = await db.prepare(`${PAYABLE_BILL} WHERE b.id = ?1 AND b.status = 'open'`).bind(billId).first<PayableBillRow>();
+  return row ? rowToPayableBill(row) : null;
+}
+
+/** A biller's open bills that nobody has started paying: targets for credits without a reference. */
+export async function findUnstartedOpenBills(db: D1Database, billerId: string): Promise<PayableBill[]> {
+  const { results } = await db
+    .prepare(
+      `${PAYABLE_BILL} WHERE b.biller_id = ?1 AND b.status = 'open'
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id AND p.status = 'pending')`,
+    )
+    .bind(billerId)
+    .all<PayableBillRow>();
+  return results.map(rowToPayableBill);
+}
+
+/** True while a bill is open and nobody has a payment pending for it: a payment may be made for it now. */
+export const billIsUnstarted = (billId: string) =>
+  sql`EXISTS (SELECT 1 FROM bills WHERE id = ${billId} AND status = 'open')
+    AND NOT EXISTS (SELECT 1 FROM payments WHERE bill_id = ${billId} AND status = 'pending')`;
+
+/** Cancels an open bill; guarded by `onlyIf` when it rides with its payment's expiry. */
+export function cancelBillStatement(db: D1Database, billId: string, now: string, onlyIf?: Sql): D1PreparedStatement {
+  return prepare(
+    db,
+    sql`UPDATE bills SET status = 'cancelled', updated_at = ${now} WHERE id = ${billId} AND status = 'open' AND ${onlyIf ?? sql`1 = 1`}
+        RETURNING id`,
+  );
 }

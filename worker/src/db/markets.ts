@@ -1,3 +1,4 @@
+import { inSlices, list, prepare, sql } from './sql';
 export interface Market {
   id: string;
   boardId: string;
@@ -192,4 +193,161 @@ export async function findFeeRun(db: D1Database, marketId: string, period: strin
     .bind(marketId, period)
     .first<FeeRunRow>();
   return row ? rowToFeeRun(row) : null;
+}
+
+/** A stall named by a credit's reference, with its market board's account and its open bills, oldest first. */
+export interface StallForCredit {
+  id: string;
+  code: string;
+  reference: string;
+  boardId: string;
+  /** The board's account: where the stall's QR sends money, and what its bills are paid into. */
+  board: { bankBin: string | null; accountNo: string | null; accountName: string | null };
+  openBills: Array<{ id: string; amount: number; dueDate: string; pendingPaymentId: string | null }>;
+}
+
+/** The stalls whose static-QR references are among `references`, in one query per slice. */
+export async function findStallsByReferences(db: D1Database, references: readonly string[]): Promise<StallForCredit[]> {
+  const rows = await inSlices(
+    references,
+    async (slice) =>
+      (
+        await prepare(
+          db,
+          sql`SELECT s.id, s.code, s.reference, m.board_id, o.bank_bin, o.bank_account_no, o.bank_account_name,
+                b.id AS bill_id, b.amount, b.due_date, p.id AS pending_payment_id
+              FROM stalls s JOIN markets m ON m.id = s.market_id JOIN organizations o ON o.id = m.board_id
+              LEFT JOIN bills b ON b.stall_id = s.id AND b.status = 'open'
+              LEFT JOIN payments p ON p.bill_id = b.id AND p.status = 'pending'
+              WHERE s.reference IN (${list(slice)})
+              ORDER BY s.id, b.due_date, b.created_at, b.id`,
+        ).all<{
+          id: string;
+          code: string;
+          reference: string;
+          board_id: string;
+          bank_bin: string | null;
+          bank_account_no: string | null;
+          bank_account_name: string | null;
+          bill_id: string | null;
+          amount: number | null;
+          due_date: string | null;
+          pending_payment_id: string | null;
+        }>()
+      ).results,
+  );
+  const stalls = new Map<string, StallForCredit>();
+  for (const row of rows) {
+    let stall = stalls.get(row.id);
+    if (!stall) {
+      stall = {
+        id: row.id,
+        code: row.code,
+        reference: row.reference,
+        boardId: row.board_id,
+        board: { bankBin: row.bank_bin, accountNo: row.bank_account_no, accountName: row.bank_account_name },
+        openBills: [],
+      };
+      stalls.set(row.id, stall);
+    }
+    if (row.bill_id !== null)
+      stall.openBills.push({ id: row.bill_id, amount: row.amount!, dueDate: row.due_date!, pendingPaymentId: row.pending_payment_id });
+  }
+  return [...stalls.values()];
+}
+
+/** A market's active stalls with its board's account, for the printable QR sheet: one query whatever the number of stalls. */
+export async function listStallsForSheet(
+  db: D1Database,
+  marketId: string,
+): Promise<{ stalls: Stall[]; board: { bankBin: string | null; accountNo: string | null } }> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${STALL_COLUMNS}, o.bank_bin, o.bank_account_no
+       FROM markets m JOIN organizations o ON o.id = m.board_id
+       LEFT JOIN stalls s ON s.market_id = m.id AND s.status = 'active'
+       WHERE m.id = ?1 ORDER BY s.code`,
+    )
+    .bind(marketId)
+    .all<StallRow & { bank_bin: string | null; bank_account_no: string | null }>();
+  const first = results[0];
+  return {
+    stalls: results.filter((row) => row.id !== null).map(rowToStall),
+    board: { bankBin: first?.bank_bin ?? null, accountNo: first?.bank_account_no ?? null },
+  };
+}
+
+/** The run of a market and month, made if it is the first time: the same id however often it is asked for. */
+export async function claimFeeRun(
+  db: D1Database,
+  run: { id: string; marketId: string; period: string; createdBy: string; now: string },
+): Promise<string> {
+  await db
+    .prepare(
+      'INSERT INTO fee_runs (id, market_id, period, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (market_id, period) DO NOTHING',
+    )
+    .bind(run.id, run.marketId, run.period, run.createdBy, run.now)
+    .run();
+  const row = await db
+    .prepare('SELECT id FROM fee_runs WHERE market_id = ?1 AND period = ?2')
+    .bind(run.marketId, run.period)
+    .first<{ id: string }>();
+  return row!.id;
+}
+
+/** Active stalls of the market that have no bill of this run yet. */
+export async function findStallsWithoutBill(
+  db: D1Database,
+  marketId: string,
+  runId: string,
+): Promise<Array<{ id: string; code: string; traderName: string; monthlyFee: number }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT s.id, s.code, s.trader_name, s.monthly_fee FROM stalls s
+       WHERE s.market_id = ?1 AND s.status = 'active'
+         AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.fee_run_id = ?2 AND b.stall_id = s.id)
+       ORDER BY s.code`,
+    )
+    .bind(marketId, runId)
+    .all<{ id: string; code: string; trader_name: string; monthly_fee: number }>();
+  return results.map((row) => ({ id: row.id, code: row.code, traderName: row.trader_name, monthlyFee: row.monthly_fee }));
+}
+
+export interface FeeBill {
+  id: string;
+  code: string;
+  billerId: string;
+  payerName: string;
+  payerRef: string;
+  description: string;
+  amount: number;
+  dueDate: string;
+  stallId: string;
+  feeRunId: string;
+  createdBy: string;
+  now: string;
+}
+
+/** One stall's bill of a run; unique per run and stall, so a retried run makes no second one. */
+export function insertFeeBillStatement(db: D1Database, bill: FeeBill): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, stall_id, fee_run_id, created_by, created_at, updated_at)
+       VALUES (?1, ?2, ?3, 'market_fee', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+       ON CONFLICT (fee_run_id, stall_id) WHERE fee_run_id IS NOT NULL DO NOTHING`,
+    )
+    .bind(
+      bill.id,
+      bill.code,
+      bill.billerId,
+      bill.payerName,
+      bill.payerRef,
+      bill.description,
+      bill.amount,
+      bill.dueDate,
+      bill.stallId,
+      bill.feeRunId,
+      bill.createdBy,
+      bill.now,
+    );
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '../errors';
+import { sql } from './sql';
 
 export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'expired';
 
@@ -245,11 +246,16 @@ export function releaseOrderStatements(db: D1Database, orderId: string, to: 'can
     db
       .prepare(
         `UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'awaiting_payment'
-           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')`,
+           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')
+         RETURNING id`,
       )
       .bind(orderId, to, now),
   ];
 }
+
+/** True while an order still awaits payment (a condition for its payment's expiry when it is cancelled). */
+export const orderIsAwaitingPayment = (orderId: string) =>
+  sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status = 'awaiting_payment')`;
 
 /** Orders whose reservation ran out with no payment open, for the sweep. */
 export async function findStaleOrders(db: D1Database, now: string, limit: number): Promise<string[]> {

@@ -1,9 +1,11 @@
 import type { LedgerLine } from '../domain/ledger';
 import { type PaymentEvent, type PaymentStatus, transition } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
+import { inSlices, join, list, prepare, rowsWritten, type Sql, type SqlValue, sql, trusted } from './sql';
 
+export type { SqlValue } from './sql';
 export type PaymentMethod = 'vietqr' | 'stripe';
-export type SqlValue = string | number | null;
+export type PaymentSource = 'api' | 'bank' | 'stripe' | 'system' | 'staff';
 
 export interface Payment {
   id: string;
@@ -55,7 +57,7 @@ interface PaymentRow {
   updated_at: string;
 }
 
-export function rowToPayment(row: PaymentRow): Payment {
+function rowToPayment(row: PaymentRow): Payment {
   return {
     id: row.id,
     reference: row.reference,
@@ -82,24 +84,57 @@ export function rowToPayment(row: PaymentRow): Payment {
   };
 }
 
-async function findOne(db: D1Database, where: string, value: string): Promise<Payment | null> {
-  const row = await db.prepare(`SELECT * FROM payments WHERE ${where} = ?1`).bind(value).first<PaymentRow>();
+export async function findPayment(db: D1Database, id: string): Promise<Payment | null> {
+  const row = await db.prepare('SELECT * FROM payments WHERE id = ?1').bind(id).first<PaymentRow>();
   return row ? rowToPayment(row) : null;
 }
 
-export const findPayment = (db: D1Database, id: string) => findOne(db, 'id', id);
-export const findPaymentByReference = (db: D1Database, reference: string) => findOne(db, 'reference', reference);
-export const findPaymentByStripeSession = (db: D1Database, sessionId: string) => findOne(db, 'stripe_session_id', sessionId);
-export const findPaymentByStripeIntent = (db: D1Database, intent: string) => findOne(db, 'stripe_payment_intent', intent);
+export async function findPaymentByStripeSession(db: D1Database, sessionId: string): Promise<Payment | null> {
+  const row = await db.prepare('SELECT * FROM payments WHERE stripe_session_id = ?1').bind(sessionId).first<PaymentRow>();
+  return row ? rowToPayment(row) : null;
+}
+
+export async function findPaymentByStripeIntent(db: D1Database, intent: string): Promise<Payment | null> {
+  const row = await db.prepare('SELECT * FROM payments WHERE stripe_payment_intent = ?1').bind(intent).first<PaymentRow>();
+  return row ? rowToPayment(row) : null;
+}
+
+/** A payment with its bill's status (null for an order's payment). */
+export type PaymentWithBill = Payment & { billStatus: 'open' | 'paid' | 'cancelled' | null };
+
+/** The payments whose references are among `references` (several may name none of ours). */
+export async function findPaymentsByReferences(db: D1Database, references: readonly string[]): Promise<PaymentWithBill[]> {
+  const rows = await inSlices(
+    references,
+    async (slice) =>
+      (
+        await prepare(
+          db,
+          sql`SELECT p.*, b.status AS bill_status FROM payments p LEFT JOIN bills b ON b.id = p.bill_id WHERE p.reference IN (${list(slice)})`,
+        ).all<PaymentRow & { bill_status: PaymentWithBill['billStatus'] }>()
+      ).results,
+  );
+  return rows.map((row) => ({ ...rowToPayment(row), billStatus: row.bill_status }));
+}
 
 /** The open payment of a bill or an order, if any. */
 export async function findPendingPayment(db: D1Database, target: { billId?: string; orderId?: string }): Promise<Payment | null> {
-  const column = target.billId ? 'bill_id' : 'order_id';
-  const row = await db
-    .prepare(`SELECT * FROM payments WHERE ${column} = ?1 AND status = 'pending'`)
-    .bind(target.billId ?? target.orderId ?? '')
-    .first<PaymentRow>();
+  const row = target.billId
+    ? await db.prepare("SELECT * FROM payments WHERE bill_id = ?1 AND status = 'pending'").bind(target.billId).first<PaymentRow>()
+    : await db
+        .prepare("SELECT * FROM payments WHERE order_id = ?1 AND status = 'pending'")
+        .bind(target.orderId ?? '')
+        .first<PaymentRow>();
   return row ? rowToPayment(row) : null;
+}
+
+/** Pending payments on an account, for credits that carry no reference (matched by amount and date). */
+export async function findPendingPaymentsOnAccount(db: D1Database, accountNumber: string): Promise<Payment[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM payments WHERE payee_account_no = ?1 AND status = 'pending'")
+    .bind(accountNumber)
+    .all<PaymentRow>();
+  return results.map(rowToPayment);
 }
 
 export interface NewPayment {
@@ -118,65 +153,81 @@ export interface NewPayment {
   requestHash: string;
 }
 
+export interface PreparedCreation {
+  eventId: string;
+  statements: D1PreparedStatement[];
+  /** True once the payment row exists. */
+  created: Sql;
+}
+
+/**
+ * The creation edge of the payment table (`∅ --create--> pending`): the payment row and its
+ * "create" event. With `onlyIf`, both are written only when that condition holds inside the
+ * batch (an Idempotency-Key claim won, a credit row is this batch's own).
+ */
+export function createPaymentStatements(
+  db: D1Database,
+  payment: NewPayment,
+  options: { source: PaymentSource; sourceRef?: string | null; data?: Record<string, unknown>; now: string; onlyIf?: Sql },
+): PreparedCreation {
+  const status = transition(null, 'create');
+  const eventId = newId('pev');
+  const condition = options.onlyIf ?? sql`1 = 1`;
+  const created = sql`EXISTS (SELECT 1 FROM payments WHERE id = ${payment.id} AND last_event_id = ${eventId})`;
+  return {
+    eventId,
+    created,
+    statements: [
+      prepare(
+        db,
+        sql`INSERT INTO payments (id, reference, bill_id, order_id, payee_org_id, amount, method, status,
+              payee_bank_bin, payee_account_no, payee_account_name, vietqr_payload, expires_at, request_hash,
+              last_event_id, created_at, updated_at)
+            SELECT ${payment.id}, ${payment.reference}, ${payment.billId}, ${payment.orderId}, ${payment.payeeOrgId}, ${payment.amount},
+              ${payment.method}, ${status}, ${payment.payeeBankBin}, ${payment.payeeAccountNo}, ${payment.payeeAccountName},
+              ${payment.vietqrPayload}, ${payment.expiresAt}, ${payment.requestHash}, ${eventId}, ${options.now}, ${options.now}
+            WHERE ${condition}`,
+      ),
+      prepare(
+        db,
+        sql`INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
+            SELECT ${eventId}, ${payment.id}, 'create', NULL, ${status}, ${options.source}, ${options.sourceRef ?? null},
+              ${JSON.stringify(options.data ?? {})}, ${options.now}
+            WHERE ${created}`,
+      ),
+    ],
+  };
+}
+
 /**
  * Creates a payment under an Idempotency-Key in one batch: the key's row is claimed first,
- * and the payment is inserted only if this request's claim won. Two concurrent requests
+ * and the payment is created only if this request's claim won. Two concurrent requests
  * with one key therefore make one payment; the loser reads the winner's.
  * Throws D1's UNIQUE error when the bill or order already has a pending payment.
  */
 export async function insertPaymentOnce(db: D1Database, scopeKey: string, payment: NewPayment, now: string): Promise<string> {
-  const eventId = newId('pev');
-  const claimed = 'EXISTS (SELECT 1 FROM idempotency_keys WHERE scope_key = ?1 AND payment_id = ?2)';
+  const claimed = sql`EXISTS (SELECT 1 FROM idempotency_keys WHERE scope_key = ${scopeKey} AND payment_id = ${payment.id})`;
+  const creation = createPaymentStatements(db, payment, {
+    source: 'api',
+    data: { method: payment.method, amount: payment.amount },
+    now,
+    onlyIf: claimed,
+  });
   await db.batch([
     db
       .prepare(
         'INSERT INTO idempotency_keys (scope_key, request_hash, payment_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING',
       )
       .bind(scopeKey, payment.requestHash, payment.id, now),
-    db
-      .prepare(
-        `INSERT INTO payments (id, reference, bill_id, order_id, payee_org_id, amount, method, status,
-           payee_bank_bin, payee_account_no, payee_account_name, vietqr_payload, expires_at, request_hash,
-           last_event_id, created_at, updated_at)
-         SELECT ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16
-         WHERE ${claimed}`,
-      )
-      .bind(
-        scopeKey,
-        payment.id,
-        payment.reference,
-        payment.billId,
-        payment.orderId,
-        payment.payeeOrgId,
-        payment.amount,
-        payment.method,
-        payment.payeeBankBin,
-        payment.payeeAccountNo,
-        payment.payeeAccountName,
-        payment.vietqrPayload,
-        payment.expiresAt,
-        payment.requestHash,
-        eventId,
-        now,
-      ),
-    db
-      .prepare(
-        `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, data, created_at)
-         SELECT ?3, ?2, 'create', NULL, 'pending', 'api', ?4, ?5 WHERE ${claimed}`,
-      )
-      .bind(scopeKey, payment.id, eventId, JSON.stringify({ method: payment.method, amount: payment.amount }), now),
+    ...creation.statements,
     // While a payment is open the order's stock stays reserved.
-    db
-      .prepare(
-        `UPDATE orders SET reserved_until = max(reserved_until, ?3), updated_at = ?4
-         WHERE id = ?5 AND ${claimed}`,
-      )
-      .bind(scopeKey, payment.id, payment.expiresAt, now, payment.orderId),
+    prepare(
+      db,
+      sql`UPDATE orders SET reserved_until = max(reserved_until, ${payment.expiresAt}), updated_at = ${now}
+          WHERE id = ${payment.orderId} AND ${claimed}`,
+    ),
   ]);
-  const winner = await db
-    .prepare('SELECT payment_id FROM idempotency_keys WHERE scope_key = ?1')
-    .bind(scopeKey)
-    .first<{ payment_id: string }>();
+  const winner = await findIdempotencyKey(db, scopeKey);
   return winner!.payment_id;
 }
 
@@ -207,17 +258,27 @@ export async function attachStripeSession(db: D1Database, paymentId: string, ses
     .run();
 }
 
+/** Columns a transition may set along with the status. */
+export interface PaymentColumnChanges {
+  paid_at?: string;
+  /** When the bank or Stripe booked the money: the day reports count it on. */
+  received_at?: string;
+  stripe_payment_intent?: string | null;
+  stripe_session_id?: string;
+  amount_refunded?: number;
+}
+
 export interface TransitionRequest {
   payment: Payment;
   event: PaymentEvent;
-  source: 'api' | 'bank' | 'stripe' | 'system' | 'staff';
+  source: PaymentSource;
   sourceRef?: string | null;
   data?: Record<string, unknown>;
   now: string;
   /** Further columns of the payment to set with the status, e.g. paid_at. */
-  set?: Record<string, SqlValue>;
-  /** An SQL condition (with ?-free literals bound through `conditionParams`) the change also needs. */
-  condition?: { sql: string; params: SqlValue[] };
+  set?: PaymentColumnChanges;
+  /** A further condition the change needs, checked in the same statement as the status. */
+  condition?: Sql;
   ledger?: LedgerLine[];
 }
 
@@ -225,8 +286,8 @@ export interface PreparedTransition {
   eventId: string;
   to: PaymentStatus;
   statements: D1PreparedStatement[];
-  /** SQL that is true only once this transition has been applied; bind (paymentId, eventId). */
-  appliedGuard: string;
+  /** True only once this transition has been applied: guards the caller's own statements. */
+  applied: Sql;
 }
 
 /**
@@ -234,73 +295,84 @@ export interface PreparedTransition {
  * status update (which applies only from the status the caller read, so a concurrent change
  * makes it a no-op), the append-only event row and the ledger journal. Every statement after
  * the first runs only when the first applied, checked through `last_event_id`. Callers add
- * their own statements (mark the bill paid, …) guarded by `appliedGuard`, and after the
- * batch read `applied(results)`.
+ * their own statements (mark the bill paid, …) guarded by `applied`, and after the batch
+ * read `transitionApplied(results)`.
  * Throws IllegalTransitionError for a move the table does not allow.
  */
 export function prepareTransition(db: D1Database, request: TransitionRequest): PreparedTransition {
   const { payment, event, now } = request;
   const to = transition(payment.status, event);
   const eventId = newId('pev');
-  const setColumns = Object.entries(request.set ?? {});
-  const params: SqlValue[] = [payment.id, payment.status, to, eventId, now, ...setColumns.map(([, value]) => value)];
-  const extraSet = setColumns.map(([column], index) => `, ${column} = ?${6 + index}`).join('');
-  let condition = '';
-  if (request.condition) {
-    const offset = params.length;
-    condition = ` AND (${request.condition.sql.replace(/\?(\d+)/g, (_, n: string) => `?${Number(n) + offset}`)})`;
-    params.push(...request.condition.params);
-  }
-  const appliedGuard = 'EXISTS (SELECT 1 FROM payments WHERE id = ?1 AND last_event_id = ?2)';
+  const extraSet = Object.entries(request.set ?? {}).map(([column, value]) => sql`, ${trusted(column)} = ${value as SqlValue}`);
+  const condition = request.condition ? sql` AND (${request.condition})` : sql``;
+  const applied = sql`EXISTS (SELECT 1 FROM payments WHERE id = ${payment.id} AND last_event_id = ${eventId})`;
   const statements = [
-    db
-      .prepare(
-        `UPDATE payments SET status = ?3, last_event_id = ?4, updated_at = ?5${extraSet}
-         WHERE id = ?1 AND status = ?2${condition}`,
-      )
-      .bind(...params),
-    db
-      .prepare(
-        `INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
-         SELECT ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ${appliedGuard}`,
-      )
-      .bind(
-        payment.id,
-        eventId,
-        event,
-        payment.status,
-        to,
-        request.source,
-        request.sourceRef ?? null,
-        JSON.stringify(request.data ?? {}),
-        now,
-      ),
+    prepare(
+      db,
+      sql`UPDATE payments SET status = ${to}, last_event_id = ${eventId}, updated_at = ${now}${join(extraSet, '')}
+          WHERE id = ${payment.id} AND status = ${payment.status}${condition}
+          RETURNING id`,
+    ),
+    prepare(
+      db,
+      sql`INSERT INTO payment_events (id, payment_id, event, from_status, to_status, source, source_ref, data, created_at)
+          SELECT ${eventId}, ${payment.id}, ${event}, ${payment.status}, ${to}, ${request.source}, ${request.sourceRef ?? null},
+            ${JSON.stringify(request.data ?? {})}, ${now}
+          WHERE ${applied}`,
+    ),
     ...(request.ledger ?? []).map((line) =>
-      db
-        .prepare(
-          `INSERT INTO ledger_lines (journal_id, payment_id, account, debit, credit, memo, created_at)
-           SELECT ?2, ?1, ?3, ?4, ?5, ?6, ?7 WHERE ${appliedGuard}`,
-        )
-        .bind(payment.id, eventId, line.account, line.debit, line.credit, line.memo, now),
+      prepare(
+        db,
+        sql`INSERT INTO ledger_lines (journal_id, payment_id, account, debit, credit, memo, created_at)
+            SELECT ${eventId}, ${payment.id}, ${line.account}, ${line.debit}, ${line.credit}, ${line.memo}, ${now} WHERE ${applied}`,
+      ),
     ),
   ];
-  return { eventId, to, statements, appliedGuard };
+  return { eventId, to, statements, applied };
 }
 
-/** Whether the transition's status update (the first statement of its batch) took effect. */
+/** Whether the transition's status update (the first statement of its part of the batch) took effect. */
 export function transitionApplied(results: D1Result[], firstIndex = 0): boolean {
-  return results[firstIndex]?.meta.changes === 1;
+  return rowsWritten(results[firstIndex]) === 1;
 }
 
-export async function listPaymentEvents(db: D1Database, paymentId: string) {
-  const { results } = await db
-    .prepare(
-      'SELECT event, from_status, to_status, source, source_ref, created_at FROM payment_events WHERE payment_id = ?1 ORDER BY created_at, rowid',
-    )
-    .bind(paymentId)
-    .all<{ event: string; from_status: string | null; to_status: string; source: string; source_ref: string | null; created_at: string }>();
-  return results;
+/**
+ * Statements that mark a payment's bill or order paid, guarded by `applied` (they run only
+ * with the confirmation that precedes them in the batch).
+ */
+export function markTargetPaidStatements(db: D1Database, payment: Payment, applied: Sql, now: string): D1PreparedStatement[] {
+  if (payment.billId) {
+    return [
+      prepare(
+        db,
+        sql`UPDATE bills SET status = 'paid', paid_at = ${now}, payment_id = ${payment.id}, updated_at = ${now}
+            WHERE id = ${payment.billId} AND status = 'open' AND ${applied}`,
+      ),
+    ];
+  }
+  const orderId = payment.orderId;
+  return [
+    // A late card payment for an order whose reservation lapsed takes its stock again;
+    // if that stock is gone the CHECK constraint fails the batch and a person takes over.
+    prepare(
+      db,
+      sql`UPDATE products SET stock = stock - (SELECT oi.quantity FROM order_items oi WHERE oi.order_id = ${orderId} AND oi.product_id = products.id)
+          WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${orderId})
+            AND EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ('expired', 'cancelled')) AND ${applied}`,
+    ),
+    prepare(
+      db,
+      sql`UPDATE orders SET status = 'paid', paid_at = ${now}, payment_id = ${payment.id}, updated_at = ${now}
+          WHERE id = ${orderId} AND status IN ('awaiting_payment', 'expired', 'cancelled') AND ${applied}`,
+    ),
+  ];
 }
+
+/** True once a payment's expiry time has passed (for the sweep, racing a late credit). */
+export const expiredBy = (now: string) => sql`expires_at <= ${now}`;
+
+/** True while the bill is open: a bill is paid once, and never after it was cancelled. */
+export const billIsOpen = (billId: string) => sql`EXISTS (SELECT 1 FROM bills WHERE id = ${billId} AND status = 'open')`;
 
 /** Pending payments whose time ran out, oldest first, for the sweep. */
 export async function findExpiredPending(db: D1Database, now: string, limit: number): Promise<Payment[]> {
@@ -310,3 +382,7 @@ export async function findExpiredPending(db: D1Database, now: string, limit: num
     .all<PaymentRow>();
   return results.map(rowToPayment);
 }
+
+/** True while the payment is still in the status it was read in. */
+export const paymentIsStill = (paymentId: string, status: PaymentStatus) =>
+  sql`EXISTS (SELECT 1 FROM payments WHERE id = ${paymentId} AND status = ${status})`;

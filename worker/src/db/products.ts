@@ -1,6 +1,7 @@
 import { isOcopValid, type OcopLevel, type OcopStars, ocopLevel } from '../domain/ocop';
 import { toFtsQuery } from '../domain/search-text';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
+import { rowsWritten } from './sql';
 
 export const CATEGORY_SLUGS = ['food', 'beverages', 'herbs', 'textiles', 'handicrafts', 'tourism'] as const;
 export type CategorySlug = (typeof CATEGORY_SLUGS)[number];
@@ -323,18 +324,18 @@ export async function updateProduct(db: D1Database, id: string, sellerId: string
     column('ocop_expires_at', changes.ocop?.expiresAt ?? null);
   }
   const result = await db
-    .prepare(`UPDATE products SET ${set.join(', ')} WHERE id = ?1 AND seller_id = ?2`)
+    .prepare(`UPDATE products SET ${set.join(', ')} WHERE id = ?1 AND seller_id = ?2 RETURNING id`)
     .bind(...params)
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 export async function archiveProduct(db: D1Database, id: string, sellerId: string, now: string): Promise<boolean> {
   const result = await db
-    .prepare("UPDATE products SET status = 'archived', updated_at = ?3 WHERE id = ?1 AND seller_id = ?2")
+    .prepare("UPDATE products SET status = 'archived', updated_at = ?3 WHERE id = ?1 AND seller_id = ?2 RETURNING id")
     .bind(id, sellerId, now)
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 /**
@@ -345,11 +346,11 @@ export async function appendProductImage(db: D1Database, id: string, sellerId: s
   const result = await db
     .prepare(
       `UPDATE products SET images = json_insert(images, '$[#]', ?3), updated_at = ?4
-       WHERE id = ?1 AND seller_id = ?2 AND json_array_length(images) < ?5`,
+       WHERE id = ?1 AND seller_id = ?2 AND json_array_length(images) < ?5 RETURNING id`,
     )
     .bind(id, sellerId, key, now, MAX_IMAGES_PER_PRODUCT)
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 export interface CategorySummary {

@@ -1,3 +1,5 @@
+import { rowsWritten } from './sql';
+
 export const ROLES = ['shopper', 'seller', 'biller_staff', 'market_manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -68,11 +70,11 @@ export async function insertUser(
     .prepare(
       `INSERT INTO users (id, email, name, role, organization_id, password_hash)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-       ON CONFLICT (email) DO NOTHING`,
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
     )
     .bind(user.id, user.email, user.name, user.role, user.organizationId, user.passwordHash)
-    .run();
-  return result.meta.changes === 1;
+    .all();
+  return rowsWritten(result) === 1;
 }
 
 export async function insertSession(db: D1Database, tokenHash: string, userId: string, expiresAt: string) {
@@ -100,6 +102,6 @@ export async function deleteSession(db: D1Database, tokenHash: string) {
 
 /** Removes sessions that expired before `now`; run from the scheduled handler. */
 export async function deleteExpiredSessions(db: D1Database, now: string): Promise<number> {
-  const result = await db.prepare('DELETE FROM sessions WHERE expires_at <= ?1').bind(now).run();
-  return result.meta.changes;
+  const result = await db.prepare('DELETE FROM sessions WHERE expires_at <= ?1 RETURNING 1').bind(now).all();
+  return rowsWritten(result);
 }

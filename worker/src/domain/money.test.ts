@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatVnd, isWholeDong } from './money';
+import { amountProblem, formatVnd, groupDigits, isAcceptableAmount, isWholeDong, MAX_AMOUNT } from './money';
 
 describe('formatVnd', () => {
   it.each([
@@ -31,5 +31,39 @@ describe('isWholeDong', () => {
     [Number.MAX_SAFE_INTEGER + 1, false],
   ])('%s → %s', (value, expected) => {
     expect(isWholeDong(value)).toBe(expected);
+  });
+});
+
+describe('groupDigits', () => {
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [5000, '5.000'],
+    [1234567, '1.234.567'],
+    [-45000, '-45.000'],
+  ])('groups %i as %s', (value, expected) => {
+    expect(groupDigits(value)).toBe(expected);
+  });
+});
+
+describe('the one amount ceiling', () => {
+  it('is ten billion đồng', () => {
+    expect(MAX_AMOUNT).toBe(10_000_000_000);
+  });
+
+  it.each([
+    [1, true],
+    [10_000_000_000, true],
+    [0, false],
+    [10_000_000_001, false],
+    [Number.MAX_SAFE_INTEGER, false],
+    [1.5, false],
+    [-5, false],
+  ])('takes %s: %s', (amount, accepted) => {
+    expect(isAcceptableAmount(amount)).toBe(accepted);
+  });
+
+  it('says what is allowed, naming the field', () => {
+    expect(amountProblem('Số tiền hoàn')).toBe('Số tiền hoàn phải là số nguyên đồng từ 1 ₫ đến 10.000.000.000 ₫');
   });
 });

@@ -11,10 +11,12 @@ import {
   transition,
 } from './payment-state';
 
-const VALID: Array<[PaymentStatus, PaymentEvent, PaymentStatus]> = [
+const VALID: Array<[PaymentStatus | null, PaymentEvent, PaymentStatus]> = [
+  [null, 'create', 'pending'],
   ['pending', 'confirm', 'paid'],
   ['pending', 'fail', 'failed'],
   ['pending', 'expire', 'expired'],
+  ['pending', 'supersede', 'expired'],
   ['expired', 'gateway_confirm', 'paid'],
   ['pending', 'staff_confirm', 'paid'],
   ['expired', 'staff_confirm', 'paid'],
@@ -34,7 +36,7 @@ describe('payment transitions', () => {
     expect(TRANSITIONS.map((t) => [t.from, t.event, t.to])).toEqual(VALID);
   });
 
-  const invalid = PAYMENT_STATUSES.flatMap((from) =>
+  const invalid = [null, ...PAYMENT_STATUSES].flatMap((from) =>
     PAYMENT_EVENTS.filter((event) => !VALID.some(([f, e]) => f === from && e === event)).map((event) => [from, event] as const),
   );
 
@@ -53,8 +55,13 @@ describe('payment transitions', () => {
     expect(canTransition(from, event)).toBe(false);
   });
 
+  it('creates a payment only as pending, and never creates one twice', () => {
+    expect(TRANSITIONS.filter((t) => t.from === null)).toEqual([{ from: null, event: 'create', to: 'pending' }]);
+    for (const status of PAYMENT_STATUSES) expect(canTransition(status, 'create')).toBe(false);
+  });
+
   it('reaches every status, and every status but the final ones has a way out', () => {
-    const reached = new Set<PaymentStatus>(['pending', ...TRANSITIONS.map((t) => t.to)]);
+    const reached = new Set<PaymentStatus>(TRANSITIONS.map((t) => t.to));
     expect([...reached].sort()).toEqual([...PAYMENT_STATUSES].sort());
     const final = PAYMENT_STATUSES.filter((s) => !TRANSITIONS.some((t) => t.from === s));
     expect(final.sort()).toEqual(['failed', 'refunded']);

@@ -2,7 +2,7 @@
  * Finding our payment reference inside a bank transfer description ("nội dung chuyển
  * khoản"). Banks and apps change case, drop diacritics and spaces, add prefixes and
  * suffixes, split tokens with `.` or `-`, and statements wrap long descriptions over
- * lines (see /work/shared/VIETQR.md). So the reference is looked for anywhere, not at
+ * lines (see docs/bank-transfer-content.md). So the reference is looked for anywhere, not at
  * the start or the end, and only its check character decides what counts.
  *
  * Everything here is linear in the length of the description: it runs over every line of

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ParsedStatement, parseStatementCsv, StatementFormatError, type StatementLine } from './statement-csv';
+import type { StatementLine } from './bank-credit';
+import { MAX_AMOUNT } from './money';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError } from './statement-csv';
 
 const HEADER = 'bookedAt,amount,description,transactionId';
 
@@ -284,115 +286,132 @@ describe('parseStatementCsv amounts', () => {
   });
 
   it.each([
-    ['12,5', 'is not a whole number of đồng'],
-    ['1.5', 'is not a whole number of đồng'],
-    ['1,234,567.50', 'is not a whole number of đồng'],
-    ['1.234.567,01', 'is not a whole number of đồng'],
-    ['0,500', 'is not a whole number of đồng'],
-    ['1.23.4', 'is not an amount in đồng'],
-    ['1,23,456', 'is not an amount in đồng'],
-    ['12.34.56,00', 'is not an amount in đồng'],
-    ['abc', 'is not an amount in đồng'],
-    ['1e6', 'is not an amount in đồng'],
-    ['USD 5', 'is not an amount in đồng'],
-    ['1,', 'is not an amount in đồng'],
-    ['-500', 'is a negative credit'],
-    ['99999999999999999', 'is too large an amount'],
+    ['12,5', 'không phải là số nguyên đồng (tiền đồng không có phần lẻ)'],
+    ['1.5', 'không phải là số nguyên đồng (tiền đồng không có phần lẻ)'],
+    ['1,234,567.50', 'không phải là số nguyên đồng (tiền đồng không có phần lẻ)'],
+    ['1.234.567,01', 'không phải là số nguyên đồng (tiền đồng không có phần lẻ)'],
+    ['0,500', 'không phải là số nguyên đồng (tiền đồng không có phần lẻ)'],
+    ['1.23.4', 'không phải là số tiền (đồng)'],
+    ['1,23,456', 'không phải là số tiền (đồng)'],
+    ['12.34.56,00', 'không phải là số tiền (đồng)'],
+    ['abc', 'không phải là số tiền (đồng)'],
+    ['1e6', 'không phải là số tiền (đồng)'],
+    ['USD 5', 'không phải là số tiền (đồng)'],
+    ['1,', 'không phải là số tiền (đồng)'],
+    ['-500', 'là số tiền vào âm'],
+    ['99999999999999999', 'là số tiền quá lớn'],
   ])('%j is rejected: %s', (amount, reason) => {
     const error = formatError(withCredit(amount));
     expect(error.lineNumber).toBe(2);
-    expect(error.message).toBe(`Line 2: "${amount}" ${reason}`);
+    expect(error.message).toBe(`Dòng 2: "${amount}" ${reason}`);
   });
 });
 
 describe('parseStatementCsv rejects the whole file', () => {
   const generic = (...rows: string[]) => [HEADER, ...rows].join('\n');
   const cases: Array<[string, string, number | null, RegExp]> = [
-    ['an empty file', '', null, /^the file is empty$/],
-    ['a file of blank lines and a BOM', '\uFEFF\n \n', null, /^the file is empty$/],
-    ['no header row', 'a,b,c\n1,2,3', null, /^no header row found/],
+    ['an empty file', '', null, /^tệp trống$/],
+    ['a file of blank lines and a BOM', '\uFEFF\n \n', null, /^tệp trống$/],
+    ['no header row', 'a,b,c\n1,2,3', null, /^không tìm thấy dòng tiêu đề/],
     [
       'a generic header without transactionId',
       'bookedAt,amount,description\n2025-06-01,1,a',
       1,
-      /^Line 1: the header has no transactionId column$/,
+      /^Dòng 1: dòng tiêu đề thiếu cột transactionId$/,
     ],
     [
       'a bank header without a description column',
       'title\nNgày giao dịch,Số tiền ghi có,Số tham chiếu\n01/06/2025,1000,T1',
       2,
-      /^Line 2: the header has no description column \(expected one of "Nội dung", "Mô tả"/,
+      /^Dòng 2: dòng tiêu đề thiếu cột nội dung \(cần một trong các cột "Nội dung", "Mô tả"/,
     ],
     [
       'a bank header without a transaction id column',
       'Ngày GD,Ghi có,Mô tả\n01/06/2025,1000,x',
       1,
-      /^Line 1: the header has no transaction id column/,
+      /^Dòng 1: dòng tiêu đề thiếu cột mã giao dịch/,
     ],
-    ['a date that does not exist', generic('2025-06-01,1,a,A', '2025-02-30,1,b,B'), 3, /^Line 3: "2025-02-30" is not a date/],
-    ['a day-first date that does not exist', generic('31/04/2025,1,a,A'), 2, /^Line 2: "31\/04\/2025" is not a date/],
-    ['a date in words', generic('hôm qua,1,a,A'), 2, /^Line 2: "hôm qua" is not a date/],
-    ['an hour out of range', generic('2025-06-01T24:00:00+07:00,1,a,A'), 2, /is not a date/],
-    ['a month-first US date', generic('06/13/2025,1,a,A'), 2, /is not a date/],
-    ['a two-digit year', generic('01/06/25,1,a,A'), 2, /is not a date/],
-    ['a decimal amount', generic('2025-06-01,"12,5",a,A'), 2, /^Line 2: "12,5" is not a whole number of đồng$/],
-    ['a zero amount in a generic file', generic('2025-06-01,0,a,A'), 2, /^Line 2: the amount is empty or 0/],
-    ['an empty amount in a generic file', generic('2025-06-01,,a,A'), 2, /^Line 2: the amount is empty or 0/],
-    ['a missing transaction id', generic('2025-06-01,1,a,A', '2025-06-01,1,b,'), 3, /^Line 3: the row has no transaction id$/],
+    ['a date that does not exist', generic('2025-06-01,1,a,A', '2025-02-30,1,b,B'), 3, /^Dòng 3: "2025-02-30" không phải là ngày/],
+    ['a day-first date that does not exist', generic('31/04/2025,1,a,A'), 2, /^Dòng 2: "31\/04\/2025" không phải là ngày/],
+    ['a date in words', generic('hôm qua,1,a,A'), 2, /^Dòng 2: "hôm qua" không phải là ngày/],
+    ['an hour out of range', generic('2025-06-01T24:00:00+07:00,1,a,A'), 2, /không phải là ngày/],
+    ['a month-first US date', generic('06/13/2025,1,a,A'), 2, /không phải là ngày/],
+    ['a two-digit year', generic('01/06/25,1,a,A'), 2, /không phải là ngày/],
+    [
+      'a decimal amount',
+      generic('2025-06-01,"12,5",a,A'),
+      2,
+      /^Dòng 2: "12,5" không phải là số nguyên đồng \(tiền đồng không có phần lẻ\)$/,
+    ],
+    ['a zero amount in a generic file', generic('2025-06-01,0,a,A'), 2, /^Dòng 2: số tiền trống hoặc bằng 0/],
+    ['an empty amount in a generic file', generic('2025-06-01,,a,A'), 2, /^Dòng 2: số tiền trống hoặc bằng 0/],
+    ['a missing transaction id', generic('2025-06-01,1,a,A', '2025-06-01,1,b,'), 3, /^Dòng 3: dòng không có mã giao dịch$/],
     [
       'a repeated transaction id',
       generic('2025-06-01,1,a,A', '2025-06-01,2,b,B', '2025-06-02,3,c,A'),
       4,
-      /^Line 4: transaction id "A" already appears on line 2$/,
+      /^Dòng 4: mã giao dịch "A" đã có ở dòng 2$/,
     ],
-    ['too few columns', generic('2025-06-01,1,a'), 2, /^Line 2: the row has 3 columns, the header on line 1 has 4$/],
-    ['too many columns', generic('2025-06-01,1,a,A,extra'), 2, /^Line 2: the row has 5 columns, the header on line 1 has 4$/],
+    ['too few columns', generic('2025-06-01,1,a'), 2, /^Dòng 2: dòng có 3 cột, còn dòng tiêu đề \(dòng 1\) có 4 cột$/],
+    ['too many columns', generic('2025-06-01,1,a,A,extra'), 2, /^Dòng 2: dòng có 5 cột, còn dòng tiêu đề \(dòng 1\) có 4 cột$/],
     [
       'an unterminated quote',
       generic('2025-06-01,1,a,A', '2025-06-01,1,"b,B', '2025-06-02,1,c,C'),
       3,
-      /^Line 3: a quoted cell is never closed/,
+      /^Dòng 3: có một ô mở ngoặc kép mà không đóng/,
     ],
-    ['text after a closing quote', generic('2025-06-01,1,"a"b,A'), 2, /^Line 2: a quoted cell has text after its closing quote$/],
+    ['text after a closing quote', generic('2025-06-01,1,"a"b,A'), 2, /^Dòng 2: có một ô còn chữ sau dấu ngoặc kép đóng$/],
     [
       'a line after a description wrapped over two lines',
       generic('2025-06-01,1,"a\nb",A', '2025-06-01,x,c,C'),
       4,
-      /^Line 4: "x" is not an amount/,
+      /^Dòng 4: "x" không phải là số tiền/,
     ],
     [
       'a line after blank lines and a preamble',
       `title\n\n${HEADER}\n\n2025-06-01,1,a,A\n\n2025-06-01,1,b,`,
       7,
-      /^Line 7: the row has no transaction id$/,
+      /^Dòng 7: dòng không có mã giao dịch$/,
     ],
     [
       'a dateless line with an amount in the middle',
       generic('2025-06-01,1,a,A', ',5000,b,B', '2025-06-02,1,c,C'),
       3,
-      /^Line 3: the row has no date$/,
+      /^Dòng 3: dòng không có ngày$/,
     ],
-    ['a dateless line with an amount at the end', generic('2025-06-01,1,a,A', ',5000,b,B'), 3, /^Line 3: the row has no date$/],
+    ['a dateless line with an amount at the end', generic('2025-06-01,1,a,A', ',5000,b,B'), 3, /^Dòng 3: dòng không có ngày$/],
     [
       'a dateless note line followed by more lines',
       generic('2025-06-01,1,a,A', ',,just a note,', '2025-06-02,1,c,C'),
       3,
-      /^Line 3: the row has no date$/,
+      /^Dòng 3: dòng không có ngày$/,
     ],
     [
       'a text line followed by more lines',
       generic('2025-06-01,1,a,A', 'Trang hai,,,', '2025-06-02,1,c,C'),
       3,
-      /^Line 3: "Trang hai" is not a date/,
+      /^Dòng 3: "Trang hai" không phải là ngày/,
     ],
-    ['a negative credit in a bank export', 'Ngày GD,Ghi có,Mô tả,Mã GD\n01/06/2025,-1000,x,T', 2, /^Line 2: "-1000" is a negative credit$/],
+    ['a negative credit in a bank export', 'Ngày GD,Ghi có,Mô tả,Mã GD\n01/06/2025,-1000,x,T', 2, /^Dòng 2: "-1000" là số tiền vào âm$/],
     [
       'a line with both a credit and a debit',
       'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,500,1000,x,T',
       2,
-      /^Line 2: the row has both a credit and a debit$/,
+      /^Dòng 2: dòng có cả tiền vào lẫn tiền ra$/,
     ],
-    ['a malformed debit', 'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,5x,,x,T', 2, /^Line 2: "5x" is not an amount/],
+    ['a malformed debit', 'Ngày GD,Ghi nợ,Ghi có,Mô tả,Mã GD\n01/06/2025,5x,,x,T', 2, /^Dòng 2: "5x" không phải là số tiền/],
+    [
+      'a credit above the ceiling of one amount',
+      generic('2025-06-01,1,a,A', '2025-06-01,10000000001,b,B'),
+      3,
+      /^Dòng 3: số tiền vào "10000000001" vượt quá mức tối đa 10\.000\.000\.000 ₫ cho một khoản$/,
+    ],
+    [
+      'the largest safe integer as a credit (what a bank notice once got through)',
+      generic('2025-06-01,9007199254740991,b,B'),
+      2,
+      /^Dòng 2: số tiền vào "9007199254740991" vượt quá mức tối đa/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, csv, lineNumber, message) => {
@@ -434,7 +453,7 @@ describe('parseStatementCsv, round trip', () => {
     transactionId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9.\-_/]{0,19}$/),
     // Whole seconds from 2000 to 2099: every date form keeps the exact instant.
     epochSeconds: fc.integer({ min: 946_684_800, max: 4_102_444_799 }),
-    amount: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    amount: fc.integer({ min: 1, max: MAX_AMOUNT }),
     description: fc.string({ unit: descriptionUnit, maxLength: 40 }),
     dateStyle: fc.integer({ min: 0, max: 3 }),
   });

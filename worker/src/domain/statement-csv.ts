@@ -1,7 +1,7 @@
 /**
  * Reading a bank statement (CSV, or a bank's Excel export saved as CSV) into bank
- * credits: the statement adapter onto the one internal "bank credit" shape (see
- * /work/shared/VIETQR.md, "Confirmation").
+ * credits: the statement adapter onto the one internal bank credit shape
+ * (domain/bank-credit.ts; docs/vietqr.md, "Confirmation").
  *
  * All or nothing: a file with one malformed line is rejected as a whole, with the line
  * number, so that a person fixes the file instead of reconciling half of it. What we skip
@@ -11,21 +11,10 @@
  * Runs inside workerd: papaparse and plain string work only, no Node APIs.
  */
 import Papa from 'papaparse';
+import type { StatementLine } from './bank-credit.ts';
+import { formatVnd, MAX_AMOUNT } from './money.ts';
 import { foldVietnamese } from './search-text.ts';
 import { VIETNAM_OFFSET_MS, vietnamDate } from './vietnam-time.ts';
-
-/** One credit of the statement. */
-export interface StatementLine {
-  /** 1-based line of the file where the row starts (a quoted cell may span lines). */
-  lineNumber: number;
-  transactionId: string;
-  /** ISO 8601 in UTC, e.g. `2025-06-01T03:15:00.000Z`. */
-  bookedAt: string;
-  /** Whole đồng, > 0. */
-  amount: number;
-  /** As the bank wrote it, outer white space trimmed; line breaks inside are kept. */
-  description: string;
-}
 
 export interface ParsedStatement {
   format: 'generic' | 'bank_export';
@@ -43,7 +32,7 @@ export class StatementFormatError extends Error {
   readonly lineNumber: number | null;
 
   constructor(lineNumber: number | null, message: string) {
-    super(lineNumber === null ? message : `Line ${lineNumber}: ${message}`);
+    super(lineNumber === null ? message : `Dòng ${lineNumber}: ${message}`);
     this.name = 'StatementFormatError';
     this.lineNumber = lineNumber;
   }
@@ -127,7 +116,7 @@ function layoutOf(row: readonly string[], lineNumber: number): Layout | null {
     const missing = Object.entries(generic).filter(([, index]) => index < 0);
     if (missing.length > 0) {
       const names = missing.map(([column]) => GENERIC_HEADERS[column as keyof typeof GENERIC_HEADERS]);
-      throw new StatementFormatError(lineNumber, `the header has no ${names.join(' or ')} column`);
+      throw new StatementFormatError(lineNumber, `dòng tiêu đề thiếu cột ${names.join(' hoặc ')}`);
     }
     return { ...base, format: 'generic', ...generic, debit: null };
   }
@@ -144,13 +133,15 @@ function layoutOf(row: readonly string[], lineNumber: number): Layout | null {
   if (date < 0 || credit < 0) return null;
   const description = bankIndex('description');
   const transactionId = bankIndex('transactionId');
-  for (const [column, index] of [
-    ['description', description],
-    ['transaction id', transactionId],
+  for (const [column, name, index] of [
+    ['description', 'nội dung', description],
+    ['transactionId', 'mã giao dịch', transactionId],
   ] as const) {
     if (index < 0) {
-      const names = BANK_HEADERS[column === 'description' ? 'description' : 'transactionId'];
-      throw new StatementFormatError(lineNumber, `the header has no ${column} column (expected one of ${quoteList(names)})`);
+      throw new StatementFormatError(
+        lineNumber,
+        `dòng tiêu đề thiếu cột ${name} (cần một trong các cột ${quoteList(BANK_HEADERS[column])})`,
+      );
     }
   }
   const debit = bankIndex('debit');
@@ -172,7 +163,7 @@ function parseAmount(raw: string, lineNumber: number): number | null {
   const compact = raw.replace(WHITE_SPACE, '');
   if (compact === '') return null;
   const match = AMOUNT.exec(compact);
-  if (match === null) throw new StatementFormatError(lineNumber, `"${raw}" is not an amount in đồng`);
+  if (match === null) throw new StatementFormatError(lineNumber, `"${raw}" không phải là số tiền (đồng)`);
   const sign = match[1] === '-' ? -1 : 1;
   const number = match[2]!;
 
@@ -198,13 +189,13 @@ function parseAmount(raw: string, lineNumber: number): number | null {
   }
   const grouping = thousands === null ? /^\d+$/ : thousands === '.' ? /^\d{1,3}(?:\.\d{3})*$/ : /^\d{1,3}(?:,\d{3})*$/;
   if (!grouping.test(integerPart) || (fraction !== null && !/^\d+$/.test(fraction))) {
-    throw new StatementFormatError(lineNumber, `"${raw}" is not an amount in đồng`);
+    throw new StatementFormatError(lineNumber, `"${raw}" không phải là số tiền (đồng)`);
   }
   if (fraction !== null && /[1-9]/.test(fraction)) {
-    throw new StatementFormatError(lineNumber, `"${raw}" is not a whole number of đồng`);
+    throw new StatementFormatError(lineNumber, `"${raw}" không phải là số nguyên đồng (tiền đồng không có phần lẻ)`);
   }
   const value = Number(thousands === null ? integerPart : integerPart.split(thousands).join(''));
-  if (!Number.isSafeInteger(value)) throw new StatementFormatError(lineNumber, `"${raw}" is too large an amount`);
+  if (!Number.isSafeInteger(value)) throw new StatementFormatError(lineNumber, `"${raw}" là số tiền quá lớn`);
   return sign * value;
 }
 
@@ -212,7 +203,10 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})
 const DAY_MONTH_YEAR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 function notADate(raw: string, lineNumber: number): StatementFormatError {
-  return new StatementFormatError(lineNumber, `"${raw}" is not a date (expected dd/mm/yyyy or ISO 8601 such as 2025-06-01T10:15:00+07:00)`);
+  return new StatementFormatError(
+    lineNumber,
+    `"${raw}" không phải là ngày (cần dạng dd/mm/yyyy, hoặc ISO 8601 như 2025-06-01T10:15:00+07:00)`,
+  );
 }
 
 /**
@@ -274,9 +268,9 @@ function isSummaryRow(row: readonly string[]): boolean {
 
 /** What a papaparse error means to the person who exported the file. */
 function quoteProblem(code: string): string {
-  if (code === 'MissingQuotes') return 'a quoted cell is never closed (a " is missing)';
-  if (code === 'InvalidQuotes') return 'a quoted cell has text after its closing quote';
-  return 'the row cannot be read as CSV';
+  if (code === 'MissingQuotes') return 'có một ô mở ngoặc kép mà không đóng (thiếu một dấu ")';
+  if (code === 'InvalidQuotes') return 'có một ô còn chữ sau dấu ngoặc kép đóng';
+  return 'không đọc được dòng này theo dạng CSV';
 }
 
 /** Counts line breaks (\n, \r\n or a lone \r) in text[from, to). */
@@ -320,7 +314,7 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
       if (isSummaryRow(row)) return;
       const dataLike =
         /\d/.test(cell(layout.amount)) || (layout.debit !== null && /\d/.test(cell(layout.debit))) || cell(layout.transactionId) !== '';
-      const problem = dateCell === '' ? new StatementFormatError(line, 'the row has no date') : notADate(dateCell, line);
+      const problem = dateCell === '' ? new StatementFormatError(line, 'dòng không có ngày') : notADate(dateCell, line);
       if (dataLike) throw problem;
       // A note or signature row ("Người lập biểu"): fine at the end of the file. In the
       // middle it is more likely a broken row, reported once a dated row follows it.
@@ -332,7 +326,7 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     if (row.length < layout.required || (row.length > layout.width && !isBlank(row.slice(layout.width)))) {
       throw new StatementFormatError(
         line,
-        `the row has ${row.length} columns, the header on line ${layout.headerLine} has ${layout.width}`,
+        `dòng có ${row.length} cột, còn dòng tiêu đề (dòng ${layout.headerLine}) có ${layout.width} cột`,
       );
     }
     const bookedMs = parseDate(dateCell, line);
@@ -341,26 +335,32 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
 
     const amount = parseAmount(cell(layout.amount), line) ?? 0;
     if (layout.format === 'generic') {
-      if (amount === 0) throw new StatementFormatError(line, 'the amount is empty or 0: neither a credit nor a debit');
+      if (amount === 0) throw new StatementFormatError(line, 'số tiền trống hoặc bằng 0: không phải tiền vào, cũng không phải tiền ra');
       if (amount < 0) {
         debitsSkipped += 1;
         return;
       }
     } else {
-      if (amount < 0) throw new StatementFormatError(line, `"${cell(layout.amount)}" is a negative credit`);
+      if (amount < 0) throw new StatementFormatError(line, `"${cell(layout.amount)}" là số tiền vào âm`);
       const debit = layout.debit === null ? null : parseAmount(cell(layout.debit), line);
       if (amount === 0) {
         debitsSkipped += 1;
         return;
       }
-      if (debit !== null && debit !== 0) throw new StatementFormatError(line, 'the row has both a credit and a debit');
+      if (debit !== null && debit !== 0) throw new StatementFormatError(line, 'dòng có cả tiền vào lẫn tiền ra');
+    }
+    if (amount > MAX_AMOUNT) {
+      throw new StatementFormatError(
+        line,
+        `số tiền vào "${cell(layout.amount)}" vượt quá mức tối đa ${formatVnd(MAX_AMOUNT)} cho một khoản`,
+      );
     }
 
     const transactionId = cell(layout.transactionId);
-    if (transactionId === '') throw new StatementFormatError(line, 'the row has no transaction id');
+    if (transactionId === '') throw new StatementFormatError(line, 'dòng không có mã giao dịch');
     const firstLine = lineOfTransaction.get(transactionId);
     if (firstLine !== undefined) {
-      throw new StatementFormatError(line, `transaction id "${transactionId}" already appears on line ${firstLine}`);
+      throw new StatementFormatError(line, `mã giao dịch "${transactionId}" đã có ở dòng ${firstLine}`);
     }
     lineOfTransaction.set(transactionId, line);
     credits.push({
@@ -425,7 +425,7 @@ const DELIMITERS = [',', ';'];
  */
 export function parseStatementCsv(text: string): ParsedStatement {
   const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (content.trim() === '') throw new StatementFormatError(null, 'the file is empty');
+  if (content.trim() === '') throw new StatementFormatError(null, 'tệp trống');
 
   // papaparse guesses from the first rows, and title rows above a bank export's header
   // can mislead it; if no header turns up, the other delimiter gets its chance.
@@ -437,7 +437,7 @@ export function parseStatementCsv(text: string): ParsedStatement {
   }
   throw new StatementFormatError(
     null,
-    'no header row found: expected bookedAt,amount,description,transactionId, or a bank export header with a date column ' +
-      `(${quoteList(BANK_HEADERS.date)}) and a credit column (${quoteList(BANK_HEADERS.credit)})`,
+    'không tìm thấy dòng tiêu đề: cần các cột bookedAt,amount,description,transactionId, hoặc dòng tiêu đề của tệp sao kê ngân hàng ' +
+      `có cột ngày (${quoteList(BANK_HEADERS.date)}) và cột tiền vào (${quoteList(BANK_HEADERS.credit)})`,
   );
 }

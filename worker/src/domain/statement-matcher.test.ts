@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { StatementLine } from './bank-credit';
 import { CODE_ALPHABET, checkCharacter } from './codes';
-import type { StatementLine } from './statement-csv';
 import {
   type KnownPayment,
+  type KnownStall,
   type LineDecision,
   type MatcherState,
   type MatchResult,
@@ -27,6 +28,7 @@ function withWrongCheck(ref: string): string {
 const REF_A = reference('7KQM2X9');
 const REF_B = reference('ABCDEFG');
 const REF_UNKNOWN = reference('HJKMNPQ');
+const REF_DEC = reference('DECDEC2');
 
 function payment(overrides: Partial<KnownPayment> & Pick<KnownPayment, 'id' | 'reference'>): KnownPayment {
   return {
@@ -121,6 +123,24 @@ describe('matchStatement, one rule at a time', () => {
       [line({ amount: 120_000, description: `toi${REF_A}chuyen ${REF_B}` })],
       state({ payments: [payA, payB] }),
       [{ kind: 'matched', paymentId: 'pay_b', how: 'reference' }],
+    ],
+    [
+      "a card payment's reference on a bank transfer: unknown_reference, naming the payment (bank money never pays a card payment)",
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, method: 'stripe' }] }),
+      [{ kind: 'exception', type: 'unknown_reference', paymentId: 'pay_a' }],
+    ],
+    [
+      'a pending payment whose bill was paid another way: duplicate_payment',
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, billId: 'bil_a', billStatus: 'paid' }] }),
+      [{ kind: 'exception', type: 'duplicate_payment', paymentId: 'pay_a' }],
+    ],
+    [
+      'a pending payment whose bill was cancelled: paid_after_expiry',
+      [line({ description: REF_A })],
+      state({ payments: [{ ...payA, billId: 'bil_a', billStatus: 'cancelled' }] }),
+      [{ kind: 'exception', type: 'paid_after_expiry', paymentId: 'pay_a' }],
     ],
     [
       'a valid reference we never issued: unknown_reference',
@@ -362,6 +382,127 @@ describe('matchStatement, one rule at a time', () => {
     ['an expiresAt that is not a date', [line({ description: REF_A })], state({ payments: [{ ...payA, expiresAt: 'soon' }] })],
   ])('throws a RangeError for %s', (_what, lines, matcherState) => {
     expect(() => matchStatement(lines, matcherState)).toThrow(RangeError);
+  });
+});
+
+describe("matchStatement, money sent to a stall's static QR", () => {
+  const REF_STALL = reference('STAK2X7');
+  const REF_OTHER_STALL = reference('STAK3X8');
+  const stallRef = { id: 'stl_a12', code: 'A12', reference: REF_STALL };
+  const stall = (overrides: Partial<KnownStall> = {}): KnownStall => ({
+    ...stallRef,
+    accountNumber: ACCOUNT,
+    openBills: [
+      { id: 'bil_nov', amount: 300_000, pendingPaymentId: null },
+      { id: 'bil_dec', amount: 300_000, pendingPaymentId: 'pay_dec' },
+    ],
+    ...overrides,
+  });
+  const withStalls = (...stalls: KnownStall[]) => state({ stallsByReference: new Map(stalls.map((s) => [s.reference, s])) });
+
+  const cases: Array<[string, StatementLine[], MatcherState, Outcome[]]> = [
+    [
+      "the right amount pays the stall's oldest open bill (arrears first)",
+      [line({ amount: 300_000, description: `NGUYEN THI HANH ${REF_STALL} phi cho` })],
+      withStalls(stall()),
+      [{ kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' }],
+    ],
+    [
+      'a second transfer pays the next bill, and confirms its pending payment',
+      [line({ amount: 300_000, description: REF_STALL }), line({ amount: 300_000, description: REF_STALL })],
+      withStalls(stall()),
+      [
+        { kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' },
+        { kind: 'matched_stall', stall: stallRef, billId: 'bil_dec', paymentId: 'pay_dec', how: 'stall_reference' },
+      ],
+    ],
+    [
+      'once every bill is paid, more money is a duplicate_payment',
+      [line({ amount: 300_000, description: REF_STALL })],
+      withStalls(stall({ openBills: [] })),
+      [{ kind: 'exception', type: 'duplicate_payment', paymentId: null, stall: stallRef, reason: 'no open bill for this stall' }],
+    ],
+    [
+      'another amount than the oldest bill is an amount_mismatch naming that bill, which stays open',
+      [line({ amount: 200_000, description: REF_STALL }), line({ amount: 300_000, description: REF_STALL })],
+      withStalls(stall()),
+      [
+        { kind: 'exception', type: 'amount_mismatch', paymentId: null, stall: stallRef, billId: 'bil_nov', expectedAmount: 300_000 },
+        { kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' },
+      ],
+    ],
+    [
+      "a stall of another account's market is an unknown_reference",
+      [line({ amount: 300_000, description: REF_STALL })],
+      withStalls(stall({ accountNumber: OTHER_ACCOUNT })),
+      [{ kind: 'exception', type: 'unknown_reference', paymentId: null, stall: stallRef }],
+    ],
+    [
+      "a payment's reference wins over a stall's in the same description",
+      [line({ description: `${REF_STALL} ${REF_A}` })],
+      state({ payments: [payA], stallsByReference: new Map([[REF_STALL, stall()]]) }),
+      [{ kind: 'matched', paymentId: 'pay_a', how: 'reference' }],
+    ],
+    [
+      'a reference that is neither a payment nor a stall of ours is an unknown_reference',
+      [line({ description: REF_OTHER_STALL })],
+      withStalls(stall()),
+      [{ kind: 'exception', type: 'unknown_reference', paymentId: null }],
+    ],
+    [
+      "the bill's pending payment, confirmed through the stall, is not matched again by its own reference",
+      [line({ amount: 300_000, description: REF_STALL }), line({ amount: 300_000, description: REF_DEC })],
+      state({
+        payments: [payment({ id: 'pay_dec', reference: REF_DEC, amount: 300_000, billId: 'bil_dec' })],
+        stallsByReference: new Map([[REF_STALL, stall({ openBills: [{ id: 'bil_dec', amount: 300_000, pendingPaymentId: 'pay_dec' }] })]]),
+      }),
+      [
+        { kind: 'matched_stall', stall: stallRef, billId: 'bil_dec', paymentId: 'pay_dec', how: 'stall_reference' },
+        { kind: 'exception', type: 'duplicate_payment', paymentId: 'pay_dec' },
+      ],
+    ],
+    [
+      "a bill paid by its payment's reference earlier is not paid again through the stall",
+      [line({ amount: 300_000, description: REF_DEC }), line({ amount: 300_000, description: REF_STALL })],
+      state({
+        payments: [payment({ id: 'pay_dec', reference: REF_DEC, amount: 300_000, billId: 'bil_dec' })],
+        stallsByReference: new Map([[REF_STALL, stall({ openBills: [{ id: 'bil_dec', amount: 300_000, pendingPaymentId: 'pay_dec' }] })]]),
+      }),
+      [
+        { kind: 'matched', paymentId: 'pay_dec', how: 'reference' },
+        { kind: 'exception', type: 'duplicate_payment', paymentId: null, stall: stallRef, reason: 'no open bill for this stall' },
+      ],
+    ],
+    [
+      "a stall's bill is not also taken by a credit without a reference",
+      [line({ amount: 300_000, description: 'chuyen tien phi cho' }), line({ amount: 300_000, description: REF_STALL })],
+      {
+        ...withStalls(stall({ openBills: [{ id: 'bil_nov', amount: 300_000, pendingPaymentId: null }] })),
+        openTargets: [{ kind: 'bill', id: 'bil_nov', amount: 300_000, date: '2025-06-01' }],
+      },
+      [
+        { kind: 'exception', type: 'unmatched_credit', paymentId: null },
+        { kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' },
+      ],
+    ],
+  ];
+
+  it.each(cases)('%s', (_rule, lines, matcherState, expected) => {
+    expect(outcomes(matchStatement(lines, matcherState))).toEqual(expected);
+  });
+
+  it('counts stall matches with the matches, and stall exceptions with their type', () => {
+    const lines = [line({ amount: 300_000, description: REF_STALL }), line({ amount: 1, description: REF_STALL })];
+    const { counts } = matchStatement(lines, withStalls(stall()));
+    expect(counts.matched).toBe(1);
+    expect(counts.exceptions.amount_mismatch).toBe(1);
+  });
+
+  it('searches each description once: references found by the caller are used as they are', () => {
+    const lines = [line({ amount: 300_000, description: 'the caller found the reference already' })];
+    expect(outcomes(matchStatement(lines, withStalls(stall()), [[REF_STALL]]))).toEqual([
+      { kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' },
+    ]);
   });
 });
 

@@ -1,15 +1,18 @@
 /**
- * Deciding what each credit of an imported bank statement is: already confirmed, the
- * payment its reference names, the one open payment or bill its amount and date fit, or
- * an exception for a person to resolve. Nothing is silently dropped (VIETQR.md,
- * "Confirmation"): every line gets exactly one decision.
+ * Deciding what each credit is: already confirmed, the payment its reference names, the
+ * oldest open bill of the stall whose static-QR reference it carries, the one open payment
+ * or bill its amount and date fit, or an exception for a person to resolve. Nothing is
+ * silently dropped (docs/vietqr.md, "Confirmation"): every line gets exactly one decision,
+ * and this is the only place that decides. A bank notification is a statement of one line.
  *
- * Pure: the caller loads the state from D1, calls matchStatement, and applies the
- * decisions in one batch. Statements can have a million lines, so the hot path avoids
- * work it does not need (one reference search per line, targets indexed by amount).
+ * Pure: the caller loads the state from D1 (payments/credit-load.ts), calls matchStatement,
+ * and writes what it decided (payments/credit-plan.ts, credit-write.ts). Statements can have
+ * a million lines, so the hot path avoids work it does not need (one reference search per
+ * line, targets indexed by amount).
  */
+import type { StatementLine } from './bank-credit.ts';
+import { CREDIT_EXCEPTION_TYPES, type CreditExceptionType, zeroCounts } from './exception-types.ts';
 import { findPaymentReferences } from './reference-search.ts';
-import type { StatementLine } from './statement-csv.ts';
 import { VIETNAM_OFFSET_MS } from './vietnam-time.ts';
 
 export interface KnownPayment {
@@ -21,6 +24,28 @@ export interface KnownPayment {
   payeeAccountNo: string;
   billId: string | null;
   orderId: string | null;
+  /** The rail the payment is on; bank money confirms only a VietQR payment (undefined: VietQR). */
+  method?: 'vietqr' | 'stripe';
+  /** Its bill's status, when it is a bill's payment (undefined: open, or no bill). */
+  billStatus?: 'open' | 'paid' | 'cancelled';
+}
+
+/** A market stall whose static QR carries `reference`: money sent to it pays the stall's oldest open bill. */
+export interface KnownStall {
+  id: string;
+  code: string;
+  reference: string;
+  /** The market board's account, where the stall's QR sends the money. */
+  accountNumber: string;
+  /** The stall's open bills, oldest first (arrears first). */
+  openBills: readonly StallBill[];
+}
+
+export interface StallBill {
+  id: string;
+  amount: number;
+  /** The bill's pending payment, if someone started paying it: the money confirms that one. */
+  pendingPaymentId: string | null;
 }
 
 export interface OpenTarget {
@@ -37,23 +62,47 @@ export interface MatcherState {
   /** Bank transaction ids already applied (by a notification or an earlier import). */
   confirmedTransactionIds: ReadonlySet<string>;
   paymentsByReference: ReadonlyMap<string, KnownPayment>;
+  /** Stalls by their static-QR reference (none: no line names a stall). */
+  stallsByReference?: ReadonlyMap<string, KnownStall>;
   /** Open payments and bills on this account, for lines that carry no reference. */
   openTargets: readonly OpenTarget[];
 }
 
-export type ExceptionType =
-  | 'unmatched_credit'
-  | 'unknown_reference'
-  | 'amount_mismatch'
-  | 'paid_after_expiry'
-  | 'duplicate_payment'
-  | 'ambiguous';
+/** The exceptions a line can become (the one list is domain/exception-types.ts). */
+export type ExceptionType = CreditExceptionType;
+
+/** The stall a line's reference named, on exceptions about a stall payment. */
+export interface StallRef {
+  id: string;
+  code: string;
+  reference: string;
+}
 
 export type LineDecision =
   | { line: StatementLine; kind: 'already_confirmed' }
   | { line: StatementLine; kind: 'matched'; paymentId: string; how: 'reference' }
+  | {
+      line: StatementLine;
+      kind: 'matched_stall';
+      stall: StallRef;
+      billId: string;
+      /** The bill's pending payment to confirm, or null: a payment is made for the bill on the spot. */
+      paymentId: string | null;
+      how: 'stall_reference';
+    }
   | { line: StatementLine; kind: 'matched_target'; target: OpenTarget; how: 'amount_and_date' }
-  | { line: StatementLine; kind: 'exception'; type: ExceptionType; paymentId: string | null; candidates?: string[] };
+  | {
+      line: StatementLine;
+      kind: 'exception';
+      type: ExceptionType;
+      paymentId: string | null;
+      candidates?: string[];
+      /** For a stall's money: the stall, and the bill it would have paid with what that bill expects. */
+      stall?: StallRef;
+      billId?: string;
+      expectedAmount?: number;
+      reason?: string;
+    };
 
 export interface MatchResult {
   /** One per line, in the order of the lines. */
@@ -61,7 +110,7 @@ export interface MatchResult {
   counts: {
     lines: number;
     alreadyConfirmed: number;
-    /** Both kinds: by reference and by amount and date. */
+    /** Every kind: by reference, by a stall's reference, and by amount and date. */
     matched: number;
     /** Every exception type is present, 0 when none occurred. */
     exceptions: Record<ExceptionType, number>;
@@ -69,7 +118,7 @@ export interface MatchResult {
 }
 
 /** How far, in Vietnam calendar days, a credit without a reference may be from its target's date. */
-export const MAX_DAYS_APART = 3;
+const MAX_DAYS_APART = 3;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -192,19 +241,31 @@ function vietnamDay(bookedAt: string, lineNumber: number): number {
  * 1. A bank transaction id already confirmed, or seen on an earlier line of this
  *    statement, is `already_confirmed`.
  * 2. Otherwise the references found in the description are tried in order; the first we
- *    issued is the payment. Found but none ours: `unknown_reference`. The payment is for
- *    another account: `unknown_reference` (paymentId null: that payment is none of this
- *    account's business). Already settled, or matched by an earlier line: `duplicate_payment`.
- *    Pending, same amount, booked no later than it expires: `matched`. Pending with another
- *    amount: `amount_mismatch`. Expired, failed, or booked after expiry: `paid_after_expiry`.
+ *    issued is the payment. The payment is for another account: `unknown_reference`
+ *    (paymentId null: that payment is none of this account's business). Already settled,
+ *    or matched by an earlier line: `duplicate_payment`. Pending, same amount, booked no
+ *    later than it expires: `matched`. Pending with another amount: `amount_mismatch`.
+ *    Expired, failed, or booked after expiry: `paid_after_expiry`. A pending payment whose
+ *    bill was paid another way: `duplicate_payment`; whose bill was cancelled:
+ *    `paid_after_expiry`. A card payment (Stripe) is not paid by bank money, whatever its
+ *    reference says: `unknown_reference`, with the payment named for the person.
+ *    No payment of ours, but a stall's static-QR reference: the stall's oldest open bill not
+ *    yet taken by an earlier line. Same amount: `matched_stall`. Another amount:
+ *    `amount_mismatch`; no open bill left: `duplicate_payment`; the stall's account is not
+ *    this one: `unknown_reference`. Neither a payment nor a stall: `unknown_reference`.
  * 3. No reference at all: the open targets not yet taken with the same amount and a date
  *    at most {@link MAX_DAYS_APART} days from the line's Vietnam date. One: `matched_target`;
  *    several: `ambiguous` (candidates are their ids); none: `unmatched_credit`.
  *
  * Lines without a reference are decided after every line with one, so a guess on amount
  * and date can never take a payment or bill that a reference later in the file names
- * for certain. A payment matched by reference also takes its own target and its bill's.
- * No payment and no target is matched twice; the result depends only on the arguments.
+ * for certain. A payment matched by reference also takes its own target and its bill's;
+ * a stall's bill takes its bill's target and its pending payment's.
+ * No payment, bill or target is matched twice; the result depends only on the arguments.
+ *
+ * `references`, when given, are the references already found in each line's description
+ * (the loader searches them to know what to load); otherwise they are searched here. Either
+ * way each description is searched once.
  *
  * @throws {RangeError} if a line's bookedAt, a payment's expiresAt or a target's date
  *   is not a date: the caller's data is broken, and guessing would hide it.
@@ -218,15 +279,12 @@ function vietnamDay(bookedAt: string, lineNumber: number): number {
  *   openTargets: [],
  * }).decisions // [{ line, kind: 'matched', paymentId: 'pay_1', how: 'reference' }]
  */
-export function matchStatement(lines: readonly StatementLine[], state: MatcherState): MatchResult {
-  const exceptions: Record<ExceptionType, number> = {
-    unmatched_credit: 0,
-    unknown_reference: 0,
-    amount_mismatch: 0,
-    paid_after_expiry: 0,
-    duplicate_payment: 0,
-    ambiguous: 0,
-  };
+export function matchStatement(
+  lines: readonly StatementLine[],
+  state: MatcherState,
+  references?: ReadonlyArray<readonly string[]>,
+): MatchResult {
+  const exceptions = zeroCounts(CREDIT_EXCEPTION_TYPES);
   let alreadyConfirmed = 0;
   let matched = 0;
   // Filled in line order, so the array has no holes; lines without a reference are
@@ -268,10 +326,33 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
   const matchedPayments = new Set<KnownPayment>();
   const withoutReference: number[] = [];
   const { accountNumber, paymentsByReference } = state;
+  const stallsByReference = state.stallsByReference;
+  // Bills and payments a stall's money took, so no later line takes them again.
+  const takenBills = new Set<string>();
+  const stallPaidPayments = new Set<string>();
 
   const exception = (line: StatementLine, type: ExceptionType, paymentId: string | null): LineDecision => {
     exceptions[type] += 1;
     return { line, kind: 'exception', type, paymentId };
+  };
+
+  /** Money sent to a stall's static QR pays its oldest open bill that no earlier line took. */
+  const stallDecision = (line: StatementLine, stall: KnownStall): LineDecision => {
+    const ref: StallRef = { id: stall.id, code: stall.code, reference: stall.reference };
+    const stallException = (type: ExceptionType, extra: { billId?: string; expectedAmount?: number; reason?: string } = {}) => {
+      exceptions[type] += 1;
+      return { line, kind: 'exception' as const, type, paymentId: null, stall: ref, ...extra };
+    };
+    if (stall.accountNumber !== accountNumber) return stallException('unknown_reference');
+    const bill = stall.openBills.find((open) => !takenBills.has(open.id));
+    if (bill === undefined) return stallException('duplicate_payment', { reason: 'no open bill for this stall' });
+    if (bill.amount !== line.amount) return stallException('amount_mismatch', { billId: bill.id, expectedAmount: bill.amount });
+    takenBills.add(bill.id);
+    take(billTargets, bill.id);
+    take(paymentTargets, bill.pendingPaymentId);
+    if (bill.pendingPaymentId !== null) stallPaidPayments.add(bill.pendingPaymentId);
+    matched += 1;
+    return { line, kind: 'matched_stall', stall: ref, billId: bill.id, paymentId: bill.pendingPaymentId, how: 'stall_reference' };
   };
 
   for (let index = 0; index < lines.length; index += 1) {
@@ -283,22 +364,38 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
       continue;
     }
 
-    const references = findPaymentReferences(line.description);
-    if (references.length === 0) {
+    const found = references ? references[index]! : findPaymentReferences(line.description);
+    if (found.length === 0) {
       decisions[index] = null;
       withoutReference.push(index);
       continue;
     }
     let payment: KnownPayment | undefined;
-    for (let r = 0; r < references.length && payment === undefined; r += 1) payment = paymentsByReference.get(references[r]!);
+    for (let r = 0; r < found.length && payment === undefined; r += 1) payment = paymentsByReference.get(found[r]!);
 
-    if (payment === undefined || payment.payeeAccountNo !== accountNumber) {
+    if (payment === undefined) {
+      let stall: KnownStall | undefined;
+      if (stallsByReference !== undefined && stallsByReference.size > 0)
+        for (let r = 0; r < found.length && stall === undefined; r += 1) stall = stallsByReference.get(found[r]!);
+      decisions[index] = stall === undefined ? exception(line, 'unknown_reference', null) : stallDecision(line, stall);
+      continue;
+    }
+    if (payment.payeeAccountNo !== accountNumber) {
       decisions[index] = exception(line, 'unknown_reference', null);
       continue;
     }
+    if (payment.method === 'stripe') {
+      decisions[index] = exception(line, 'unknown_reference', payment.id);
+      continue;
+    }
     const status = payment.status;
-    if (status === 'paid' || status === 'partially_refunded' || status === 'refunded') {
+    const billClosed = payment.billStatus !== undefined && payment.billStatus !== 'open';
+    if (stallPaidPayments.size > 0 && stallPaidPayments.has(payment.id)) {
       decisions[index] = exception(line, 'duplicate_payment', payment.id);
+    } else if (status === 'paid' || status === 'partially_refunded' || status === 'refunded') {
+      decisions[index] = exception(line, 'duplicate_payment', payment.id);
+    } else if (status === 'pending' && billClosed) {
+      decisions[index] = exception(line, payment.billStatus === 'paid' ? 'duplicate_payment' : 'paid_after_expiry', payment.id);
     } else if (
       status === 'pending' &&
       payment.amount === line.amount &&
@@ -314,6 +411,7 @@ export function matchStatement(lines: readonly StatementLine[], state: MatcherSt
       }
       take(paymentTargets, payment.id);
       take(billTargets, payment.billId);
+      if (payment.billId !== null) takenBills.add(payment.billId);
       matched += 1;
       decisions[index] = { line, kind: 'matched', paymentId: payment.id, how: 'reference' };
     } else if (matchedPayments.has(payment)) {

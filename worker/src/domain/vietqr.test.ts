@@ -10,7 +10,7 @@ import {
   type VietQrService,
 } from './vietqr';
 
-// The worked example from shared/VIETQR.md. The expected strings below were also checked
+// The worked example from docs/vietqr.md. The expected strings below were also checked
 // against Python's binascii.crc_hqx(data, 0xFFFF), an independent CRC-16/CCITT-FALSE.
 const STALL_FEE: VietQrFields = {
   bankBin: '970436',
@@ -54,7 +54,7 @@ describe('crc16CcittFalse', () => {
 });
 
 describe('encodeVietQr', () => {
-  it('reproduces the worked example from VIETQR.md exactly', () => {
+  it('reproduces the worked example from docs/vietqr.md exactly', () => {
     expect(encodeVietQr(STALL_FEE)).toBe(STALL_FEE_QR);
   });
 

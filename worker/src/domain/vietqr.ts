@@ -1,6 +1,6 @@
 /**
  * VietQR payloads: NAPAS's profile of the EMVCo Merchant-Presented QR code (see
- * shared/VIETQR.md).
+ * docs/vietqr.md).
  *
  * A payload is a flat string of fields. Each field is a 2-digit ID, a 2-digit decimal length
  * and the value, and some values are field lists themselves. This module only builds and

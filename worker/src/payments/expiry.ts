@@ -1,5 +1,6 @@
 import { findStaleOrders, releaseOrderStatements } from '../db/orders';
-import { findExpiredPending, prepareTransition } from '../db/payments';
+import { expiredBy, findExpiredPending, prepareTransition, transitionApplied } from '../db/payments';
+import { rowsWritten } from '../db/sql';
 
 /** How many of each the sweep handles per run; the Cron Trigger runs every minute. */
 const SWEEP_BATCH = 200;
@@ -18,15 +19,15 @@ export async function sweepExpired(db: D1Database, now: string): Promise<{ payme
       event: 'expire',
       source: 'system',
       now,
-      condition: { sql: 'expires_at <= ?1', params: [now] },
+      condition: expiredBy(now),
     });
     const results = await db.batch(prepared.statements);
-    if (results[0]!.meta.changes === 1) payments += 1;
+    if (transitionApplied(results)) payments += 1;
   }
   let orders = 0;
   for (const orderId of await findStaleOrders(db, now, SWEEP_BATCH)) {
     const results = await db.batch(releaseOrderStatements(db, orderId, 'expired', now));
-    if (results[1]!.meta.changes === 1) orders += 1;
+    if (rowsWritten(results[1]) === 1) orders += 1;
   }
   return { payments, orders };
 }

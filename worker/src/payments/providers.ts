@@ -3,7 +3,7 @@ import type { Payment } from '../db/payments';
 import { foldVietnamese } from '../domain/search-text';
 import { encodeVietQr } from '../domain/vietqr';
 import { ApiError } from '../errors';
-import type { StripeSettings } from './settings';
+import { type StripeSettings, stripeSettings } from './settings';
 
 /**
  * The two rails behind one interface (after Medusa's IPaymentProvider): VietQR needs no
@@ -16,6 +16,11 @@ export interface PaymentProvider {
   create(payment: Payment, context: CreateContext): Promise<ProviderCreation>;
   /** Starts a refund. VietQR refunds are bank transfers a person makes, so it only records. */
   refund(payment: Payment, refund: { id: string; amount: number; reason: string }): Promise<ProviderRefund>;
+  /**
+   * Stops the payer from paying this payment on its rail, before it is superseded by one on
+   * the other rail: `already_paid` when it is too late (the money is on its way).
+   */
+  cancel(payment: Payment): Promise<'cancelled' | 'already_paid'>;
 }
 
 export interface CreateContext {
@@ -43,7 +48,7 @@ export function vietQrPurpose(reference: string, label: string): string {
   return `${reference} ${words}`.slice(0, VIETQR_PURPOSE_MAX).trim();
 }
 
-export const vietQrProvider: PaymentProvider = {
+const vietQrProvider: PaymentProvider = {
   method: 'vietqr',
   async create(payment, context) {
     const payload = encodeVietQr({
@@ -59,6 +64,10 @@ export const vietQrProvider: PaymentProvider = {
     // Money goes back by a bank transfer that a second person approves, then marks sent.
     return { status: 'awaiting_approval' };
   },
+  async cancel() {
+    // A QR cannot be taken back from the payer's phone: money that still comes is an exception.
+    return 'cancelled';
+  },
 };
 
 export function stripeClient(settings: StripeSettings): Stripe {
@@ -71,12 +80,15 @@ export function stripeClient(settings: StripeSettings): Stripe {
 
 function providerUnavailable(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
-  return new ApiError(502, 'payment_provider_error', 'The card payment service did not answer; try again or pay by VietQR', [
-    { path: 'stripe', message },
-  ]);
+  return new ApiError(
+    502,
+    'payment_provider_error',
+    'Dịch vụ thanh toán thẻ không trả lời; hãy thử lại, hoặc chuyển khoản bằng mã VietQR',
+    [{ path: 'stripe', message }],
+  );
 }
 
-export function stripeProvider(settings: StripeSettings): PaymentProvider {
+function stripeProvider(settings: StripeSettings): PaymentProvider {
   const stripe = stripeClient(settings);
   return {
     method: 'stripe',
@@ -106,9 +118,26 @@ export function stripeProvider(settings: StripeSettings): PaymentProvider {
         throw providerUnavailable(error);
       }
     },
+    async cancel(payment) {
+      if (!payment.stripeSessionId) return 'cancelled';
+      try {
+        await stripe.checkout.sessions.expire(payment.stripeSessionId);
+        return 'cancelled';
+      } catch (error) {
+        // Stripe expires only open sessions: a complete one has been paid, an expired one is over.
+        const message = error instanceof Error ? error.message : String(error);
+        if (/status of "complete"/.test(message)) return 'already_paid';
+        if (/status of "expired"/.test(message)) return 'cancelled';
+        throw providerUnavailable(error);
+      }
+    },
     async refund(payment, refund) {
       if (!payment.stripePaymentIntent) {
-        throw new ApiError(409, 'refund_not_possible', 'Stripe has not reported this payment as captured yet');
+        throw new ApiError(
+          409,
+          'refund_not_possible',
+          'Stripe chưa báo khoản thanh toán thẻ này đã được trừ tiền; hãy thử hoàn tiền lại sau',
+        );
       }
       try {
         const created = await stripe.refunds.create(
@@ -135,4 +164,15 @@ export async function verifyStripeEvent(settings: StripeSettings, payload: strin
     }
   }
   return null;
+}
+
+/** The rail for a method: VietQR always, Stripe when it is configured. */
+export function providerFor(env: Env, method: 'vietqr' | 'stripe'): PaymentProvider {
+  if (method === 'vietqr') return vietQrProvider;
+  const settings = stripeSettings(env);
+  if (!settings)
+    throw new ApiError(409, 'method_unavailable', 'Ở đây chưa nhận thanh toán bằng thẻ; hãy chuyển khoản bằng mã VietQR', [
+      { path: 'method', message: 'Chưa cấu hình Stripe' },
+    ]);
+  return stripeProvider(settings);
 }

@@ -4,26 +4,39 @@ import { BILL_TYPE_NAMES, findBillById } from '../db/bills';
 import { findOrder } from '../db/orders';
 import type { Payment } from '../db/payments';
 import { formatBillCode } from '../domain/codes';
+import { maskPersonName } from '../domain/masking';
 import { formatVnd } from '../domain/money';
 import { formatVietnamTime } from '../domain/vietnam-time';
 
 /** The public page where anyone holding the paper receipt can check it is genuine. */
 export const receiptCheckPath = (paymentId: string) => `/bien-lai/${paymentId}`;
 
+export interface ReceiptOptions {
+  /** The absolute address of the check page (payments/settings.ts, publicUrl). */
+  checkUrl: string;
+  /**
+   * Who is looking. Anyone holding the payment id may read the receipt, so by default it
+   * shows only what the public bill lookup shows: the payer's name masked, no payer
+   * reference. The payee's own staff (and admins) see it whole.
+   */
+  full: boolean;
+}
+
 /**
  * A printable receipt (A5-friendly, no scripts, no external assets) with a QR that opens
  * the public check page for this receipt.
  */
-export async function renderReceipt(db: D1Database, payment: Payment, origin: string): Promise<string> {
+export async function renderReceipt(db: D1Database, payment: Payment, options: ReceiptOptions): Promise<string> {
   const bill = payment.billId ? await findBillById(db, payment.billId) : null;
   const order = payment.orderId ? await findOrder(db, payment.orderId) : null;
-  const checkUrl = `${origin}${receiptCheckPath(payment.id)}`;
+  const { checkUrl, full } = options;
   const qr = await QRCode.toString(checkUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
-  const payer = bill?.payerName ?? order?.buyer.name ?? '';
+  const name = bill?.payerName ?? order?.buyer.name ?? '';
+  const payer = full ? name : maskPersonName(name);
   const payee = bill ? bill.billerName : 'Chợ Số Bắc Ninh (thu hộ người bán)';
   const refunded = payment.amountRefunded > 0 && payment.status !== 'paid';
   const items = bill
-    ? html`<tr><td>${BILL_TYPE_NAMES[bill.type]}: ${bill.description}<br /><small>Mã hoá đơn ${formatBillCode(bill.code)} · Mã người nộp ${bill.payerRef}</small></td><td class="num">${formatVnd(bill.amount)}</td></tr>`
+    ? html`<tr><td>${BILL_TYPE_NAMES[bill.type]}: ${bill.description}<br /><small>Mã hoá đơn ${formatBillCode(bill.code)}${full ? ` · Mã người nộp ${bill.payerRef}` : ''}</small></td><td class="num">${formatVnd(bill.amount)}</td></tr>`
     : (order?.subOrders ?? []).flatMap((sub) =>
         sub.items.map(
           (item) =>

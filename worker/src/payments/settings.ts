@@ -42,7 +42,11 @@ export function platformAccount(env: Env): BankAccount {
   const accountNo = env.PLATFORM_BANK_ACCOUNT ?? '';
   const accountName = env.PLATFORM_BANK_NAME ?? '';
   if (!/^\d{6}$/.test(bankBin) || !/^\d{1,19}$/.test(accountNo) || !accountName) {
-    throw new ApiError(503, 'not_configured', 'The platform collection account is not configured');
+    throw new ApiError(
+      503,
+      'not_configured',
+      'Chưa cấu hình tài khoản thu hộ của nền tảng (PLATFORM_BANK_BIN, PLATFORM_BANK_ACCOUNT, PLATFORM_BANK_NAME)',
+    );
   }
   return { bankBin, accountNo, accountName };
 }
@@ -59,4 +63,25 @@ export function stripeSettings(env: Env): StripeSettings | null {
       ? { host, port: Number(env.STRIPE_API_PORT) || 12111, protocol: env.STRIPE_API_PROTOCOL === 'https' ? 'https' : 'http' }
       : undefined,
   };
+}
+
+/**
+ * The address every absolute link we send is built on (receipt check links and their QR
+ * codes, Stripe's return URLs): the configured PUBLIC_BASE_URL, e.g. https://cho-so.vn,
+ * never the Host a caller sent. Only in development and tests, where none is set, the
+ * request's own origin stands in for it.
+ *
+ * @example publicUrl({ PUBLIC_BASE_URL: 'https://cho-so.vn' } as Env, 'http://evil.example/x', '/bien-lai/pay_1') // "https://cho-so.vn/bien-lai/pay_1"
+ */
+export function publicUrl(env: Env, requestUrl: string, path: string): string {
+  const configured = env.PUBLIC_BASE_URL?.trim();
+  let base: URL | null = null;
+  try {
+    base = configured ? new URL(configured) : null;
+  } catch {
+    base = null;
+  }
+  if (base && (base.protocol === 'https:' || base.protocol === 'http:')) return new URL(path, base.origin).toString();
+  if (env.ENVIRONMENT === 'development' || env.ENVIRONMENT === 'test') return new URL(path, new URL(requestUrl).origin).toString();
+  throw new ApiError(503, 'not_configured', 'Chưa cấu hình địa chỉ công khai của trang (PUBLIC_BASE_URL): không tạo được đường dẫn');
 }

@@ -1,142 +1,32 @@
-import { findBillByCode } from '../db/bills';
-import { findPayment, findPendingPayment, type Payment } from '../db/payments';
+/**
+ * Resolving exceptions: money that could not be applied on its own is matched to a payment
+ * or a bill, transferred back (a second person approves), or dismissed, once each, with an
+ * append-only log of who, when and why.
+ */
+import { findBillByCode, findBillById, findPayableBill } from '../db/bills';
+import { insertAdjustmentStatement, isAdjusted, isDayClosed } from '../db/days';
+import {
+  abortResolutionUnless,
+  findException,
+  insertExceptionStatement,
+  insertResolutionStatement,
+  isAlreadyResolvedError,
+  linkCreditToPaymentStatement,
+  type PaymentException,
+  resolveExceptionStatement,
+} from '../db/exceptions';
+import { createPaymentStatements, findPayment, findPendingPayment, type Payment, prepareTransition } from '../db/payments';
 import type { SessionUser } from '../db/users';
 import { normalizeBillCode } from '../domain/codes';
+import { formatVnd } from '../domain/money';
 import { SETTLED_STATUSES } from '../domain/payment-state';
-import { newId } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
-import { ApiError, notFound } from '../errors';
-import { confirmStatements } from '../payments/apply';
-import { newBillPayment, newPaymentStatements } from '../payments/credits';
+import { ApiError } from '../errors';
+import { confirmStatements } from '../payments/confirm';
+import { draftBillPayment } from '../payments/drafts';
+import { exceptionRefundStatements } from '../payments/refunds';
 
-export const EXCEPTION_TYPES = [
-  'unmatched_credit',
-  'unknown_reference',
-  'amount_mismatch',
-  'paid_after_expiry',
-  'duplicate_payment',
-  'ambiguous',
-  'missing_at_bank',
-] as const;
-export type ExceptionKind = (typeof EXCEPTION_TYPES)[number];
-
-export interface PaymentException {
-  id: string;
-  type: ExceptionKind;
-  status: 'open' | 'resolved';
-  organizationId: string | null;
-  amount: number;
-  expectedAmount: number | null;
-  paymentId: string | null;
-  accountNumber: string | null;
-  bookedDate: string | null;
-  bankCredit: { id: string; transactionId: string; description: string; bookedAt: string; source: string } | null;
-  stripeEventId: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
-  resolution: {
-    action: string;
-    note: string;
-    paymentId: string | null;
-    refundId: string | null;
-    resolvedBy: string;
-    resolvedAt: string;
-  } | null;
-}
-
-interface ExceptionRow {
-  id: string;
-  type: ExceptionKind;
-  status: 'open' | 'resolved';
-  organization_id: string | null;
-  amount: number;
-  expected_amount: number | null;
-  payment_id: string | null;
-  account_number: string | null;
-  booked_date: string | null;
-  stripe_event_id: string | null;
-  details: string;
-  created_at: string;
-  credit_id: string | null;
-  transaction_id: string | null;
-  description: string | null;
-  booked_at: string | null;
-  source: string | null;
-  action: string | null;
-  note: string | null;
-  resolution_payment_id: string | null;
-  refund_id: string | null;
-  resolved_by: string | null;
-  resolved_at: string | null;
-}
-
-const rowToException = (row: ExceptionRow): PaymentException => ({
-  id: row.id,
-  type: row.type,
-  status: row.status,
-  organizationId: row.organization_id,
-  amount: row.amount,
-  expectedAmount: row.expected_amount,
-  paymentId: row.payment_id,
-  accountNumber: row.account_number,
-  bookedDate: row.booked_date,
-  bankCredit: row.credit_id
-    ? {
-        id: row.credit_id,
-        transactionId: row.transaction_id!,
-        description: row.description!,
-        bookedAt: row.booked_at!,
-        source: row.source!,
-      }
-    : null,
-  stripeEventId: row.stripe_event_id,
-  details: JSON.parse(row.details) as Record<string, unknown>,
-  createdAt: row.created_at,
-  resolution: row.action
-    ? {
-        action: row.action,
-        note: row.note ?? '',
-        paymentId: row.resolution_payment_id,
-        refundId: row.refund_id,
-        resolvedBy: row.resolved_by!,
-        resolvedAt: row.resolved_at!,
-      }
-    : null,
-});
-
-const EXCEPTION_QUERY = `SELECT e.id, e.type, e.status, e.organization_id, e.amount, e.expected_amount, e.payment_id, e.account_number,
-    e.booked_date, e.stripe_event_id, e.details, e.created_at,
-    b.id AS credit_id, b.transaction_id, b.description, b.booked_at, b.source,
-    r.action, r.note, r.payment_id AS resolution_payment_id, r.refund_id, r.resolved_by, r.created_at AS resolved_at
-  FROM payment_exceptions e
-  LEFT JOIN bank_credits b ON b.id = e.bank_credit_id
-  LEFT JOIN exception_resolutions r ON r.exception_id = e.id`;
-
-/** Exceptions in a queue: one organization's, or every one (admins, organizationId undefined). */
-export async function listExceptions(
-  db: D1Database,
-  filter: { organizationId?: string; status?: 'open' | 'resolved'; type?: string; limit: number },
-): Promise<PaymentException[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const bind = (value: unknown) => {
-    params.push(value);
-    return `?${params.length}`;
-  };
-  if (filter.organizationId !== undefined) where.push(`e.organization_id = ${bind(filter.organizationId)}`);
-  if (filter.status) where.push(`e.status = ${bind(filter.status)}`);
-  if (filter.type) where.push(`e.type = ${bind(filter.type)}`);
-  const { results } = await db
-    .prepare(`${EXCEPTION_QUERY} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.created_at, e.id LIMIT ${filter.limit}`)
-    .bind(...params)
-    .all<ExceptionRow>();
-  return results.map(rowToException);
-}
-
-export async function findException(db: D1Database, id: string): Promise<PaymentException | null> {
-  const row = await db.prepare(`${EXCEPTION_QUERY} WHERE e.id = ?1`).bind(id).first<ExceptionRow>();
-  return row ? rowToException(row) : null;
-}
+export type { PaymentException } from '../db/exceptions';
 
 /** Staff see their organization's queue; admins see every queue, including the platform's. */
 export function canHandle(user: SessionUser, exception: PaymentException): boolean {
@@ -147,6 +37,14 @@ export type Resolution =
   | { action: 'match'; paymentId?: string; billCode?: string; acceptDifference?: boolean; note?: string }
   | { action: 'refund'; note?: string }
   | { action: 'dismiss'; note: string };
+
+interface ResolutionEffect {
+  statements: D1PreparedStatement[];
+  /** Written after the resolution row: statements that must come last in the batch. */
+  after: D1PreparedStatement[];
+  paymentId: string | null;
+  refundId: string | null;
+}
 
 /**
  * Resolves an exception once: the resolution row (unique per exception) is written in the
@@ -160,162 +58,164 @@ export async function resolveException(
   resolution: Resolution,
   user: SessionUser,
   now: string,
-) {
-  if (exception.status !== 'open') throw new ApiError(409, 'already_resolved', 'This exception has already been resolved');
-  const resolutionId = newId('res');
-  const today = vietnamDate(new Date(now));
+): Promise<PaymentException> {
+  if (exception.status !== 'open') throw new ApiError(409, 'already_resolved', 'Ngoại lệ này đã được xử lý rồi');
   const note = resolution.note?.trim() ?? '';
-  const statements: D1PreparedStatement[] = [];
-  let paymentId: string | null = null;
-  let refundId: string | null = null;
-  let abortUnlessApplied: D1PreparedStatement | null = null;
-  let surplus: D1PreparedStatement | null = null;
+  const effect: ResolutionEffect =
+    resolution.action === 'match'
+      ? await matchEffect(db, exception, resolution, note, user, now)
+      : resolution.action === 'refund'
+        ? refundEffect(db, exception, note, user, now)
+        : { statements: [], after: [], paymentId: null, refundId: null };
 
-  if (resolution.action === 'match') {
-    if (!exception.bankCredit)
-      throw new ApiError(409, 'nothing_to_match', 'Only money received at the bank can be matched; refund or dismiss this one');
-    const { payment, isNew } = await matchTarget(db, exception, resolution, now);
-    const difference = exception.amount - payment.amount;
-    if (difference !== 0 && !(resolution.acceptDifference && note)) {
-      throw new ApiError(
-        400,
-        'amount_differs',
-        `The amounts differ by ${difference} đồng: send acceptDifference with a note to match anyway`,
-        [{ path: 'acceptDifference', message: 'Required, with a note, when the amounts differ' }],
+  // Money that arrived after its day was closed is an adjustment already, from when it arrived.
+  if (resolution.action === 'match' && exception.accountNumber && exception.bookedDate && !(await isAdjusted(db, exception.id))) {
+    if (await isDayClosed(db, exception.accountNumber, exception.bookedDate)) {
+      effect.statements.push(
+        insertAdjustmentStatement(db, {
+          accountNumber: exception.accountNumber,
+          date: vietnamDate(new Date(now)),
+          affectsDate: exception.bookedDate,
+          paymentId: effect.paymentId,
+          exceptionId: exception.id,
+          amount: exception.amount,
+          reason: `Ghép sau khi ngày đã chốt sổ: ${note}`,
+          createdBy: user.id,
+          now,
+        }),
       );
     }
-    if (SETTLED_STATUSES.includes(payment.status))
-      throw new ApiError(409, 'payment_already_paid', 'That payment is already paid; refund this money instead');
-    if (payment.billId) {
-      const bill = await db.prepare('SELECT status FROM bills WHERE id = ?1').bind(payment.billId).first<{ status: string }>();
-      if (bill?.status !== 'open')
-        throw new ApiError(
-          409,
-          `bill_${bill?.status ?? 'missing'}`,
-          `That payment's bill is ${bill?.status ?? 'gone'}; refund this money instead`,
-        );
-    }
-    if (exception.amount > payment.amount) {
-      // The surplus stays visible as an exception of its own, to be refunded or matched.
-      surplus = db
-        .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, amount, details, account_number, booked_date, created_at)
-           VALUES (?1, 'duplicate_payment', ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
-        )
-        .bind(
-          newId('exc'),
-          exception.organizationId,
-          exception.bankCredit.id,
-          exception.amount - payment.amount,
-          JSON.stringify({ surplusOf: exception.id, paymentId: payment.id }),
-          exception.accountNumber,
-          exception.bookedDate,
-          now,
-        );
-    }
-    if (payment.status === 'failed') throw new ApiError(409, 'payment_failed', 'That payment failed; match the bill instead');
-    paymentId = payment.id;
-    const insert = isNew
-      ? newPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now })
-      : [];
-    const confirm = await confirmStatements(db, payment, {
-      event: 'staff_confirm',
-      source: 'staff',
-      sourceRef: exception.id,
-      now,
-      data: { exceptionId: exception.id, resolvedBy: user.id, received: exception.amount, note },
-      receivedAmount: exception.amount,
-    });
-    statements.push(
-      ...insert,
-      ...confirm.statements,
-      db.prepare("UPDATE bank_credits SET payment_id = ?2, outcome = 'matched' WHERE id = ?1").bind(exception.bankCredit.id, payment.id),
-    );
-    // Written after the resolution row: if the payment moved on meanwhile, this second row
-    // breaks the unique constraint and the whole batch, resolution included, is rolled back.
-    abortUnlessApplied = db
-      .prepare(
-        `INSERT INTO exception_resolutions (id, exception_id, action, note, resolved_by, created_at)
-         SELECT ?3, ?4, 'match', 'transition did not apply', ?5, ?6 WHERE NOT ${confirm.appliedGuard}`,
-      )
-      .bind(payment.id, confirm.eventId, newId('res'), exception.id, user.id, now);
-  } else if (resolution.action === 'refund') {
-    if (!exception.bankCredit)
-      throw new ApiError(
-        409,
-        'nothing_to_refund',
-        'No money of this exception reached the bank account; dismiss it, or refund the card payment',
-      );
-    refundId = newId('ref');
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO refunds (id, exception_id, amount, reason, method, status, requested_by, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, 'vietqr', 'awaiting_approval', ?5, ?6, ?6)`,
-        )
-        .bind(refundId, exception.id, exception.amount, note || `Trả lại khoản tiền không khớp (${exception.type})`, user.id, now),
-    );
-  }
-
-  const closed =
-    exception.accountNumber && exception.bookedDate
-      ? await db
-          .prepare('SELECT 1 FROM closed_days WHERE account_number = ?1 AND date = ?2')
-          .bind(exception.accountNumber, exception.bookedDate)
-          .first()
-      : null;
-  if (closed && resolution.action === 'match') {
-    statements.push(
-      db
-        .prepare(
-          'INSERT INTO adjustments (id, account_number, date, affects_date, payment_id, exception_id, amount, reason, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)',
-        )
-        .bind(
-          newId('adj'),
-          exception.accountNumber,
-          today,
-          exception.bookedDate,
-          paymentId,
-          exception.id,
-          exception.amount,
-          `Matched after the day was closed: ${note}`,
-          user.id,
-          now,
-        ),
-    );
   }
 
   try {
     await db.batch([
-      db
-        .prepare("UPDATE payment_exceptions SET status = 'resolved', resolved_at = ?2, resolved_by = ?3 WHERE id = ?1 AND status = 'open'")
-        .bind(exception.id, now, user.id),
-      ...statements,
-      // Unique per exception: a second, concurrent resolution fails here as a whole.
-      db
-        .prepare(
-          `INSERT INTO exception_resolutions (id, exception_id, action, payment_id, refund_id, note, resolved_by, created_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
-        )
-        .bind(resolutionId, exception.id, resolution.action, paymentId, refundId, note, user.id, now),
-      ...(abortUnlessApplied ? [abortUnlessApplied] : []),
-      ...(surplus ? [surplus] : []),
+      resolveExceptionStatement(db, exception.id, user.id, now),
+      ...effect.statements,
+      insertResolutionStatement(db, {
+        exceptionId: exception.id,
+        action: resolution.action,
+        paymentId: effect.paymentId,
+        refundId: effect.refundId,
+        note,
+        resolvedBy: user.id,
+        now,
+      }),
+      ...effect.after,
     ]);
   } catch (error) {
-    if (String(error).includes('UNIQUE constraint failed: exception_resolutions.exception_id')) {
-      throw new ApiError(409, 'already_resolved', 'This exception was resolved meanwhile, or its payment changed; reload it');
+    if (isAlreadyResolvedError(error)) {
+      throw new ApiError(
+        409,
+        'already_resolved',
+        'Ngoại lệ này vừa được người khác xử lý, hoặc khoản thanh toán của nó đã thay đổi; hãy tải lại',
+      );
     }
     // The bill or order was paid another way meanwhile, or the order's stock is gone.
     if (String(error).includes('constraint failed')) {
       throw new ApiError(
         409,
         'cannot_match',
-        'That payment can no longer take this money (paid another way, or out of stock); refund it instead',
+        'Khoản thanh toán đó không còn nhận được số tiền này (đã được trả cách khác, hoặc hết hàng); hãy hoàn tiền thay vì ghép',
       );
     }
     throw error;
   }
   return (await findException(db, exception.id))!;
+}
+
+function refundEffect(db: D1Database, exception: PaymentException, note: string, user: SessionUser, now: string): ResolutionEffect {
+  if (!exception.bankCredit)
+    throw new ApiError(
+      409,
+      'nothing_to_refund',
+      'Số tiền của ngoại lệ này chưa về tài khoản ngân hàng; hãy bỏ qua nó, hoặc hoàn tiền khoản thanh toán thẻ',
+    );
+  const { refundId, statements } = exceptionRefundStatements(db, exception, note, user, now);
+  return { statements, after: [], paymentId: null, refundId };
+}
+
+async function matchEffect(
+  db: D1Database,
+  exception: PaymentException,
+  resolution: Extract<Resolution, { action: 'match' }>,
+  note: string,
+  user: SessionUser,
+  now: string,
+): Promise<ResolutionEffect> {
+  if (!exception.bankCredit)
+    throw new ApiError(409, 'nothing_to_match', 'Chỉ ghép được tiền đã về tài khoản ngân hàng; hãy hoàn tiền hoặc bỏ qua ngoại lệ này');
+  const { payment, isNew, supersedes } = await matchTarget(db, exception, resolution, now);
+  const difference = exception.amount - payment.amount;
+  if (difference !== 0 && !(resolution.acceptDifference && note)) {
+    throw new ApiError(
+      400,
+      'amount_differs',
+      `Số tiền nhận (${formatVnd(exception.amount)}) và số tiền phải thu (${formatVnd(payment.amount)}) chênh nhau ${formatVnd(Math.abs(difference))}: ` +
+        'muốn ghép vẫn được, hãy chọn chấp nhận chênh lệch (acceptDifference) và ghi chú lý do',
+      [{ path: 'acceptDifference', message: 'Bắt buộc, kèm ghi chú, khi số tiền chênh lệch' }],
+    );
+  }
+  if (SETTLED_STATUSES.includes(payment.status))
+    throw new ApiError(409, 'payment_already_paid', 'Khoản thanh toán đó đã được trả; hãy hoàn lại số tiền này');
+  if (payment.billId) {
+    const bill = await findBillById(db, payment.billId);
+    if (bill?.status !== 'open')
+      throw new ApiError(
+        409,
+        `bill_${bill?.status ?? 'missing'}`,
+        `Hoá đơn của khoản thanh toán đó ${bill?.status === 'paid' ? 'đã được thanh toán' : 'đã bị huỷ'}; hãy hoàn lại số tiền này`,
+      );
+  }
+  if (payment.status === 'failed')
+    throw new ApiError(409, 'payment_failed', 'Khoản thanh toán đó không thành công; hãy ghép với hoá đơn thay vì khoản thanh toán');
+  // Bank money is booked on the bank rail: a card checkout open for the bill stops first.
+  const superseded = supersedes
+    ? prepareTransition(db, { payment: supersedes, event: 'supersede', source: 'staff', now, data: { exceptionId: exception.id } })
+        .statements
+    : [];
+  const creation = isNew
+    ? createPaymentStatements(db, payment, { source: 'staff', sourceRef: exception.id, data: { exceptionId: exception.id }, now })
+    : null;
+  const confirm = await confirmStatements(db, payment, {
+    event: 'staff_confirm',
+    source: 'staff',
+    sourceRef: exception.id,
+    now,
+    receivedAt: exception.bankCredit.bookedAt,
+    data: { exceptionId: exception.id, resolvedBy: user.id, received: exception.amount, note },
+    receivedAmount: exception.amount,
+  });
+  const after = [
+    // Written after the resolution row: if the payment moved on meanwhile, this second row
+    // breaks the unique constraint and the whole batch, resolution included, is rolled back.
+    abortResolutionUnless(db, exception.id, user.id, confirm.applied, now),
+  ];
+  if (exception.amount > payment.amount) {
+    // The surplus stays visible as an exception of its own, to be refunded or matched.
+    after.push(
+      insertExceptionStatement(db, {
+        type: 'duplicate_payment',
+        organizationId: exception.organizationId,
+        bankCreditId: exception.bankCredit.id,
+        amount: exception.amount - payment.amount,
+        details: { surplusOf: exception.id, paymentId: payment.id },
+        accountNumber: exception.accountNumber,
+        bookedDate: exception.bookedDate,
+        now,
+      }),
+    );
+  }
+  return {
+    statements: [
+      ...superseded,
+      ...(creation?.statements ?? []),
+      ...confirm.statements,
+      linkCreditToPaymentStatement(db, exception.bankCredit.id, payment.id),
+    ],
+    after,
+    paymentId: payment.id,
+    refundId: null,
+  };
 }
 
 /** The payment a match applies the money to: a named payment, or the bill's (made if need be). */
@@ -324,21 +224,38 @@ async function matchTarget(
   exception: PaymentException,
   resolution: Extract<Resolution, { action: 'match' }>,
   now: string,
-): Promise<{ payment: Payment; isNew: boolean }> {
+): Promise<{ payment: Payment; isNew: boolean; supersedes?: Payment }> {
   if (resolution.paymentId) {
     const payment = await findPayment(db, resolution.paymentId);
-    if (!payment || payment.payeeAccountNo !== exception.accountNumber) throw notFound('Payment on this account', 'payment_not_found');
+    if (!payment || payment.payeeAccountNo !== exception.accountNumber)
+      throw new ApiError(404, 'payment_not_found', `Không tìm thấy khoản thanh toán ${resolution.paymentId} trên tài khoản này`);
+    if (payment.method !== 'vietqr')
+      throw new ApiError(
+        409,
+        'payment_on_other_rail',
+        'Khoản thanh toán đó là thanh toán bằng thẻ; tiền chuyển khoản hãy ghép với mã hoá đơn của nó',
+        [{ path: 'paymentId', message: 'Không phải khoản thanh toán chuyển khoản' }],
+      );
     return { payment, isNew: false };
   }
   const code = resolution.billCode ? normalizeBillCode(resolution.billCode) : null;
   const bill = code ? await findBillByCode(db, code) : null;
-  if (!bill || (exception.organizationId !== null && bill.billerId !== exception.organizationId)) throw notFound('Bill', 'bill_not_found');
-  if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is ${bill.status}`);
+  if (!bill || (exception.organizationId !== null && bill.billerId !== exception.organizationId))
+    throw new ApiError(404, 'bill_not_found', `Không tìm thấy hoá đơn mã ${resolution.billCode ?? ''} của đơn vị bạn`, [
+      { path: 'billCode', message: 'Không có hoá đơn nào mang mã này' },
+    ]);
+  if (bill.status !== 'open')
+    throw new ApiError(
+      409,
+      `bill_${bill.status}`,
+      `Hoá đơn ${resolution.billCode} ${bill.status === 'paid' ? 'đã được thanh toán' : 'đã bị huỷ'}`,
+    );
   const pending = await findPendingPayment(db, { billId: bill.id });
-  if (pending) return { payment: pending, isNew: false };
-  const payment = await newBillPayment(db, bill.id, { bookedAt: now }, `exception:${exception.id}`, now);
-  if (!payment) throw new ApiError(409, 'bill_paid', 'The bill is no longer open');
+  if (pending?.method === 'vietqr') return { payment: pending, isNew: false };
+  const payable = await findPayableBill(db, bill.id);
+  if (!payable) throw new ApiError(409, 'bill_paid', `Hoá đơn ${resolution.billCode} không còn mở`);
+  const payment = draftBillPayment(payable, now, `exception:${exception.id}`, now);
   if (payment.payeeAccountNo !== exception.accountNumber)
-    throw new ApiError(409, 'wrong_account', "The money arrived on another account than the bill's");
-  return { payment, isNew: true };
+    throw new ApiError(409, 'wrong_account', `Tiền đã về một tài khoản khác với tài khoản nhận tiền của hoá đơn ${resolution.billCode}`);
+  return { payment, isNew: true, ...(pending ? { supersedes: pending } : {}) };
 }

@@ -1,7 +1,10 @@
 import type Stripe from 'stripe';
+import { insertExceptionStatement } from '../db/exceptions';
 import { findPaymentByStripeIntent } from '../db/payments';
+import { findPayoutCheck, recordedCheck, recordPayoutCheckStatement } from '../db/stripe-events';
 import { SETTLED_STATUSES } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
+import { vietnamDate } from '../domain/vietnam-time';
 
 export interface PayoutCheck {
   payoutId: string;
@@ -23,8 +26,8 @@ export interface PayoutCheck {
  * checked once; checking it again reports the stored result.
  */
 export async function checkStripePayout(db: D1Database, stripe: Stripe, payoutId: string, now: string): Promise<PayoutCheck> {
-  const stored = await db.prepare('SELECT summary FROM stripe_payouts WHERE id = ?1').bind(payoutId).first<{ summary: string }>();
-  if (stored) return { ...(JSON.parse(stored.summary) as PayoutCheck), alreadyChecked: true };
+  const stored = await findPayoutCheck(db, payoutId);
+  if (stored) return { ...(JSON.parse(stored) as PayoutCheck), alreadyChecked: true };
 
   const payout = await stripe.payouts.retrieve(payoutId);
   const transactions = await stripe.balanceTransactions.list({ payout: payoutId, limit: 100 }).autoPagingToArray({ limit: 10_000 });
@@ -100,31 +103,25 @@ export async function checkStripePayout(db: D1Database, stripe: Stripe, payoutId
     alreadyChecked: false,
   };
   const processingId = newId('pck');
+  const ours = recordedCheck(payoutId, processingId);
   await db.batch([
-    db
-      .prepare(
-        'INSERT INTO stripe_payouts (id, amount, summary, processing_id, checked_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING',
-      )
-      .bind(payoutId, payout.amount, JSON.stringify(summary), processingId, now),
+    recordPayoutCheckStatement(db, { payoutId, amount: payout.amount, summary, processingId, now }),
     ...problems.map((problem) =>
-      db
-        .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, payment_id, amount, expected_amount, details, account_number, booked_date, created_at)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'stripe', date(?8, '+7 hours'), ?8
-           WHERE EXISTS (SELECT 1 FROM stripe_payouts WHERE id = ?9 AND processing_id = ?10)`,
-        )
-        .bind(
-          newId('exc'),
-          problem.type,
-          problem.payeeOrgId,
-          problem.paymentId,
-          problem.amount,
-          problem.expected,
-          JSON.stringify(problem.details),
+      insertExceptionStatement(
+        db,
+        {
+          type: problem.type,
+          organizationId: problem.payeeOrgId,
+          paymentId: problem.paymentId,
+          amount: problem.amount,
+          expectedAmount: problem.expected,
+          details: problem.details,
+          accountNumber: 'stripe',
+          bookedDate: vietnamDate(new Date(now)),
           now,
-          payoutId,
-          processingId,
-        ),
+        },
+        ours,
+      ),
     ),
   ]);
   return summary;

@@ -1,4 +1,6 @@
 /** Daily reports and collection series, by Vietnamese day. */
+import type { DayTotals } from '../db/days';
+import { collectionRows, dayRows } from '../db/reports';
 import { vietnamDayBounds } from '../domain/vietnam-time';
 
 interface Tally {
@@ -6,17 +8,30 @@ interface Tally {
   amount: number;
 }
 
+/** What a closed day froze, as it was at the close. */
+export interface DayClosing {
+  closedAt: string;
+  closedBy: string;
+  totals: DayTotals;
+}
+
 export interface OrganizationDay {
   organizationId: string | null;
   name: string;
   /** The collection account the day is closed for. */
   accountNumber: string | null;
+  /** Money received that day, by the day the bank (or Stripe) booked it. */
   total: Tally;
   byRail: Record<'vietqr' | 'stripe', Tally>;
   byType: Record<'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'order', Tally>;
   refunds: Tally;
   openExceptions: Tally;
+  /** Corrections made that day: money booked on a day already closed, matches made after a close. */
+  adjustments: Tally;
+  /** Amounts above the one ceiling (stored before it existed): counted here, left out of every sum. */
+  overCeiling: number;
   closed: boolean;
+  closing: DayClosing | null;
 }
 
 export interface DailyReport {
@@ -27,10 +42,11 @@ export interface DailyReport {
 const empty = (): Tally => ({ count: 0, amount: 0 });
 
 /**
- * Per organization: money received that day by rail and by kind, refunds sent that day,
- * exceptions still open for that day, and whether the day is closed. `organizationId`
- * limits it to one organization; undefined (admins) reports every organization, with
- * marketplace orders under the platform (organizationId null).
+ * Per organization: money received that day (by the bank's booking date, Vietnam time) by
+ * rail and by kind, refunds sent that day, exceptions still open in that day's queue,
+ * adjustments made that day, and whether the day is closed, with what it froze.
+ * `organizationId` limits it to one organization; undefined (admins) reports every
+ * organization, with marketplace orders under the platform (organizationId null).
  */
 export async function dailyReport(
   db: D1Database,
@@ -40,42 +56,8 @@ export async function dailyReport(
 ): Promise<DailyReport> {
   const { start, end } = vietnamDayBounds(date);
   const scoped = organizationId !== undefined;
-  const [paid, refunds, exceptions, closed, names] = await db.batch([
-    db
-      .prepare(
-        `SELECT p.payee_org_id AS org, p.method, coalesce(b.type, 'order') AS kind, count(*) AS n, sum(p.amount) AS total
-         FROM payments p LEFT JOIN bills b ON b.id = p.bill_id
-         WHERE p.paid_at >= ?1 AND p.paid_at < ?2 AND (?3 = 0 OR p.payee_org_id = ?4)
-         GROUP BY org, p.method, kind`,
-      )
-      .bind(start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare(
-        `SELECT coalesce(p.payee_org_id, e.organization_id) AS org, count(*) AS n, sum(r.amount) AS total
-         FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payment_exceptions e ON e.id = r.exception_id
-         WHERE r.status IN ('sent', 'succeeded') AND r.updated_at >= ?1 AND r.updated_at < ?2
-           AND (?3 = 0 OR coalesce(p.payee_org_id, e.organization_id) = ?4)
-         GROUP BY org`,
-      )
-      .bind(start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare(
-        `SELECT organization_id AS org, count(*) AS n, sum(amount) AS total FROM payment_exceptions
-         WHERE status = 'open' AND (booked_date = ?1 OR (booked_date IS NULL AND created_at >= ?2 AND created_at < ?3))
-           AND (?4 = 0 OR organization_id = ?5)
-         GROUP BY org`,
-      )
-      .bind(date, start, end, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare('SELECT organization_id AS org FROM closed_days WHERE date = ?1 AND (?2 = 0 OR organization_id = ?3)')
-      .bind(date, scoped ? 1 : 0, organizationId ?? null),
-    db
-      .prepare('SELECT id, name, bank_account_no FROM organizations WHERE (?1 = 0 OR id = ?2)')
-      .bind(scoped ? 1 : 0, organizationId ?? null),
-  ]);
-  const organizations = new Map(
-    (names!.results as Array<{ id: string; name: string; bank_account_no: string | null }>).map((row) => [row.id, row]),
-  );
+  const rows = await dayRows(db, { date, start, end }, organizationId);
+  const organizations = new Map(rows.organizations.map((row) => [row.id, row]));
   const byOrg = new Map<string | null, OrganizationDay>();
   const entry = (org: string | null): OrganizationDay => {
     let day = byOrg.get(org);
@@ -89,31 +71,40 @@ export async function dailyReport(
         byType: { market_fee: empty(), tuition: empty(), hospital: empty(), admin_fee: empty(), order: empty() },
         refunds: empty(),
         openExceptions: empty(),
+        adjustments: empty(),
+        overCeiling: 0,
         closed: false,
+        closing: null,
       };
       byOrg.set(org, day);
     }
     return day;
   };
   if (scoped) entry(organizationId);
-  for (const row of paid!.results as Array<{
-    org: string | null;
-    method: 'vietqr' | 'stripe';
-    kind: keyof OrganizationDay['byType'];
-    n: number;
-    total: number;
-  }>) {
+  for (const row of rows.paid) {
     const day = entry(row.org);
     for (const tally of [day.total, day.byRail[row.method], day.byType[row.kind]]) {
       tally.count += row.n;
       tally.amount += row.total;
     }
+    day.overCeiling += row.over;
   }
-  for (const row of refunds!.results as Array<{ org: string | null; n: number; total: number }>)
-    entry(row.org).refunds = { count: row.n, amount: row.total };
-  for (const row of exceptions!.results as Array<{ org: string | null; n: number; total: number }>)
-    entry(row.org).openExceptions = { count: row.n, amount: row.total };
-  for (const row of closed!.results as Array<{ org: string | null }>) entry(row.org).closed = true;
+  const tallies = [
+    ['refunds', rows.refunds],
+    ['openExceptions', rows.openExceptions],
+    ['adjustments', rows.adjustments],
+  ] as const;
+  for (const [field, list] of tallies)
+    for (const row of list) {
+      const day = entry(row.org);
+      day[field] = { count: row.n, amount: row.total };
+      day.overCeiling += row.over;
+    }
+  for (const row of rows.closed) {
+    const day = entry(row.org);
+    day.closed = true;
+    day.closing = { closedAt: row.closed_at, closedBy: row.closed_by, totals: JSON.parse(row.totals) as DayTotals };
+  }
   return { date, organizations: [...byOrg.values()] };
 }
 
@@ -134,6 +125,8 @@ const CSV_HEADER = [
   'Hoàn tiền - số giao dịch',
   'Hoàn tiền - số tiền',
   'Ngoại lệ chưa xử lý',
+  'Điều chỉnh - số khoản',
+  'Điều chỉnh - số tiền',
   'Đã chốt sổ',
 ];
 
@@ -165,6 +158,8 @@ export function dailyReportCsv(report: DailyReport): string {
     org.refunds.count,
     org.refunds.amount,
     org.openExceptions.count,
+    org.adjustments.count,
+    org.adjustments.amount,
     org.closed ? 'Có' : 'Chưa',
   ]);
   return `\uFEFF${[CSV_HEADER, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
@@ -174,14 +169,7 @@ export function dailyReportCsv(report: DailyReport): string {
 export async function collectionSeries(db: D1Database, from: string, to: string, organizationId?: string) {
   const { start } = vietnamDayBounds(from);
   const { end } = vietnamDayBounds(to);
-  const { results } = await db
-    .prepare(
-      `SELECT date(p.paid_at, '+7 hours') AS day, count(*) AS n, sum(p.amount) AS total
-       FROM payments p WHERE p.paid_at >= ?1 AND p.paid_at < ?2 AND (?3 = 0 OR p.payee_org_id = ?4)
-       GROUP BY day ORDER BY day`,
-    )
-    .bind(start, end, organizationId !== undefined ? 1 : 0, organizationId ?? null)
-    .all<{ day: string; n: number; total: number }>();
+  const results = await collectionRows(db, start, end, organizationId);
   const byDay = new Map(results.map((row) => [row.day, row]));
   const days: Array<{ date: string; count: number; amount: number }> = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {

@@ -1,6 +1,13 @@
-import type { ParsedStatement } from '../domain/statement-csv';
+import { findNotifiedCredits } from '../db/bank-credits';
+import { insertExceptionStatement } from '../db/exceptions';
+import { insertStatement, saveStatementSummary } from '../db/statements';
+import { statementCredits } from '../domain/bank-credit';
+import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
+import { groupDigits } from '../domain/money';
+import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
-import { vietnamDayBounds } from '../domain/vietnam-time';
+import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
+import { ApiError } from '../errors';
 import { applyBankCredits } from '../payments/credits';
 
 export interface ImportSummary {
@@ -11,16 +18,6 @@ export interface ImportSummary {
   alreadyConfirmed: number;
   exceptions: Record<string, number>;
 }
-
-const EXCEPTION_KEYS = [
-  'unmatched_credit',
-  'unknown_reference',
-  'amount_mismatch',
-  'paid_after_expiry',
-  'duplicate_payment',
-  'ambiguous',
-  'missing_at_bank',
-];
 
 /**
  * Imports a parsed statement: every credit goes through the same decision and the same
@@ -41,37 +38,19 @@ export async function importStatement(
 ): Promise<ImportSummary> {
   const { accountNumber, parsed, now } = input;
   const statementId = newId('stm');
-  await db
-    .prepare(
-      'INSERT INTO statements (id, organization_id, account_number, file_name, format, first_date, last_date, imported_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)',
-    )
-    .bind(
-      statementId,
-      input.organizationId,
-      accountNumber,
-      input.fileName.slice(0, 200),
-      parsed.format,
-      parsed.firstDate,
-      parsed.lastDate,
-      input.importedBy,
-      now,
-    )
-    .run();
-  const outcomes = await applyBankCredits(
-    db,
+  await insertStatement(db, {
+    id: statementId,
+    organizationId: input.organizationId,
     accountNumber,
-    parsed.credits.map((line) => ({
-      accountNumber,
-      transactionId: line.transactionId,
-      amount: line.amount,
-      description: line.description,
-      bookedAt: line.bookedAt,
-      source: 'statement' as const,
-    })),
+    fileName: input.fileName,
+    format: parsed.format,
+    firstDate: parsed.firstDate,
+    lastDate: parsed.lastDate,
+    importedBy: input.importedBy,
     now,
-    statementId,
-  );
-  const exceptions: Record<string, number> = Object.fromEntries(EXCEPTION_KEYS.map((key) => [key, 0]));
+  });
+  const outcomes = await applyBankCredits(db, accountNumber, statementCredits(accountNumber, parsed.credits), now, statementId);
+  const exceptions: Record<string, number> = zeroCounts(EXCEPTION_TYPES);
   let matched = 0;
   let alreadyConfirmed = 0;
   for (const outcome of outcomes) {
@@ -88,7 +67,7 @@ export async function importStatement(
     alreadyConfirmed,
     exceptions,
   };
-  await db.prepare('UPDATE statements SET summary = ?2 WHERE id = ?1').bind(statementId, JSON.stringify(summary)).run();
+  await saveStatementSummary(db, statementId, summary);
   return summary;
 }
 
@@ -103,36 +82,79 @@ async function flagMissingAtBank(
   const { start } = vietnamDayBounds(parsed.firstDate);
   const { end } = vietnamDayBounds(parsed.lastDate);
   const inFile = new Set(parsed.credits.map((line) => line.transactionId));
-  const { results } = await db
-    .prepare(
-      `SELECT b.transaction_id, b.amount, b.booked_at, p.id AS payment_id, p.payee_org_id
-       FROM bank_credits b JOIN payments p ON p.id = b.payment_id
-       WHERE b.account_number = ?1 AND b.source = 'notification' AND b.outcome = 'matched' AND b.booked_at >= ?2 AND b.booked_at < ?3
-         AND NOT EXISTS (SELECT 1 FROM payment_exceptions e WHERE e.payment_id = p.id AND e.type = 'missing_at_bank')`,
-    )
-    .bind(accountNumber, start, end)
-    .all<{ transaction_id: string; amount: number; booked_at: string; payment_id: string; payee_org_id: string | null }>();
-  const missing = results.filter((row) => !inFile.has(row.transaction_id));
+  const missing = (await findNotifiedCredits(db, accountNumber, start, end)).filter((row) => !inFile.has(row.transaction_id));
   if (missing.length === 0) return 0;
   await db.batch(
     missing.map((row) =>
-      db
-        .prepare(
-          `INSERT INTO payment_exceptions (id, type, organization_id, payment_id, amount, expected_amount, details, account_number, booked_date, statement_id, created_at)
-           VALUES (?1, 'missing_at_bank', ?2, ?3, ?4, ?4, ?5, ?6, date(?7, '+7 hours'), ?8, ?9)`,
-        )
-        .bind(
-          newId('exc'),
-          row.payee_org_id,
-          row.payment_id,
-          row.amount,
-          JSON.stringify({ transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' }),
-          accountNumber,
-          row.booked_at,
-          statementId,
-          now,
-        ),
+      insertExceptionStatement(db, {
+        type: 'missing_at_bank',
+        organizationId: row.payee_org_id,
+        paymentId: row.payment_id,
+        amount: row.amount,
+        expectedAmount: row.amount,
+        details: { transactionId: row.transaction_id, reason: 'notified by the bank but not on its statement' },
+        accountNumber,
+        bookedDate: vietnamDate(new Date(row.booked_at)),
+        statementId,
+        now,
+      }),
     ),
   );
   return missing.length;
+}
+
+/**
+ * What one request may import. The import runs whole in one request: its credits are loaded a
+ * few dozen ids to a query and written a few dozen to a D1 batch, so 5,000 lines stay well
+ * within D1's 1,000 queries per Worker invocation (about 250 for 5,000 lines, with room for
+ * lines decided a second time), and 2 MB within a request's memory and time. Larger statements
+ * are split by date and imported in turn: lines imported before are never counted twice.
+ */
+export const STATEMENT_LIMITS = { lines: 5_000, bytes: 2 * 1024 * 1024 } as const;
+
+/** The 413 that says how to split a statement that is too large. */
+export function statementTooLarge(lines?: number): ApiError {
+  const found = lines === undefined ? '' : ` (tệp có ${groupDigits(lines)} dòng)`;
+  return new ApiError(
+    413,
+    'statement_too_large',
+    `Tệp sao kê quá lớn${found}: mỗi lần chỉ nhập được tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB. ` +
+      'Hãy xuất sao kê theo từng khoảng ngày ngắn hơn (ví dụ từng tuần hoặc từng ngày) rồi nhập lần lượt từng tệp; ' +
+      'chưa có dòng nào được ghi, và các dòng đã nhập trước đó sẽ không bị tính hai lần.',
+    [{ path: 'file', message: `Tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB mỗi tệp` }],
+  );
+}
+
+/** The two fields of a statement upload (multipart/form-data), checked. */
+export function statementUpload(form: { file?: unknown; accountNumber?: unknown }): { file: File; accountNumber: string } {
+  const accountNumber = typeof form.accountNumber === 'string' ? form.accountNumber.trim() : '';
+  const accountOk = /^\d{1,19}$/.test(accountNumber);
+  if (!(form.file instanceof File) || !accountOk) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      'Hãy đính kèm tệp sao kê (trường `file`) và ghi số tài khoản của sao kê (trường `accountNumber`)',
+      [
+        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Bắt buộc: tệp sao kê CSV' }]),
+        ...(accountOk ? [] : [{ path: 'accountNumber', message: 'Chỉ gồm chữ số, tối đa 19 số' }]),
+      ],
+    );
+  }
+  return { file: form.file, accountNumber };
+}
+
+/** A statement file read whole, or a 400 naming the line and what is wrong with it: nothing is imported then. */
+export async function readStatementFile(file: File): Promise<ParsedStatement> {
+  if (file.size > STATEMENT_LIMITS.bytes) throw statementTooLarge();
+  try {
+    const parsed = parseStatementCsv(await file.text());
+    const lines = parsed.credits.length + parsed.debitsSkipped;
+    if (lines > STATEMENT_LIMITS.lines) throw statementTooLarge(lines);
+    return parsed;
+  } catch (error) {
+    if (!(error instanceof StatementFormatError)) throw error;
+    throw new ApiError(400, 'invalid_statement', 'Sao kê chưa được nhập, không dòng nào được ghi: hãy sửa tệp rồi tải lên lại', [
+      { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
+    ]);
+  }
 }

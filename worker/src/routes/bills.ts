@@ -1,16 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
-import { findPendingPayment, prepareTransition } from '../db/payments';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
 import { newId } from '../domain/tokens';
-import { ApiError, notFound } from '../errors';
-import { clientAddress } from '../middleware/client';
+import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
-import { hit } from '../rate-limits/hit';
-import { MAX_PRICE } from '../schemas/products';
+import { countBillCodeUse } from '../payments/bill-code-limit';
+import { cancelBill } from '../payments/cancel-bill';
+import { amountField } from '../schemas/amount';
 
 const BillSchema = z
   .object({
@@ -44,7 +43,7 @@ const PublicBillSchema = z
   })
   .openapi('PublicBill');
 
-export function billToJson(bill: Bill) {
+function billToJson(bill: Bill) {
   return {
     id: bill.id,
     code: bill.code,
@@ -64,7 +63,7 @@ export function billToJson(bill: Bill) {
 }
 
 /** Only what a payer needs, with the payer's name masked. */
-export function billToPublicJson(bill: Bill) {
+function billToPublicJson(bill: Bill) {
   return {
     code: bill.code,
     type: bill.type,
@@ -88,8 +87,11 @@ const CreateBillBody = z
       .max(50)
       .openapi({ description: 'Student ID, patient ID, stall code or dossier number', example: 'HS-2026-0142' }),
     description: z.string().trim().min(1).max(200).openapi({ example: 'Học phí tháng 12/2026' }),
-    amount: z.number().int().min(1).max(MAX_PRICE).openapi({ description: 'Whole đồng', example: 350000 }),
-    dueDate: z.string().refine(isIsoDate, { message: 'Use a real date written YYYY-MM-DD' }).openapi({ example: '2026-12-15' }),
+    amount: amountField('Số tiền của hoá đơn').openapi({ example: 350000 }),
+    dueDate: z
+      .string()
+      .refine(isIsoDate, { message: 'Hạn nộp phải là một ngày có thật, viết theo dạng YYYY-MM-DD' })
+      .openapi({ example: '2026-12-15' }),
   })
   .openapi('BillCreate');
 
@@ -100,6 +102,11 @@ const BillIdParam = z.object({
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
+
+const billNotFound = () =>
+  new ApiError(404, 'bill_not_found', 'Không tìm thấy hoá đơn với mã này; kiểm tra lại mã in trên giấy báo', [
+    { path: 'code', message: 'Không có hoá đơn nào mang mã này' },
+  ]);
 
 const bills = createRouter();
 
@@ -121,12 +128,10 @@ bills.openapi(
     responses: { 200: jsonResponse('The bill', PublicBillSchema), ...errorResponses(404, 429) },
   }),
   async (c) => {
-    // Counted before the code is even parsed, so malformed guesses use up the allowance too.
-    // Public lookups per address: enough for a family, too few to enumerate codes (rate-limits/limits.ts).
-    await hit('billLookup', clientAddress(c));
+    await countBillCodeUse(c);
     const code = normalizeBillCode(c.req.valid('param').code);
     const bill = code ? await findBillByCode(c.env.DB, code) : null;
-    if (!bill) throw notFound('Bill', 'bill_not_found');
+    if (!bill) throw billNotFound();
     return c.json(billToPublicJson(bill), 200);
   },
 );
@@ -152,7 +157,7 @@ bills.openapi(
         return c.json(billToJson((await findBillById(c.env.DB, id))!), 201);
       }
     }
-    throw new ApiError(409, 'conflict', 'Could not draw a free bill code; try again');
+    throw new ApiError(409, 'conflict', 'Chưa tạo được mã hoá đơn mới; hãy thử lại');
   },
 );
 
@@ -198,7 +203,7 @@ bills.openapi(
     const { billerId } = requireBillerOrganization(c);
     const bill = await findBillById(c.env.DB, c.req.valid('param').id);
     // Another organization's bill answers exactly like a missing one.
-    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
+    if (!bill || bill.billerId !== billerId) throw billNotFound();
     return c.json(billToJson(bill), 200);
   },
 );
@@ -216,21 +221,10 @@ bills.openapi(
   async (c) => {
     const { billerId } = requireBillerOrganization(c);
     const bill = await findBillById(c.env.DB, c.req.valid('param').id);
-    if (!bill || bill.billerId !== billerId) throw notFound('Bill', 'bill_not_found');
-    if (bill.status !== 'open') throw new ApiError(409, `bill_${bill.status}`, `The bill is already ${bill.status}`);
-    const now = new Date().toISOString();
-    const pending = await findPendingPayment(c.env.DB, { billId: bill.id });
-    const expire = pending
-      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'staff', now, data: { reason: 'bill cancelled' } })
-          .statements
-      : [];
-    const results = await c.env.DB.batch([
-      ...expire,
-      c.env.DB.prepare("UPDATE bills SET status = 'cancelled', updated_at = ?2 WHERE id = ?1 AND status = 'open'").bind(bill.id, now),
-    ]);
-    if (results.at(-1)!.meta.changes !== 1 || (pending && results[0]!.meta.changes !== 1)) {
-      throw new ApiError(409, 'conflict', 'The bill changed meanwhile (it may have just been paid); reload it');
-    }
+    if (!bill || bill.billerId !== billerId) throw billNotFound();
+    if (bill.status !== 'open')
+      throw new ApiError(409, `bill_${bill.status}`, bill.status === 'paid' ? 'Hoá đơn này đã được thanh toán' : 'Hoá đơn này đã bị huỷ');
+    await cancelBill(c.env.DB, bill.id, new Date().toISOString());
     return c.json(billToJson((await findBillById(c.env.DB, bill.id))!), 200);
   },
 );

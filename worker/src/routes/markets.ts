@@ -1,31 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
-import Papa from 'papaparse';
 import QRCode from 'qrcode';
-import {
-  findMarket,
-  findStall,
-  insertMarket,
-  insertStallStatement,
-  listFeeRuns,
-  listMarkets,
-  listStalls,
-  type Market,
-  type NewStall,
-} from '../db/markets';
-import { newPaymentReference } from '../domain/codes';
+import { findMarket, findStall, insertMarket, listFeeRuns, listMarkets, listStalls, listStallsForSheet, type Market } from '../db/markets';
+import { findPayeeAccount } from '../db/organizations';
 import { formatVnd } from '../domain/money';
-import { foldVietnamese } from '../domain/search-text';
 import { newId } from '../domain/tokens';
 import { encodeVietQr } from '../domain/vietqr';
 import type { AppEnv } from '../env';
-import { ApiError, forbidden, notFound } from '../errors';
+import { ApiError, forbidden } from '../errors';
 import { requireUser } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { vietQrPurpose } from '../payments/providers';
 import { createFeeRun } from '../reconciliation/fee-runs';
-import { MAX_PRICE } from '../schemas/products';
+import { addStalls, parseStallCsv, StallInput } from '../reconciliation/stalls';
 
 /** Market managers see their own board's markets; admins see every board's. */
 function requireMarketViewer(c: Context<AppEnv>): { userId: string; boardId: string | null } {
@@ -33,14 +21,15 @@ function requireMarketViewer(c: Context<AppEnv>): { userId: string; boardId: str
   if (user.role === 'admin') return { userId: user.id, boardId: null };
   if (user.role === 'market_manager' && user.organization?.kind === 'market_board')
     return { userId: user.id, boardId: user.organization.id };
-  throw forbidden('Markets are managed by market boards');
+  throw forbidden('Chỉ ban quản lý chợ mới quản lý chợ và ki-ốt');
 }
 
 async function loadMarket(c: Context<AppEnv>, id: string): Promise<{ market: Market; userId: string }> {
   const { userId, boardId } = requireMarketViewer(c);
   const market = await findMarket(c.env.DB, id);
   // Another board's market answers like a missing one.
-  if (!market || (boardId !== null && market.boardId !== boardId)) throw notFound('Market', 'market_not_found');
+  if (!market || (boardId !== null && market.boardId !== boardId))
+    throw new ApiError(404, 'market_not_found', 'Không tìm thấy chợ này trong các chợ của bạn');
   return { market, userId };
 }
 
@@ -93,19 +82,6 @@ const stallToJson = (stall: Awaited<ReturnType<typeof listStalls>>[number]) => (
   qrSvgUrl: `/api/v1/stalls/${stall.id}/qr.svg`,
 });
 
-const StallInput = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(20)
-    .regex(/^[A-Za-z0-9-]+$/, 'Letters, digits and dashes, e.g. A12'),
-  traderName: z.string().trim().max(100).default(''),
-  traderPhone: z.string().trim().max(20).default(''),
-  monthlyFee: z.number().int().min(1).max(MAX_PRICE),
-  status: z.enum(['active', 'vacant']).default('active'),
-});
-
 const MarketIdParam = z.object({
   id: z
     .string()
@@ -149,7 +125,7 @@ markets.openapi(
   }),
   async (c) => {
     const { boardId } = requireMarketViewer(c);
-    if (!boardId) throw forbidden('Markets are added by their market board');
+    if (!boardId) throw forbidden('Chợ do chính ban quản lý chợ thêm vào');
     const id = newId('mkt');
     await insertMarket(c.env.DB, { id, boardId, ...c.req.valid('json') });
     return c.json((await findMarket(c.env.DB, id))!, 201);
@@ -171,19 +147,6 @@ markets.openapi(
   },
 );
 
-async function addStalls(db: D1Database, marketId: string, stalls: Array<z.infer<typeof StallInput>>) {
-  const rows: NewStall[] = stalls.map((stall) => ({ ...stall, id: newId('stl'), marketId, reference: newPaymentReference() }));
-  try {
-    await db.batch(rows.map((row) => insertStallStatement(db, row)));
-  } catch (error) {
-    if (String(error).includes('UNIQUE constraint failed: stalls.market_id, stalls.code')) {
-      throw new ApiError(409, 'stall_code_taken', 'A stall with this code already exists in the market');
-    }
-    throw error;
-  }
-  return rows.map((row) => row.id);
-}
-
 markets.openapi(
   createRoute({
     method: 'post',
@@ -199,21 +162,6 @@ markets.openapi(
     return c.json(stallToJson((await findStall(c.env.DB, id!))!), 201);
   },
 );
-
-const CSV_COLUMNS: Record<string, keyof z.infer<typeof StallInput>> = {
-  code: 'code',
-  'ma kiot': 'code',
-  ma: 'code',
-  tradername: 'traderName',
-  'tieu thuong': 'traderName',
-  'ho ten': 'traderName',
-  traderphone: 'traderPhone',
-  'so dien thoai': 'traderPhone',
-  monthlyfee: 'monthlyFee',
-  'phi thang': 'monthlyFee',
-  status: 'status',
-  'trang thai': 'status',
-};
 
 markets.openapi(
   createRoute({
@@ -236,50 +184,8 @@ markets.openapi(
     const { market } = await loadMarket(c, c.req.valid('param').id);
     const file = c.req.valid('form').file as unknown;
     if (!(file instanceof File))
-      throw new ApiError(400, 'validation_failed', 'Attach the CSV as the file field', [{ path: 'file', message: 'Required' }]);
-    const parsed = Papa.parse<Record<string, string>>((await file.text()).replace(/^\uFEFF/, ''), {
-      header: true,
-      skipEmptyLines: 'greedy',
-      transformHeader: (header) =>
-        CSV_COLUMNS[
-          foldVietnamese(header)
-            .replace(/[^a-z ]/g, '')
-            .trim()
-        ] ?? header,
-    });
-    const stalls: Array<z.infer<typeof StallInput>> = [];
-    const problems: Array<{ path: string; message: string }> = [];
-    parsed.data.forEach((row, index) => {
-      const status = foldVietnamese(row.status ?? '').trim();
-      const candidate = {
-        code: row.code,
-        traderName: row.traderName ?? '',
-        traderPhone: row.traderPhone ?? '',
-        monthlyFee: Number(String(row.monthlyFee ?? '').replace(/[.,\s]|vnd|đ/gi, '')),
-        status:
-          status === '' || status === 'active' || status === 'dang thue'
-            ? 'active'
-            : status === 'vacant' || status === 'trong'
-              ? 'vacant'
-              : status,
-      };
-      const result = StallInput.safeParse(candidate);
-      if (result.success) stalls.push(result.data);
-      else
-        for (const issue of result.error.issues)
-          problems.push({ path: `line ${index + 2}.${issue.path.join('.')}`, message: issue.message });
-    });
-    if (parsed.errors.length > 0) problems.push(...parsed.errors.map((e) => ({ path: `line ${(e.row ?? 0) + 2}`, message: e.message })));
-    if (problems.length > 0 || stalls.length === 0) {
-      throw new ApiError(
-        400,
-        'invalid_csv',
-        'The file was not imported: fix these lines and upload it again',
-        problems.length ? problems : [{ path: 'file', message: 'No stalls in the file' }],
-      );
-    }
-    if (new Set(stalls.map((s) => s.code)).size !== stalls.length)
-      throw new ApiError(400, 'invalid_csv', 'A stall code appears twice in the file');
+      throw new ApiError(400, 'validation_failed', 'Hãy đính kèm tệp CSV ở trường file', [{ path: 'file', message: 'Bắt buộc' }]);
+    const stalls = parseStallCsv(await file.text());
     await addStalls(c.env.DB, market.id, stalls);
     return c.json({ imported: stalls.length }, 201);
   },
@@ -323,35 +229,41 @@ markets.openapi(
 
 /** The static VietQR of a stall: no amount, the board's account, the stall's reference. */
 export async function stallQrPayload(db: D1Database, stall: { boardId: string; reference: string; code: string }): Promise<string> {
-  const account = await db
-    .prepare('SELECT bank_bin, bank_account_no FROM organizations WHERE id = ?1')
-    .bind(stall.boardId)
-    .first<{ bank_bin: string | null; bank_account_no: string | null }>();
-  if (!account?.bank_bin || !account.bank_account_no)
-    throw new ApiError(409, 'payee_account_missing', 'The market board has no bank account yet');
+  return staticStallQr(await findPayeeAccount(db, stall.boardId), stall);
+}
+
+/** The same, for a board account already read (the sheet reads it once for every stall). */
+function staticStallQr(
+  board: { bankBin: string | null; accountNo: string | null } | null,
+  stall: { reference: string; code: string },
+): string {
+  if (!board?.bankBin || !board.accountNo)
+    throw new ApiError(409, 'payee_account_missing', 'Ban quản lý chợ chưa có tài khoản ngân hàng để nhận tiền');
   return encodeVietQr({
-    bankBin: account.bank_bin,
-    accountNumber: account.bank_account_no,
+    bankBin: board.bankBin,
+    accountNumber: board.accountNo,
     billNumber: stall.reference,
     purpose: vietQrPurpose(stall.reference, `Phi cho ${stall.code}`),
   });
 }
 
+const qrSvg = (text: string, margin: number) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin });
+
 markets.get('/:id/stalls/sheet', async (c) => {
   const { market } = await loadMarket(c, c.req.param('id'));
-  const stalls = (await listStalls(c.env.DB, market.id)).filter((s) => s.status === 'active');
+  const { stalls, board } = await listStallsForSheet(c.env.DB, market.id);
   const cards = await Promise.all(
     stalls.map(async (stall) => {
-      const svg = await QRCode.toString(await stallQrPayload(c.env.DB, { ...stall, boardId: market.boardId }), {
-        type: 'svg',
-        errorCorrectionLevel: 'M',
-        margin: 1,
-      });
+      const svg = await qrSvg(staticStallQr(board, stall), 1);
       return html`<section class="card"><h2>Ki-ốt ${stall.code}</h2>${raw(svg)}<p>${stall.traderName}</p><p class="fee">Phí tháng: ${formatVnd(stall.monthlyFee)}</p><p class="ref">${stall.reference}</p></section>`;
     }),
   );
-  return c.html(html`<!doctype html>
-<html lang="vi"><head><meta charset="utf-8" /><title>Mã QR ki-ốt · ${market.name}</title>
+  return c.html(stallSheet(market.name, cards));
+});
+
+function stallSheet(marketName: string, cards: unknown[]) {
+  return html`<!doctype html>
+<html lang="vi"><head><meta charset="utf-8" /><title>Mã QR ki-ốt · ${marketName}</title>
 <style>
   @page { size: A4; margin: 10mm; }
   body { font-family: system-ui, 'Noto Sans', Arial, sans-serif; margin: 0; }
@@ -363,8 +275,8 @@ markets.get('/:id/stalls/sheet', async (c) => {
   .card p { margin: 1mm 0; font-size: 10pt; }
   .ref { font-family: monospace; font-size: 11pt; font-weight: 700; }
 </style></head>
-<body><h1>${market.name}: quét mã để nộp phí chợ bằng ứng dụng ngân hàng</h1><div class="grid">${cards}</div></body></html>`);
-});
+<body><h1>${marketName}: quét mã để nộp phí chợ bằng ứng dụng ngân hàng</h1><div class="grid">${cards}</div></body></html>`;
+}
 
 export default markets;
 
@@ -373,7 +285,8 @@ export const stalls = createRouter();
 stalls.get('/:id/qr.svg', async (c) => {
   const { boardId } = requireMarketViewer(c);
   const stall = await findStall(c.env.DB, c.req.param('id'));
-  if (!stall || (boardId !== null && stall.boardId !== boardId)) throw notFound('Stall', 'stall_not_found');
-  const svg = await QRCode.toString(await stallQrPayload(c.env.DB, stall), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  if (!stall || (boardId !== null && stall.boardId !== boardId))
+    throw new ApiError(404, 'stall_not_found', 'Không tìm thấy ki-ốt này trong các chợ của bạn');
+  const svg = await qrSvg(await stallQrPayload(c.env.DB, stall), 2);
   return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'private, max-age=3600' });
 });

@@ -6,6 +6,7 @@ import {
   insertOrder,
   listSellerSubOrders,
   type Order,
+  orderIsAwaitingPayment,
   type PricedLine,
   releaseOrderStatements,
 } from '../db/orders';
@@ -19,6 +20,7 @@ import {
   MAX_UNITS_PER_ORDER,
   OPEN_ORDERS_MESSAGE,
 } from '../domain/order-limits';
+import { rowsWritten } from '../db/sql';
 import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
@@ -225,11 +227,18 @@ orders.openapi(
     const now = new Date().toISOString();
     const pending = await findPendingPayment(c.env.DB, { orderId: order.id });
     const expire = pending
-      ? prepareTransition(c.env.DB, { payment: pending, event: 'expire', source: 'api', now, data: { reason: 'order cancelled' } })
-          .statements
+      ? prepareTransition(c.env.DB, {
+          payment: pending,
+          event: 'expire',
+          source: 'api',
+          now,
+          data: { reason: 'order cancelled' },
+          // Only with the order's own release below: an answer of 409 has written nothing.
+          condition: orderIsAwaitingPayment(order.id),
+        }).statements
       : [];
     const results = await c.env.DB.batch([...expire, ...releaseOrderStatements(c.env.DB, order.id, 'cancelled', now)]);
-    if (results.at(-1)!.meta.changes !== 1)
+    if (rowsWritten(results.at(-1)) !== 1)
       throw new ApiError(409, 'conflict', 'Đơn hàng vừa thay đổi (có thể vừa được thanh toán); hãy tải lại trang');
     return c.json(orderToJson((await findOrder(c.env.DB, order.id))!), 200);
   },

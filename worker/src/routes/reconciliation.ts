@@ -1,19 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { findException, listExceptions } from '../db/exceptions';
+import { findRefund, listExceptionRefunds, type Refund } from '../db/refunds';
+import { EXCEPTION_TYPES } from '../domain/exception-types';
 import { isIsoDate } from '../domain/ocop';
-import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
-import { newId } from '../domain/tokens';
-import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
-import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../errors';
+import { ApiError } from '../errors';
 import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { stripeClient } from '../payments/providers';
+import { actOnRefund } from '../payments/refunds';
 import { stripeSettings } from '../payments/settings';
-import { canHandle, EXCEPTION_TYPES, findException, listExceptions, resolveException } from '../reconciliation/exceptions';
+import { reconcilableAccount } from '../reconciliation/accounts';
+import { closeDay, readDay } from '../reconciliation/days';
+import { canHandle, resolveException } from '../reconciliation/exceptions';
 import { checkStripePayout } from '../reconciliation/payouts';
-import { importStatement } from '../reconciliation/statements';
+import { importStatement, readStatementFile, STATEMENT_LIMITS, statementTooLarge, statementUpload } from '../reconciliation/statements';
 
 const ExceptionSchema = z
   .object({
@@ -55,39 +56,25 @@ const ResolveBody = z
       note: z.string().trim().max(500).optional(),
     }),
     z.strictObject({ action: z.literal('refund'), note: z.string().trim().max(500).optional() }),
-    z.strictObject({ action: z.literal('dismiss'), note: z.string().trim().min(3, 'Say why').max(500) }),
+    z.strictObject({
+      action: z.literal('dismiss'),
+      note: z.string().trim().min(3, 'Hãy ghi lý do bỏ qua (ít nhất 3 ký tự)').max(500, 'Ghi chú tối đa 500 ký tự'),
+    }),
   ])
   .refine((body) => body.action !== 'match' || (body.paymentId === undefined) !== (body.billCode === undefined), {
-    message: 'Name either paymentId or billCode',
+    message: 'Hãy ghi một trong hai: mã khoản thanh toán (paymentId) hoặc mã hoá đơn (billCode)',
     path: ['paymentId'],
   })
   .openapi('ExceptionResolve');
-
-/** An account the caller may reconcile: its organization's, or any of ours for admins. */
-async function requireAccount(
-  c: Context<AppEnv>,
-  accountNumber: string,
-  organizationId: string | undefined,
-): Promise<{ id: string } | null> {
-  const owner = await c.env.DB.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1')
-    .bind(accountNumber)
-    .first<{ id: string }>();
-  const platformAccount = accountNumber === c.env.PLATFORM_BANK_ACCOUNT;
-  if (organizationId !== undefined ? owner?.id !== organizationId : !owner && !platformAccount)
-    throw notFound('Account', 'account_not_found');
-  return owner;
-}
-
-const MAX_STATEMENT_BYTES = 10 * 1024 * 1024;
 
 const reconciliation = createRouter();
 
 reconciliation.use(
   '/statements',
   bodyLimit({
-    maxSize: MAX_STATEMENT_BYTES,
+    maxSize: STATEMENT_LIMITS.bytes,
     onError: () => {
-      throw new ApiError(413, 'statement_too_large', 'A statement file may be at most 10 MB; split it by date');
+      throw statementTooLarge();
     },
   }),
 );
@@ -142,7 +129,8 @@ reconciliation.openapi(
   async (c) => {
     const { user } = requireReconciler(c);
     const exception = await findException(c.env.DB, c.req.valid('param').id);
-    if (!exception || !canHandle(user, exception)) throw notFound('Exception', 'exception_not_found');
+    if (!exception || !canHandle(user, exception))
+      throw new ApiError(404, 'exception_not_found', 'Không tìm thấy ngoại lệ này trong hàng đợi của đơn vị bạn');
     return c.json(await resolveException(c.env.DB, exception, c.req.valid('json'), user, new Date().toISOString()), 200);
   },
 );
@@ -159,7 +147,7 @@ reconciliation.openapi(
       params: z.object({
         date: z
           .string()
-          .refine(isIsoDate, 'A date written YYYY-MM-DD')
+          .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
           .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
       }),
       body: jsonBody(z.strictObject({ accountNumber: z.string().regex(/^\d{1,19}$/) }).openapi('DayClose')),
@@ -174,38 +162,66 @@ reconciliation.openapi(
   }),
   async (c) => {
     const { user, organizationId } = requireReconciler(c);
-    const { date } = c.req.valid('param');
     const { accountNumber } = c.req.valid('json');
-    const db = c.env.DB;
-    const owner = await requireAccount(c, accountNumber, organizationId);
-    if (date > vietnamDate(new Date())) throw new ApiError(409, 'day_not_over', 'A day can be closed once it has begun');
-    const open = await db
-      .prepare("SELECT count(*) AS n FROM payment_exceptions WHERE account_number = ?1 AND booked_date = ?2 AND status = 'open'")
-      .bind(accountNumber, date)
-      .first<{ n: number }>();
-    if (open!.n > 0) throw new ApiError(409, 'open_exceptions', `${open!.n} exception(s) of this day are still open; resolve them first`);
-    const { start, end } = vietnamDayBounds(date);
-    const totals = await db
-      .prepare(
-        `SELECT count(*) AS credits, coalesce(sum(amount), 0) AS amount,
-           coalesce(sum(outcome = 'matched'), 0) AS matched, coalesce(sum(outcome = 'exception'), 0) AS exceptions
-         FROM bank_credits WHERE account_number = ?1 AND booked_at >= ?2 AND booked_at < ?3`,
-      )
-      .bind(accountNumber, start, end)
-      .first<Record<string, number>>();
-    const closedAt = new Date().toISOString();
-    try {
-      await db
-        .prepare(
-          'INSERT INTO closed_days (account_number, date, organization_id, totals, closed_by, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
-        )
-        .bind(accountNumber, date, owner?.id ?? null, JSON.stringify(totals), user.id, closedAt)
-        .run();
-    } catch (error) {
-      if (String(error).includes('UNIQUE constraint failed')) throw new ApiError(409, 'day_closed', 'This day is already closed');
-      throw error;
-    }
-    return c.json({ date, accountNumber, closedAt, totals: totals! }, 200);
+    const { ownerId } = await reconcilableAccount(c.env, accountNumber, organizationId);
+    return c.json(await closeDay(c.env.DB, { accountNumber, date: c.req.valid('param').date, ownerId }, user, new Date()), 200);
+  },
+);
+
+const DayParam = z.object({
+  date: z
+    .string()
+    .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
+    .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
+});
+
+const AdjustmentSchema = z
+  .object({
+    id: z.string(),
+    date: z.string(),
+    affectsDate: z.string(),
+    paymentId: z.string().nullable(),
+    exceptionId: z.string().nullable(),
+    amount: z.number().int(),
+    reason: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Adjustment');
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/days/{date}',
+    tags: ['Reconciliation'],
+    summary: 'A day of one of your accounts: closed or not, the totals its close froze, and its adjustments',
+    description:
+      'adjustments: corrections made on this day (money booked on a day already closed, matches made after a close); ' +
+      'laterAdjustments: corrections of this day made on later days.',
+    request: { params: DayParam, query: z.object({ accountNumber: z.string().regex(/^\d{1,19}$/, 'Chỉ gồm chữ số, tối đa 19 số') }) },
+    responses: {
+      200: jsonResponse(
+        'The day',
+        z.object({
+          date: z.string(),
+          accountNumber: z.string(),
+          closed: z.boolean(),
+          closedAt: z.string().nullable(),
+          closedBy: z.string().nullable(),
+          totals: z.record(z.string(), z.unknown()).nullable(),
+          adjustments: z.array(AdjustmentSchema),
+          laterAdjustments: z.array(AdjustmentSchema),
+        }),
+      ),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    const { accountNumber } = c.req.valid('query');
+    await reconcilableAccount(c.env, accountNumber, organizationId);
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(await readDay(c.env.DB, accountNumber, c.req.valid('param').date), 200);
   },
 );
 
@@ -246,13 +262,14 @@ reconciliation.openapi(
   }),
   async (c) => {
     const { user } = requireReconciler(c);
-    if (user.role !== 'admin') throw new ApiError(403, 'forbidden', 'Stripe payouts are checked by the platform admins');
+    if (user.role !== 'admin') throw new ApiError(403, 'forbidden', 'Chỉ quản trị viên nền tảng mới đối soát các lần Stripe chuyển tiền');
     const settings = stripeSettings(c.env);
-    if (!settings) throw new ApiError(409, 'method_unavailable', 'Stripe is not configured');
+    if (!settings) throw new ApiError(409, 'method_unavailable', 'Chưa cấu hình Stripe');
     try {
       return c.json(await checkStripePayout(c.env.DB, stripeClient(settings), c.req.valid('param').id, new Date().toISOString()), 200);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) throw notFound('Payout', 'payout_not_found');
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw new ApiError(404, 'payout_not_found', `Stripe không có lần chuyển tiền ${c.req.valid('param').id}`);
       throw error;
     }
   },
@@ -295,28 +312,13 @@ reconciliation.openapi(
   }),
   async (c) => {
     const { user, organizationId } = requireReconciler(c);
-    const form = c.req.valid('form') as { file?: unknown; accountNumber?: unknown };
-    const accountNumber = typeof form.accountNumber === 'string' ? form.accountNumber.trim() : '';
-    if (!(form.file instanceof File) || !/^\d{1,19}$/.test(accountNumber)) {
-      throw new ApiError(400, 'validation_failed', 'Attach the statement as `file` and name the `accountNumber` it is for', [
-        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Required' }]),
-        ...(/^\d{1,19}$/.test(accountNumber) ? [] : [{ path: 'accountNumber', message: 'Digits only' }]),
-      ]);
-    }
-    const owner = await requireAccount(c, accountNumber, organizationId);
-    let parsed: ParsedStatement;
-    try {
-      parsed = parseStatementCsv(await form.file.text());
-    } catch (error) {
-      if (!(error instanceof StatementFormatError)) throw error;
-      throw new ApiError(400, 'invalid_statement', `The statement was not imported: ${error.message}`, [
-        { path: error.lineNumber === null ? 'file' : `line ${error.lineNumber}`, message: error.message },
-      ]);
-    }
+    const { file, accountNumber } = statementUpload(c.req.valid('form') as { file?: unknown; accountNumber?: unknown });
+    const { ownerId } = await reconcilableAccount(c.env, accountNumber, organizationId);
+    const parsed = await readStatementFile(file);
     const summary = await importStatement(c.env.DB, {
       accountNumber,
-      organizationId: owner?.id ?? null,
-      fileName: form.file.name,
+      organizationId: ownerId,
+      fileName: file.name,
       parsed,
       importedBy: user.id,
       now: new Date().toISOString(),
@@ -339,33 +341,17 @@ const ExceptionRefundSchema = z
   })
   .openapi('ExceptionRefund');
 
-interface ExceptionRefundRow {
-  id: string;
-  exception_id: string;
-  amount: number;
-  reason: string;
-  status: 'awaiting_approval' | 'approved' | 'sent' | 'rejected';
-  requested_by: string | null;
-  approved_by: string | null;
-  sent_by: string | null;
-  created_at: string;
-  organization_id: string | null;
-}
-
-const exceptionRefundToJson = (row: ExceptionRefundRow) => ({
-  id: row.id,
-  exceptionId: row.exception_id,
-  amount: row.amount,
-  reason: row.reason,
-  status: row.status,
-  requestedBy: row.requested_by,
-  approvedBy: row.approved_by,
-  sentBy: row.sent_by,
-  createdAt: row.created_at,
+const exceptionRefundToJson = (refund: Refund) => ({
+  id: refund.id,
+  exceptionId: refund.exceptionId!,
+  amount: refund.amount,
+  reason: refund.reason,
+  status: refund.status as 'awaiting_approval' | 'approved' | 'sent' | 'rejected',
+  requestedBy: refund.requestedBy,
+  approvedBy: refund.approvedBy,
+  sentBy: refund.sentBy,
+  createdAt: refund.createdAt,
 });
-
-const EXCEPTION_REFUNDS = `SELECT r.id, r.exception_id, r.amount, r.reason, r.status, r.requested_by, r.approved_by, r.sent_by, r.created_at, e.organization_id
-  FROM refunds r JOIN payment_exceptions e ON e.id = r.exception_id`;
 
 reconciliation.openapi(
   createRoute({
@@ -377,11 +363,7 @@ reconciliation.openapi(
   }),
   async (c) => {
     const { organizationId } = requireReconciler(c);
-    const statement =
-      organizationId === undefined
-        ? c.env.DB.prepare(`${EXCEPTION_REFUNDS} ORDER BY r.created_at DESC LIMIT 200`)
-        : c.env.DB.prepare(`${EXCEPTION_REFUNDS} WHERE e.organization_id = ?1 ORDER BY r.created_at DESC LIMIT 200`).bind(organizationId);
-    return c.json({ items: (await statement.all<ExceptionRefundRow>()).results.map(exceptionRefundToJson) }, 200);
+    return c.json({ items: (await listExceptionRefunds(c.env.DB, organizationId)).map(exceptionRefundToJson) }, 200);
   },
 );
 
@@ -406,40 +388,10 @@ reconciliation.openapi(
   async (c) => {
     const { user, organizationId } = requireReconciler(c);
     const { id, action } = c.req.valid('param');
-    const db = c.env.DB;
-    const refund = await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>();
-    if (!refund || (organizationId !== undefined && refund.organization_id !== organizationId))
-      throw notFound('Refund', 'refund_not_found');
-    const from = action === 'sent' ? 'approved' : 'awaiting_approval';
-    if (refund.status !== from) throw new ApiError(409, 'refund_wrong_state', `The refund is ${refund.status.replace('_', ' ')}`);
-    if (action !== 'sent' && refund.requested_by === user.id)
-      throw new ApiError(403, 'second_person_required', 'Another person must approve a refund you asked for');
-    const to = { approve: 'approved', reject: 'rejected', sent: 'sent' }[action];
-    const column = action === 'sent' ? 'sent_by' : 'approved_by';
-    const now = new Date().toISOString();
-    const results = await db.batch([
-      db
-        .prepare(`UPDATE refunds SET status = ?2, ${column} = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?5`)
-        .bind(id, to, user.id, now, from),
-      // A rejected transfer back leaves the money where it was: open again, never dropped.
-      ...(action === 'reject'
-        ? [
-            db
-              .prepare(
-                `INSERT INTO payment_exceptions (id, type, organization_id, bank_credit_id, payment_id, amount, expected_amount, details, account_number, booked_date, created_at)
-                 SELECT ?1, e.type, e.organization_id, e.bank_credit_id, e.payment_id, e.amount, e.expected_amount,
-                        json_set(e.details, '$.reopenedFrom', e.id, '$.rejectedRefund', ?2), e.account_number, e.booked_date, ?3
-                 FROM payment_exceptions e WHERE e.id = ?4 AND changes() = 1`,
-              )
-              .bind(newId('exc'), id, now, refund.exception_id),
-          ]
-        : []),
-    ]);
-    if (results[0]!.meta.changes !== 1) throw new ApiError(409, 'refund_wrong_state', 'The refund changed meanwhile; reload it');
-    return c.json(
-      exceptionRefundToJson((await db.prepare(`${EXCEPTION_REFUNDS} WHERE r.id = ?1`).bind(id).first<ExceptionRefundRow>())!),
-      200,
-    );
+    const refund = await findRefund(c.env.DB, id);
+    if (!refund?.exceptionId || (organizationId !== undefined && refund.organizationId !== organizationId))
+      throw new ApiError(404, 'refund_not_found', 'Không tìm thấy lệnh hoàn tiền này trong đơn vị bạn');
+    return c.json(exceptionRefundToJson(await actOnRefund(c.env.DB, refund, action, user, new Date().toISOString())), 200);
   },
 );
 

@@ -7,7 +7,7 @@ import { requireReconciler } from '../middleware/session';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
 import { collectionSeries, dailyReport, dailyReportCsv } from '../reconciliation/reports';
 
-const isoDate = z.string().refine(isIsoDate, 'A date written YYYY-MM-DD');
+const isoDate = z.string().refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30');
 const Tally = z.object({ count: z.number().int(), amount: z.number().int() });
 
 const reports = createRouter();
@@ -22,8 +22,10 @@ reports.openapi(
     method: 'get',
     path: '/daily',
     tags: ['Reports'],
-    summary: 'The day per organization: totals by rail and by kind, refunds, open exceptions, closed or not',
-    description: 'format=csv gives a file that opens cleanly in Excel (UTF-8 with BOM, Vietnamese headers).',
+    summary: 'The day per organization: totals by rail and by kind, refunds, open exceptions, adjustments, closed or not',
+    description:
+      'Money counts on the day the bank (or Stripe) booked it, in Vietnam time. ' +
+      'format=csv gives a file that opens cleanly in Excel (UTF-8 with BOM, Vietnamese headers).',
     request: { query: z.object({ date: isoDate.optional(), format: z.enum(['json', 'csv']).default('json') }) },
     responses: {
       200: {
@@ -42,7 +44,18 @@ reports.openapi(
                   byType: z.object({ market_fee: Tally, tuition: Tally, hospital: Tally, admin_fee: Tally, order: Tally }),
                   refunds: Tally,
                   openExceptions: Tally,
+                  adjustments: Tally.openapi({
+                    description: 'Corrections made this day: money booked on a closed day, matches after a close',
+                  }),
+                  overCeiling: z
+                    .number()
+                    .int()
+                    .openapi({ description: 'Stored amounts above the ceiling, counted apart and left out of the sums' }),
                   closed: z.boolean(),
+                  closing: z
+                    .object({ closedAt: z.string(), closedBy: z.string(), totals: z.record(z.string(), z.unknown()) })
+                    .nullable()
+                    .openapi({ description: 'What the close froze, as it was' }),
                 }),
               ),
             }),
@@ -97,9 +110,14 @@ reports.openapi(
   async (c) => {
     const { user, organizationId } = requireReconciler(c);
     const { from, to } = c.req.valid('query');
-    if (from > to) throw new ApiError(400, 'validation_failed', 'from must not be after to', [{ path: 'from', message: 'After to' }]);
+    if (from > to)
+      throw new ApiError(400, 'validation_failed', 'Ngày bắt đầu (from) phải trước hoặc bằng ngày kết thúc (to)', [
+        { path: 'from', message: 'Sau ngày kết thúc' },
+      ]);
     if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000)
-      throw new ApiError(400, 'validation_failed', 'At most a year at a time', [{ path: 'to', message: 'Too far from from' }]);
+      throw new ApiError(400, 'validation_failed', 'Mỗi lần xem tối đa một năm', [
+        { path: 'to', message: 'Cách ngày bắt đầu quá một năm' },
+      ]);
     const days = await collectionSeries(c.env.DB, from, to, organizationId);
     const boardId = user.role === 'admin' ? null : user.organization?.kind === 'market_board' ? user.organization.id : undefined;
     const markets = boardId === undefined ? [] : await listMarkets(c.env.DB, boardId);

@@ -2,11 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { verifyBankNotification } from '../domain/hmac';
 import { ApiError, validationError } from '../errors';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
-import { applyStripeEvent } from '../payments/apply';
 import { applyBankCredit } from '../payments/credits';
 import { stripeClient, verifyStripeEvent } from '../payments/providers';
 import { bankWebhookSecrets, stripeSettings } from '../payments/settings';
+import { applyStripeEvent } from '../payments/stripe-events';
 import { checkStripePayout } from '../reconciliation/payouts';
+import { amountField } from '../schemas/amount';
 
 const BankNotification = z.strictObject({
   transactionId: z.string().trim().min(1).max(100),
@@ -14,7 +15,7 @@ const BankNotification = z.strictObject({
     .string()
     .trim()
     .regex(/^\d{1,19}$/),
-  amount: z.number().int().min(1),
+  amount: amountField('Số tiền (amount)'),
   description: z.string().max(1000),
   bookedAt: z.iso.datetime({ offset: true }),
 });
@@ -58,12 +59,17 @@ webhooks.openapi(
       raw,
       Math.floor(Date.now() / 1000),
     );
-    if (!ok) throw new ApiError(401, 'invalid_signature', 'The notification signature or timestamp is not valid');
+    if (!ok)
+      throw new ApiError(
+        401,
+        'invalid_signature',
+        'Chữ ký hoặc thời điểm của thông báo ngân hàng không hợp lệ (X-Bank-Signature, X-Bank-Timestamp)',
+      );
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new ApiError(400, 'bad_request', 'The body is not JSON');
+      throw new ApiError(400, 'bad_request', 'Nội dung thông báo không phải JSON');
     }
     const result = BankNotification.safeParse(parsed);
     if (!result.success) throw validationError(result.error);
@@ -97,10 +103,10 @@ webhooks.openapi(
   }),
   async (c) => {
     const settings = stripeSettings(c.env);
-    if (!settings) throw new ApiError(404, 'not_found', 'Stripe is not configured');
+    if (!settings) throw new ApiError(404, 'not_found', 'Chưa cấu hình Stripe');
     const raw = await c.req.text();
     const event = await verifyStripeEvent(settings, raw, c.req.header('Stripe-Signature') ?? '');
-    if (!event) throw new ApiError(400, 'invalid_signature', 'The Stripe signature is not valid');
+    if (!event) throw new ApiError(400, 'invalid_signature', 'Chữ ký Stripe (Stripe-Signature) không hợp lệ');
     if (event.type === 'payout.paid') {
       const payout = event.data.object as { id: string };
       const check = await checkStripePayout(c.env.DB, stripeClient(settings), payout.id, new Date().toISOString());

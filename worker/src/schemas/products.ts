@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORY_SLUGS, PRODUCER_KINDS, PRODUCT_SORTS, PRODUCT_STATUSES } from '../db/products';
+import { MAX_AMOUNT } from '../domain/money';
 import { isIsoDate } from '../domain/ocop';
 import { multiLine, singleLine, token } from './text';
+import { amountField } from './amount';
 
-/** The most a single product may cost: 10 billion đồng, far above any OCOP product. */
-export const MAX_PRICE = 10_000_000_000;
+/** The most a single product may cost: the one ceiling on every amount (domain/money.ts). */
+export const MAX_PRICE = MAX_AMOUNT;
 
 const isoDate = z
   .string()
@@ -94,12 +96,7 @@ const editableFields = {
   name: singleLine(1, 200),
   description: multiLine(0, 5000),
   category: z.enum(CATEGORY_SLUGS),
-  price: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PRICE, `Giá tối đa ${MAX_PRICE.toLocaleString('vi-VN')} ₫`)
-    .openapi({ description: 'Whole đồng', example: 350000 }),
+  price: amountField('Giá').openapi({ example: 350000 }),
   unit: singleLine(1, 60),
   stock: z.number().int().min(0).max(1_000_000),
   status: z.enum(['draft', 'active']),

@@ -1,23 +1,46 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { formatVnd } from '#worker/domain/money';
 import { type CartLine, cartTotal, setQuantity } from './cart';
+import { type CheckoutAttempt, type CheckoutDeps, CheckoutError, checkout } from './checkout';
 import { loadCart, saveCart } from './storage';
 
-interface ApiError {
-  error: { code: string; message: string; details: Array<{ path: string; message: string }> };
-}
+const ATTEMPT_KEY = 'choso.checkout.v1';
+
+/** The checkout in progress: this page's copy, and sessionStorage's so that it survives a reload (never another tab's). */
+let attemptInPage: CheckoutAttempt | null = null;
+const browserDeps: CheckoutDeps = {
+  fetch: (path, init) => fetch(path, init),
+  load() {
+    try {
+      const saved = sessionStorage.getItem(ATTEMPT_KEY);
+      if (saved) return JSON.parse(saved) as CheckoutAttempt;
+    } catch {
+      // Storage off or unreadable: this page's copy still keeps a retry from making a second order.
+    }
+    return attemptInPage;
+  },
+  save(attempt) {
+    attemptInPage = attempt;
+    try {
+      if (attempt) sessionStorage.setItem(ATTEMPT_KEY, JSON.stringify(attempt));
+      else sessionStorage.removeItem(ATTEMPT_KEY);
+    } catch {
+      // As above.
+    }
+  },
+  newKey: () => crypto.randomUUID(),
+};
 
 /**
  * The cart and checkout. The order is priced again by the server; what is shown here is
  * the shopper's estimate. No optimistic step: we go to the payment page only once the
- * server has created the order and its payment.
+ * server has created the order and its payment. A retry reuses the order and its payment's
+ * Idempotency-Key (features/cart/checkout.ts).
  */
 export default function CartCheckout() {
   const [cart, setCart] = createSignal<CartLine[]>([]);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  // One key per checkout attempt: a double tap or a retry after a timeout reuses it.
-  const idempotencyKey = crypto.randomUUID();
   onMount(() => setCart(loadCart()));
 
   const update = (productId: string, quantity: number) => {
@@ -26,34 +49,29 @@ export default function CartCheckout() {
     saveCart(next);
   };
 
-  const checkout = async (event: SubmitEvent) => {
+  const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     setBusy(true);
     setError(null);
     try {
-      const orderResponse = await fetch('/api/v1/orders', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          items: cart().map((line) => ({ productId: line.productId, quantity: line.quantity })),
-          buyer: { name: form.get('name'), phone: form.get('phone'), address: form.get('address') },
-        }),
+      const paymentId = await checkout(browserDeps, {
+        items: cart().map((line) => ({ productId: line.productId, quantity: line.quantity })),
+        buyer: {
+          name: String(form.get('name') ?? ''),
+          phone: String(form.get('phone') ?? ''),
+          address: String(form.get('address') ?? ''),
+        },
+        method: form.get('method') === 'stripe' ? 'stripe' : 'vietqr',
       });
-      const order = (await orderResponse.json()) as { id: string; accessToken: string } & ApiError;
-      if (!orderResponse.ok) throw new Error(describe(order));
-      localStorage.setItem(`choso.order.${order.id}`, order.accessToken);
-      const paymentResponse = await fetch('/api/v1/payments', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
-        body: JSON.stringify({ orderId: order.id, orderToken: order.accessToken, method: form.get('method') }),
-      });
-      const payment = (await paymentResponse.json()) as { id: string } & ApiError;
-      if (!paymentResponse.ok) throw new Error(describe(payment));
       saveCart([]);
-      location.assign(`/thanh-toan/${payment.id}`);
+      location.assign(`/thanh-toan/${paymentId}`);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : 'Không gửi được đơn hàng. Kiểm tra kết nối mạng và thử lại.');
+      setError(
+        caught instanceof CheckoutError
+          ? caught.message
+          : 'Không gửi được đơn hàng. Kiểm tra kết nối mạng rồi bấm lại: đơn hàng sẽ không bị tạo hai lần.',
+      );
       setBusy(false);
     }
   };
@@ -102,7 +120,7 @@ export default function CartCheckout() {
         <br />
         <small>Giá cuối cùng do hệ thống tính lại khi đặt hàng.</small>
       </p>
-      <form class="checkout" onSubmit={checkout}>
+      <form class="checkout" onSubmit={submit}>
         <h2>Thông tin nhận hàng</h2>
         <div class="field">
           <label for="c-name">Họ và tên</label>
@@ -136,9 +154,4 @@ export default function CartCheckout() {
       </form>
     </Show>
   );
-}
-
-function describe(body: ApiError): string {
-  const details = body.error?.details?.map((d) => d.message).join('; ');
-  return details ? `${body.error.message}: ${details}` : (body.error?.message ?? 'Có lỗi xảy ra');
 }
