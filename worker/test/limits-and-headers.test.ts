@@ -162,7 +162,7 @@ describe('messages in Vietnamese (issue 7, item 20)', () => {
   it.each([
     ['/api/v1/products/prd_nope', 404, 'Không tìm thấy sản phẩm này'],
     ['/api/v1/sellers/org_nope', 404, 'Không tìm thấy nhà sản xuất này'],
-    ['/api/v1/bills/lookup/ABCDEFGHJK', 404, 'Không tìm thấy hoá đơn này'],
+    ['/api/v1/bills/lookup/ABCDEFGHJK', 404, 'Không tìm thấy hoá đơn với mã này; kiểm tra lại mã in trên giấy báo'],
     ['/api/v1/me', 401, 'Hãy đăng nhập để tiếp tục'],
     ['/api/v1/nope', 404, 'Không có địa chỉ API này: GET /api/v1/nope'],
     ['/api/v1/products?minPrice=5&maxPrice=1', 400, 'Dữ liệu gửi lên chưa hợp lệ ở minPrice'],

@@ -104,7 +104,16 @@ describe('reports', () => {
           },
           refunds: tally(1, 300000),
           openExceptions: tally(1, 180000),
+          // The 180.000 ₫ came after the close: an adjustment of today, the day it was processed.
+          adjustments: tally(1, 180000),
+          overCeiling: 0,
           closed: true,
+          // What the day held when it was closed, frozen: the three credits before the close.
+          closing: {
+            closedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+            closedBy: 'usr_market',
+            totals: { amount: 850000, credits: 3, matched: 2, exceptions: 1, adjustments: tally(0, 0), overCeiling: 0 },
+          },
         },
       ],
     });
@@ -123,10 +132,10 @@ describe('reports', () => {
     expect(header).toBe(
       'Đơn vị,Ngày,Tổng số giao dịch,Tổng số tiền (đồng),VietQR - số giao dịch,VietQR - số tiền,Thẻ (Stripe) - số giao dịch,' +
         'Thẻ (Stripe) - số tiền,Phí chợ,Học phí,Viện phí,Lệ phí hành chính,Đơn hàng,Hoàn tiền - số giao dịch,Hoàn tiền - số tiền,' +
-        'Ngoại lệ chưa xử lý,Đã chốt sổ',
+        'Ngoại lệ chưa xử lý,Điều chỉnh - số khoản,Điều chỉnh - số tiền,Đã chốt sổ',
     );
     const date = today.split('-').reverse().join('/'); // 30/11/2026
-    expect(row).toBe(`Ban quản lý chợ Chũ,${date},2,550000,2,550000,0,0,550000,0,0,0,0,1,300000,1,Có`);
+    expect(row).toBe(`Ban quản lý chợ Chũ,${date},2,550000,2,550000,0,0,550000,0,0,0,0,1,300000,1,1,180000,Có`);
     expect(row!.endsWith(',Có')).toBe(true);
     expect(lines).toHaveLength(3); // the header, one organization, and the final line end
     expect(lines[2]).toBe('');

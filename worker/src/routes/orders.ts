@@ -12,6 +12,7 @@ import {
 } from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
 import { findProduct } from '../db/products';
+import { rowsWritten } from '../db/sql';
 import {
   MAX_LINES_PER_ORDER,
   MAX_OPEN_ORDERS_PER_ACCOUNT,
@@ -20,7 +21,6 @@ import {
   MAX_UNITS_PER_ORDER,
   OPEN_ORDERS_MESSAGE,
 } from '../domain/order-limits';
-import { rowsWritten } from '../db/sql';
 import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';

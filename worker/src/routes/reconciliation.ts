@@ -67,6 +67,15 @@ const ResolveBody = z
   })
   .openapi('ExceptionResolve');
 
+/** A calendar day in a path: the pattern bounds it in the document, the refine checks the date is real. */
+const DayParam = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
+    .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
+    .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
+});
+
 const reconciliation = createRouter();
 
 reconciliation.use(
@@ -144,12 +153,7 @@ reconciliation.openapi(
     description:
       'Only when no exception of that account and day is still open. A closed day is frozen; later corrections are adjustments dated when they are made.',
     request: {
-      params: z.object({
-        date: z
-          .string()
-          .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
-          .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
-      }),
+      params: DayParam,
       body: jsonBody(z.strictObject({ accountNumber: z.string().regex(/^\d{1,19}$/) }).openapi('DayClose')),
     },
     responses: {
@@ -168,12 +172,6 @@ reconciliation.openapi(
   },
 );
 
-const DayParam = z.object({
-  date: z
-    .string()
-    .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
-    .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
-});
 
 const AdjustmentSchema = z
   .object({

@@ -2,8 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { CATEGORY_SLUGS, PRODUCER_KINDS, PRODUCT_SORTS, PRODUCT_STATUSES } from '../db/products';
 import { MAX_AMOUNT } from '../domain/money';
 import { isIsoDate } from '../domain/ocop';
-import { multiLine, singleLine, token } from './text';
 import { amountField } from './amount';
+import { multiLine, singleLine, token } from './text';
 
 /** The most a single product may cost: the one ceiling on every amount (domain/money.ts). */
 export const MAX_PRICE = MAX_AMOUNT;
