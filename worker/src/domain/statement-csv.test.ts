@@ -34,7 +34,9 @@ describe('parseStatementCsv reads', () => {
       ].join('\n'),
       {
         format: 'generic',
-        debitsSkipped: 1,
+        debits: [
+          { lineNumber: 3, transactionId: 'FT002', bookedAt: '2025-06-01T04:00:00.000Z', amount: 20000, description: 'Phi quan ly' },
+        ],
         firstDate: '2025-06-01',
         lastDate: '2025-06-03',
         credits: [
@@ -78,7 +80,15 @@ describe('parseStatementCsv reads', () => {
       ].join('\r\n'),
       {
         format: 'bank_export',
-        debitsSkipped: 1,
+        debits: [
+          {
+            lineNumber: 9,
+            transactionId: '5213.40322',
+            bookedAt: '2025-06-01T17:00:00.000Z',
+            amount: 20000,
+            description: 'Phi SMS Banking',
+          },
+        ],
         firstDate: '2025-06-01',
         lastDate: '2025-06-03',
         credits: [
@@ -109,7 +119,7 @@ describe('parseStatementCsv reads', () => {
       ].join('\n'),
       {
         format: 'bank_export',
-        debitsSkipped: 1,
+        debits: [{ lineNumber: 3, transactionId: 'BIDV002', bookedAt: '2025-06-04T17:00:00.000Z', amount: 75000, description: 'Tra lai' }],
         firstDate: '2025-06-05',
         lastDate: '2025-06-06',
         credits: [
@@ -135,7 +145,7 @@ describe('parseStatementCsv reads', () => {
       ].join('\n'),
       {
         format: 'bank_export',
-        debitsSkipped: 1,
+        debits: [{ lineNumber: 5, transactionId: 'MB-2', bookedAt: '2025-06-10T02:30:00.000Z', amount: 50000, description: 'phi' }],
         firstDate: '2025-06-10',
         lastDate: '2025-06-10',
         credits: [
@@ -156,7 +166,7 @@ describe('parseStatementCsv reads', () => {
       ),
       {
         format: 'bank_export',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-11',
         lastDate: '2025-06-11',
         credits: [
@@ -169,7 +179,7 @@ describe('parseStatementCsv reads', () => {
       ['  ngày   gd ,  Mã  Gd,Tiền gửi vào,Nội dung giao dịch', '12/06/2025,X1,"12,000",a'].join('\n'),
       {
         format: 'bank_export',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-12',
         lastDate: '2025-06-12',
         credits: [{ lineNumber: 2, transactionId: 'X1', bookedAt: '2025-06-11T17:00:00.000Z', amount: 12000, description: 'a' }],
@@ -185,7 +195,7 @@ describe('parseStatementCsv reads', () => {
       ].join('\n'),
       {
         format: 'bank_export',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-01',
         lastDate: '2025-06-01',
         credits: [
@@ -200,18 +210,27 @@ describe('parseStatementCsv reads', () => {
         ],
       },
     ],
-    ['a header and no lines', HEADER, { format: 'generic', debitsSkipped: 0, firstDate: null, lastDate: null, credits: [] }],
+    ['a header and no lines', HEADER, { format: 'generic', debits: [], firstDate: null, lastDate: null, credits: [] }],
     [
       'only debits: the dates still count',
       [HEADER, '2025-06-01,-1000,fee,D1', '2025-06-04,-1000,fee,D2'].join('\n'),
-      { format: 'generic', debitsSkipped: 2, firstDate: '2025-06-01', lastDate: '2025-06-04', credits: [] },
+      {
+        format: 'generic',
+        debits: [
+          { lineNumber: 2, transactionId: 'D1', bookedAt: '2025-05-31T17:00:00.000Z', amount: 1000, description: 'fee' },
+          { lineNumber: 3, transactionId: 'D2', bookedAt: '2025-06-03T17:00:00.000Z', amount: 1000, description: 'fee' },
+        ],
+        firstDate: '2025-06-01',
+        lastDate: '2025-06-04',
+        credits: [],
+      },
     ],
     [
       'lines newest first: first and last dates are the earliest and latest',
       [HEADER, '2025-06-04,1000,a,A', '2025-06-01,1000,b,B'].join('\n'),
       {
         format: 'generic',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-01',
         lastDate: '2025-06-04',
         credits: [
@@ -225,7 +244,7 @@ describe('parseStatementCsv reads', () => {
       [HEADER, '2025-06-01T17:30:00Z,1000,a,A'].join('\n'),
       {
         format: 'generic',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-02',
         lastDate: '2025-06-02',
         credits: [{ lineNumber: 2, transactionId: 'A', bookedAt: '2025-06-01T17:30:00.000Z', amount: 1000, description: 'a' }],
@@ -236,7 +255,7 @@ describe('parseStatementCsv reads', () => {
       ['', `${HEADER},,`, '', '2025-06-01,1000,a,A,,', '   ', ''].join('\n'),
       {
         format: 'generic',
-        debitsSkipped: 0,
+        debits: [],
         firstDate: '2025-06-01',
         lastDate: '2025-06-01',
         credits: [{ lineNumber: 4, transactionId: 'A', bookedAt: '2025-05-31T17:00:00.000Z', amount: 1000, description: 'a' }],
@@ -494,7 +513,7 @@ describe('parseStatementCsv, round trip', () => {
             return credit;
           });
           expect(parsed.format).toBe('generic');
-          expect(parsed.debitsSkipped).toBe(0);
+          expect(parsed.debits).toEqual([]);
           expect(parsed.credits).toEqual(expected);
           const days = lines.map((line) => new Date(line.epochSeconds * 1000 + VIETNAM_MS).toISOString().slice(0, 10)).sort();
           expect(parsed.firstDate).toBe(days[0] ?? null);

@@ -19,7 +19,12 @@ import { VIETNAM_OFFSET_MS, vietnamDate } from './vietnam-time.ts';
 export interface ParsedStatement {
   format: 'generic' | 'bank_export';
   credits: StatementLine[];
-  debitsSkipped: number;
+  /**
+   * Money out of the account, each with its amount as a positive number of đồng. Imports
+   * match debits that carry a payout reference (reconciliation/statement-debits.ts); the
+   * transaction id may be empty, since banks number debits less reliably than credits.
+   */
+  debits: StatementLine[];
   /** Earliest and latest Vietnam date (YYYY-MM-DD) of any dated line, debits included. */
   firstDate: string | null;
   lastDate: string | null;
@@ -288,7 +293,7 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
   let layout: Layout | null = null;
   const credits: StatementLine[] = [];
   const lineOfTransaction = new Map<string, number>();
-  let debitsSkipped = 0;
+  const debits: StatementLine[] = [];
   let firstMs = Infinity;
   let lastMs = -Infinity;
   /** Why the first note row (no date, no money) would be wrong if a dated row followed it. */
@@ -332,19 +337,26 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     const bookedMs = parseDate(dateCell, line);
     firstMs = Math.min(firstMs, bookedMs);
     lastMs = Math.max(lastMs, bookedMs);
+    const debitLine = (amount: number): StatementLine => ({
+      lineNumber: line,
+      transactionId: cell(layout!.transactionId),
+      bookedAt: new Date(bookedMs).toISOString(),
+      amount,
+      description: cell(layout!.description),
+    });
 
     const amount = parseAmount(cell(layout.amount), line) ?? 0;
     if (layout.format === 'generic') {
       if (amount === 0) throw new StatementFormatError(line, 'số tiền trống hoặc bằng 0: không phải tiền vào, cũng không phải tiền ra');
       if (amount < 0) {
-        debitsSkipped += 1;
+        debits.push(debitLine(-amount));
         return;
       }
     } else {
       if (amount < 0) throw new StatementFormatError(line, `"${cell(layout.amount)}" là số tiền vào âm`);
       const debit = layout.debit === null ? null : parseAmount(cell(layout.debit), line);
       if (amount === 0) {
-        debitsSkipped += 1;
+        if (debit !== null && debit > 0) debits.push(debitLine(debit));
         return;
       }
       if (debit !== null && debit !== 0) throw new StatementFormatError(line, 'dòng có cả tiền vào lẫn tiền ra');
@@ -394,7 +406,7 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
   return {
     format: found.format,
     credits,
-    debitsSkipped,
+    debits,
     firstDate: dated ? vietnamDate(new Date(firstMs)) : null,
     lastDate: dated ? vietnamDate(new Date(lastMs)) : null,
   };
@@ -412,7 +424,7 @@ const DELIMITERS = [',', ';'];
  *   come before the header, which is the first row with a date column and a credit
  *   column; a row without a credit is a debit.
  * Header names are matched regardless of case, accents and spaces. Delimiter `,` or `;`.
- * Dates without a zone are Vietnam time (UTC+7). Debit lines are counted, not returned;
+ * Dates without a zone are Vietnam time (UTC+7). Debit lines come back apart, in `debits`;
  * summary rows without a date ("Tổng cộng", "Số dư cuối kỳ") are skipped.
  *
  * @throws {StatementFormatError} for an empty file, no header, or any malformed row (bad
@@ -420,7 +432,7 @@ const DELIMITERS = [',', ';'];
  *   the 1-based line number where the row starts.
  * @example
  * parseStatementCsv('bookedAt,amount,description,transactionId\n01/06/2025 10:15,350000,CS7KQM2X9G chuyen tien,FT001')
- * // { format: 'generic', debitsSkipped: 0, firstDate: '2025-06-01', lastDate: '2025-06-01', credits: [
+ * // { format: 'generic', debits: [], firstDate: '2025-06-01', lastDate: '2025-06-01', credits: [
  * //   { lineNumber: 2, transactionId: 'FT001', bookedAt: '2025-06-01T03:15:00.000Z', amount: 350000, description: 'CS7KQM2X9G chuyen tien' } ] }
  */
 export function parseStatementCsv(text: string): ParsedStatement {

@@ -9,6 +9,7 @@ import { newId } from '../domain/tokens';
 import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
 import { applyBankCredits } from '../payments/credits';
+import { applyStatementDebits } from './statement-debits';
 
 export interface ImportSummary {
   statementId: string;
@@ -59,9 +60,10 @@ export async function importStatement(
     else exceptions[outcome.type] = (exceptions[outcome.type] ?? 0) + 1;
   }
   exceptions.missing_at_bank = await flagMissingAtBank(db, accountNumber, parsed, statementId, now);
+  await applyStatementDebits(db, { accountNumber, statementId, debits: parsed.debits, now });
   const summary: ImportSummary = {
     statementId,
-    lines: parsed.credits.length + parsed.debitsSkipped,
+    lines: parsed.credits.length + parsed.debits.length,
     credits: parsed.credits.length,
     matched,
     alreadyConfirmed,
@@ -148,7 +150,7 @@ export async function readStatementFile(file: File): Promise<ParsedStatement> {
   if (file.size > STATEMENT_LIMITS.bytes) throw statementTooLarge();
   try {
     const parsed = parseStatementCsv(await file.text());
-    const lines = parsed.credits.length + parsed.debitsSkipped;
+    const lines = parsed.credits.length + parsed.debits.length;
     if (lines > STATEMENT_LIMITS.lines) throw statementTooLarge(lines);
     return parsed;
   } catch (error) {

@@ -172,7 +172,6 @@ reconciliation.openapi(
   },
 );
 
-
 const AdjustmentSchema = z
   .object({
     id: z.string(),
