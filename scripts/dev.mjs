@@ -36,7 +36,8 @@ const server = npxForeground([
   '--ip',
   '127.0.0.1',
   '--port',
-  '8787',
+  // Another checkout on the same machine can move it (CHOSO_DEV_PORT=8811 npm run dev).
+  process.env.CHOSO_DEV_PORT ?? '8787',
   '--test-scheduled',
 ]);
 server.on('exit', () => standin?.close());
