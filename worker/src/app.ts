@@ -9,6 +9,7 @@ import { csrfMiddleware, sessionMiddleware } from './middleware/session';
 import auth from './routes/auth';
 import bills from './routes/bills';
 import categories from './routes/categories';
+import integrity from './routes/integrity';
 import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
@@ -27,6 +28,10 @@ import webhooks from './routes/webhooks';
 const app = new OpenAPIHono<AppEnv>();
 
 app.use('/api/*', ...apiHeaders, bodyLimits);
+
+// A route that touches nothing (no session, no D1): the baseline the request benchmarks
+// divide by, and a liveness probe.
+app.get('/api/health', (c) => c.json({ status: 'ok' }, 200));
 app.use('/api/v1/*', inputGuard, sessionMiddleware, csrfMiddleware);
 
 app.route('/api/v1/auth', auth);
@@ -44,6 +49,7 @@ app.route('/api/v1/markets', markets);
 app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
+app.route('/api/v1/admin/integrity', integrity);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',
