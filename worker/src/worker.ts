@@ -1,4 +1,5 @@
 import app from './app';
+import { withResilientDb } from './db/resilient-d1';
 import { runScheduledMaintenance } from './scheduled';
 
 // Durable Object classes must be exported by the main module (here for the tests, in entry.ts for the build).
@@ -9,8 +10,9 @@ export { RateLimiter } from './rate-limits/limiter';
  * (entry.ts) wraps it; the tests run it directly, so they need no Astro build.
  */
 export default {
-  fetch: app.fetch,
+  // Every request and run reads D1 through the retrying wrapper (db/resilient-d1.ts).
+  fetch: (request, env, ctx) => app.fetch(request, withResilientDb(env), ctx),
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduledMaintenance(env, controller.scheduledTime));
+    ctx.waitUntil(runScheduledMaintenance(withResilientDb(env), controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
+import { withResilientDb } from '#worker/db/resilient-d1';
 import { vietnamDate } from '#worker/domain/vietnam-time';
 
 /** The D1 database the API uses: pages call the same db modules, never their own SQL. */
-export const db = (): D1Database => env.DB;
+export const db = (): D1Database => withResilientDb(env).DB;
 
 /** Today in Vietnam, for certificate validity. */
 export const today = (): string => vietnamDate(new Date());
