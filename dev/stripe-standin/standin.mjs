@@ -102,6 +102,7 @@ export async function startStripeStandin({
   const events = new Map();
   const deliveries = [];
   const idempotency = new Map(); // `${apiKey} ${key}` -> { endpoint, body, status, json }
+  const faults = []; // { count, status, path, bodyIncludes }, see POST /_standin/fail
   let baseUrl;
 
   function makeEvent(type, object) {
@@ -467,6 +468,20 @@ export async function startStripeStandin({
     const body = parseForm(raw);
     const idempotencyKey = headers['idempotency-key'] ?? null;
     requests.push({ method: req.method, path, query, headers, body, idempotencyKey });
+    // Faults asked for through POST /_standin/fail: the next matching calls fail as Stripe does
+    // when it is overloaded (429, with Stripe-Should-Retry) or has an internal error (5xx).
+    const fault = faults.find((f) => f.count > 0 && path.startsWith(f.path) && (!f.bodyIncludes || canonical(body).includes(f.bodyIncludes)));
+    if (fault) {
+      fault.count -= 1;
+      res.writeHead(fault.status, {
+        'content-type': 'application/json',
+        'request-id': newId('req', 14),
+        ...(fault.status === 429 && { 'stripe-should-retry': 'true' }),
+      });
+      const type = fault.status === 429 ? 'invalid_request_error' : 'api_error';
+      const message = fault.status === 429 ? 'Too many requests hit the API too quickly.' : 'An unknown error occurred (injected by the stand-in).';
+      return res.end(JSON.stringify({ error: { type, message, ...(fault.status === 429 && { code: 'rate_limit' }) } }));
+    }
     const send = (status, json, extra = {}) => {
       res.writeHead(status, {
         'content-type': 'application/json',
@@ -613,6 +628,12 @@ export async function startStripeStandin({
         return json(200, { ok: true });
       }
       if (req.method === 'POST' && path === '/_standin/payouts') return json(200, createPayout(input));
+      // {count, status: 429 | 500 | 503, path: '/v1/refunds', bodyIncludes?}: fail the next `count` matching calls.
+      if (req.method === 'POST' && path === '/_standin/fail') {
+        const fault = { count: Number(input.count ?? 1), status: Number(input.status ?? 500), path: String(input.path ?? '/v1/'), bodyIncludes: input.bodyIncludes ? String(input.bodyIncludes) : null };
+        faults.push(fault);
+        return json(200, { ok: true, fault });
+      }
       m = /^\/_standin\/sessions\/([^/]+)\/(complete|expire)$/.exec(path);
       if (req.method === 'POST' && m) {
         const event = m[2] === 'complete' ? completeSession(m[1]).event : expireSession(m[1]);
@@ -631,6 +652,7 @@ export async function startStripeStandin({
     requests.length = 0;
     balanceTransactions.length = 0;
     deliveries.length = 0;
+    faults.length = 0;
     for (const m of [sessions, lineItems, payments, refunds, payouts, events, idempotency, settled]) m.clear();
   }
 

@@ -241,6 +241,14 @@ export async function rememberIdempotencyKey(db: D1Database, scopeKey: string, r
     .run();
 }
 
+/**
+ * Lets a key go again, when the payment it made could not be offered (Stripe did not answer):
+ * the payer's retry with the same key then starts afresh instead of getting the failed one back.
+ */
+export function prepareReleaseIdempotencyKey(db: D1Database, scopeKey: string, paymentId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM idempotency_keys WHERE scope_key = ?1 AND payment_id = ?2').bind(scopeKey, paymentId);
+}
+
 export async function findIdempotencyKey(db: D1Database, scopeKey: string) {
   return db
     .prepare('SELECT request_hash, payment_id FROM idempotency_keys WHERE scope_key = ?1')

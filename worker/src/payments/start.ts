@@ -15,6 +15,7 @@ import {
   findPendingPayment,
   insertPaymentOnce,
   type Payment,
+  prepareReleaseIdempotencyKey,
   prepareTransition,
   rememberIdempotencyKey,
 } from '../db/payments';
@@ -231,17 +232,20 @@ export async function startPayment(env: Env, input: StartPaymentInput): Promise<
       const session = await provider.create(draft, { ...context, successUrl: input.returnUrl(id), cancelUrl: input.returnUrl(id) });
       if (session.method === 'stripe') await attachStripeSession(db, id, session.sessionId, session.checkoutUrl, new Date().toISOString());
     } catch (error) {
-      // No Checkout page exists, so nobody can pay this one: it fails, and the payer may retry.
+      // No Checkout page exists, so nobody can pay this one: it fails, and its key is let go, so
+      // that the payer's retry with the same Idempotency-Key starts a new payment (the failed one
+      // stays, with its event, for the record).
       const failed = (await findPayment(db, id))!;
-      await db.batch(
-        prepareTransition(db, {
+      await db.batch([
+        ...prepareTransition(db, {
           payment: failed,
           event: 'fail',
           source: 'api',
           now: new Date().toISOString(),
           data: { reason: 'checkout session not created' },
         }).statements,
-      );
+        prepareReleaseIdempotencyKey(db, scopeKey, id),
+      ]);
       throw error;
     }
   }
