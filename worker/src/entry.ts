@@ -1,8 +1,9 @@
 import { handle } from '@astrojs/cloudflare/handler';
 import { generateHydrationScript } from 'solid-js/web';
+import { withD1ReadCount } from './db/resilient-d1';
 import { limitPageBody } from './middleware/page-body-limit';
 import { inlineScriptHashes, withPageHeaders } from './middleware/security-headers';
-import api from './worker';
+import api, { measuringReads } from './worker';
 
 // Durable Object classes must be exported by the module that wrangler.toml names as main.
 export { RateLimiter } from './worker';
@@ -24,7 +25,8 @@ export default {
     if (pathname === '/api' || pathname.startsWith('/api/')) return api.fetch(request, env, ctx);
     const limited = limitPageBody(request);
     if (limited instanceof Response) return withPageHeaders(request, limited);
-    return withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
+    const render = async () => withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
+    return measuringReads(env) ? withD1ReadCount(render) : render();
   },
   scheduled: api.scheduled,
 } satisfies ExportedHandler<Env>;

@@ -1,9 +1,12 @@
 import app from './app';
-import { withResilientDb } from './db/resilient-d1';
+import { withD1ReadCount, withResilientDb } from './db/resilient-d1';
 import { runScheduledMaintenance } from './scheduled';
 
 // Durable Object classes must be exported by the main module (here for the tests, in entry.ts for the build).
 export { RateLimiter } from './rate-limits/limiter';
+
+/** Only the request benchmark sets it (bench/requests.bench.mjs); never in production. */
+export const measuringReads = (env: Env) => (env as { MEASURE_D1_READS?: string }).MEASURE_D1_READS === '1';
 
 /**
  * The API worker on its own: the Hono app and the Cron Trigger. The storefront entry
@@ -11,7 +14,10 @@ export { RateLimiter } from './rate-limits/limiter';
  */
 export default {
   // Every request and run reads D1 through the retrying wrapper (db/resilient-d1.ts).
-  fetch: (request, env, ctx) => app.fetch(request, withResilientDb(env), ctx),
+  fetch(request, env, ctx) {
+    const handle = () => Promise.resolve(app.fetch(request, withResilientDb(env), ctx));
+    return measuringReads(env) ? withD1ReadCount(handle) : handle();
+  },
   scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledMaintenance(withResilientDb(env), controller.scheduledTime));
   },

@@ -15,6 +15,8 @@
  * Idempotency-Key, or the unique key of a bank credit) decides what a second attempt means.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 const RETRYABLE_MESSAGES = ['Network connection lost', 'storage caused object to be reset', 'reset because its code was updated'];
 
 export const D1_RETRY = { attempts: 4, baseDelayMs: 40, maxDelayMs: 1000 };
@@ -52,6 +54,49 @@ async function withRetries<T>(run: () => Promise<T>, retryable: boolean): Promis
 }
 
 const RUNS = new Set<PropertyKey>(['first', 'all', 'run', 'raw']);
+
+/**
+ * Rows D1 read and round trips made for one request, counted only when the benchmark asks for
+ * it (MEASURE_D1_READS=1, see bench/requests.bench.mjs): D1 reports `meta.rows_read` per query,
+ * which is what its pricing counts. `first()` gives no meta, so while counting it runs as `all()`.
+ */
+export interface D1Reads {
+  rowsRead: number;
+  queries: number;
+}
+const readsOfRequest = new AsyncLocalStorage<D1Reads>();
+
+function counted<T extends D1Result | D1Result[]>(result: T, reads: D1Reads): T {
+  for (const one of Array.isArray(result) ? result : [result]) reads.rowsRead += one.meta?.rows_read ?? 0;
+  reads.queries += 1;
+  return result;
+}
+
+async function runCounting(target: D1PreparedStatement, property: PropertyKey, args: unknown[], reads: D1Reads) {
+  if (property === 'first') {
+    const { results } = counted(await target.all<Record<string, unknown>>(), reads);
+    const row = results[0] ?? null;
+    return typeof args[0] === 'string' ? (row?.[args[0]] ?? null) : row;
+  }
+  if (property === 'all' || property === 'run') return counted(await (target[property] as () => Promise<D1Result>)(), reads);
+  reads.queries += 1;
+  return (target.raw as (...a: unknown[]) => Promise<unknown>)(...args);
+}
+
+/** Runs `handle` counting the D1 rows it reads; the answer says so in two headers. */
+export async function withD1ReadCount(handle: () => Promise<Response>): Promise<Response> {
+  if (readsOfRequest.getStore()) return handle();
+  const reads: D1Reads = { rowsRead: 0, queries: 0 };
+  return readsOfRequest.run(reads, async () => {
+    const response = await handle();
+    // Pages stream: read the whole body inside the count, so reads made while rendering count too.
+    const body = await response.arrayBuffer();
+    const headers = new Headers(response.headers);
+    headers.set('X-D1-Rows-Read', String(reads.rowsRead));
+    headers.set('X-D1-Queries', String(reads.queries));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+  });
+}
 const statementSql = new WeakMap<object, { real: D1PreparedStatement; sql: string }>();
 
 function wrapStatement(real: D1PreparedStatement, sqlText: string): D1PreparedStatement {
@@ -60,7 +105,11 @@ function wrapStatement(real: D1PreparedStatement, sqlText: string): D1PreparedSt
       if (property === 'bind') return (...values: unknown[]) => wrapStatement(target.bind(...values), sqlText);
       const value = Reflect.get(target, property, target);
       if (RUNS.has(property) && typeof value === 'function') {
-        return (...args: unknown[]) => withRetries(() => value.apply(target, args), isIdempotentStatement(sqlText));
+        return (...args: unknown[]) => {
+          const reads = readsOfRequest.getStore();
+          const run = reads ? () => runCounting(target, property, args, reads) : () => value.apply(target, args);
+          return withRetries(run, isIdempotentStatement(sqlText));
+        };
       }
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -78,7 +127,9 @@ export function resilientD1(db: D1Database): D1Database {
         return (statements: D1PreparedStatement[]) => {
           const entries = statements.map((statement) => statementSql.get(statement) ?? { real: statement, sql: '' });
           const retryable = entries.every((entry) => entry.sql !== '' && isIdempotentStatement(entry.sql));
-          return withRetries(() => target.batch(entries.map((entry) => entry.real)), retryable);
+          const reads = readsOfRequest.getStore();
+          const run = () => target.batch(entries.map((entry) => entry.real));
+          return withRetries(reads ? async () => counted(await run(), reads) : run, retryable);
         };
       }
       const value = Reflect.get(target, property, target);
