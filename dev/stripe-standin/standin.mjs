@@ -470,7 +470,9 @@ export async function startStripeStandin({
     requests.push({ method: req.method, path, query, headers, body, idempotencyKey });
     // Faults asked for through POST /_standin/fail: the next matching calls fail as Stripe does
     // when it is overloaded (429, with Stripe-Should-Retry) or has an internal error (5xx).
-    const fault = faults.find((f) => f.count > 0 && path.startsWith(f.path) && (!f.bodyIncludes || canonical(body).includes(f.bodyIncludes)));
+    const fault = faults.find(
+      (f) => f.count > 0 && path.startsWith(f.path) && (!f.bodyIncludes || canonical(body).includes(f.bodyIncludes)),
+    );
     if (fault) {
       fault.count -= 1;
       res.writeHead(fault.status, {
@@ -479,7 +481,8 @@ export async function startStripeStandin({
         ...(fault.status === 429 && { 'stripe-should-retry': 'true' }),
       });
       const type = fault.status === 429 ? 'invalid_request_error' : 'api_error';
-      const message = fault.status === 429 ? 'Too many requests hit the API too quickly.' : 'An unknown error occurred (injected by the stand-in).';
+      const message =
+        fault.status === 429 ? 'Too many requests hit the API too quickly.' : 'An unknown error occurred (injected by the stand-in).';
       return res.end(JSON.stringify({ error: { type, message, ...(fault.status === 429 && { code: 'rate_limit' }) } }));
     }
     const send = (status, json, extra = {}) => {
@@ -630,7 +633,12 @@ export async function startStripeStandin({
       if (req.method === 'POST' && path === '/_standin/payouts') return json(200, createPayout(input));
       // {count, status: 429 | 500 | 503, path: '/v1/refunds', bodyIncludes?}: fail the next `count` matching calls.
       if (req.method === 'POST' && path === '/_standin/fail') {
-        const fault = { count: Number(input.count ?? 1), status: Number(input.status ?? 500), path: String(input.path ?? '/v1/'), bodyIncludes: input.bodyIncludes ? String(input.bodyIncludes) : null };
+        const fault = {
+          count: Number(input.count ?? 1),
+          status: Number(input.status ?? 500),
+          path: String(input.path ?? '/v1/'),
+          bodyIncludes: input.bodyIncludes ? String(input.bodyIncludes) : null,
+        };
         faults.push(fault);
         return json(200, { ok: true, fault });
       }
