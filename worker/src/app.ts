@@ -14,6 +14,7 @@ import me from './routes/me';
 import media from './routes/media';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
+import { adminPayouts, payoutRuns, sellerMoney } from './routes/payouts';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
 import reports from './routes/reports';
@@ -44,6 +45,9 @@ app.route('/api/v1/markets', markets);
 app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
+app.route('/api/v1/seller', sellerMoney);
+app.route('/api/v1/admin/payout-runs', payoutRuns);
+app.route('/api/v1/admin/payouts', adminPayouts);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',
