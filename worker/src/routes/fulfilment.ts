@@ -41,4 +41,21 @@ fulfilment.openapi(
   },
 );
 
+fulfilment.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{subOrderId}',
+    tags: ['Orders'],
+    summary: 'One of your sub-orders, with the buyer to ship to (for the packing slip)',
+    request: { params: SubOrderIdParam },
+    responses: { 200: jsonResponse('The sub-order', SellerSubOrderSchema), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const [sub] = await listSellerSubOrders(c.env.DB, sellerId, { limit: 1, subOrderId: c.req.valid('param').subOrderId });
+    if (!sub) throw notFound('Sub-order', 'sub_order_not_found');
+    return c.json(sellerSubOrderToJson(sub), 200);
+  },
+);
+
 export default fulfilment;
