@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseDue } from '../src/payouts/balance';
 import { flagOverduePayouts } from '../src/reconciliation/statement-debits';
+import { buildPayoutSeedStatements } from '../src/seed/payouts';
 import { api, bearer, expectError, jsonRequest, login, seedDemo } from './helpers';
 import { createPayment, getPayment, noticeFor, postBankNotice, randomAddress } from './payment-helpers';
 
@@ -106,6 +107,8 @@ async function deliver(subOrderId: string, token: string) {
 
 beforeAll(async () => {
   await seedDemo();
+  // The dev seed's order of HTX Rượu làng Vân, delivered on 20/11/2026 (what `npm run dev` loads).
+  await env.DB.batch(buildPayoutSeedStatements().map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
   [potter, baker, shopper, admin, admin2] = await Promise.all([
     login('seller@choso.test'),
     login('seller2@choso.test'),

@@ -124,8 +124,17 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       ],
     });
   }
-  statements.push(...buildPayoutSeedStatements());
   return statements;
+}
+
+/**
+ * What `npm run dev` and the browser tests load: the seed above, then a marketplace order
+ * delivered past its hold (seed/payouts.ts), so that a payout run has something to pay.
+ * Kept apart because orders, payments and the append-only ledger cannot be emptied again
+ * the way the seed test empties the catalogue.
+ */
+export async function buildDevSeedStatements(): Promise<SeedStatement[]> {
+  return [...(await buildSeedStatements()), ...buildPayoutSeedStatements()];
 }
 
 /** A demo stall's reference: "CS", its fixed payload and the check character. */
