@@ -56,6 +56,15 @@ const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
   ['POST', '/api/v1/admin/payout-runs/prun_missing/approve', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
   ['GET', '/api/v1/admin/payout-runs/prun_missing/transfers.csv', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
   ['POST', '/api/v1/admin/payouts/po_missing/fail', { reason: 'không có' }, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  // A seller's own sub-orders: sellers only (an admin belongs to no producer); another's is a 404.
+  ['GET', '/api/v1/seller/orders', undefined, { ...NOT_STAFF, seller: 200, biller: 403, market: 403, admin: 403 }],
+  ['GET', '/api/v1/seller/orders/ord_missing_1', undefined, { ...NOT_STAFF, seller: 404, biller: 403, market: 403, admin: 403 }],
+  [
+    'POST',
+    '/api/v1/seller/orders/ord_missing_1/status',
+    { status: 'confirmed' },
+    { ...NOT_STAFF, seller: 404, biller: 403, market: 403, admin: 403 },
+  ],
 ];
 
 beforeAll(async () => {
