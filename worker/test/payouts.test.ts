@@ -207,6 +207,17 @@ describe('a seller is paid for a delivered order', () => {
     expect(res.status).toBe(201);
     expect(await payoutExceptions(potteryPayout.id)).toEqual([{ type: 'amount_mismatch', amount: 1_657_000, expected_amount: 1_657_500 }]);
     expect((await balanceOf(potter)).inTransfer).toBe(1_657_500);
+    // An admin works it in the exceptions queue: it can only be dismissed (no money came in to match or send back).
+    const [exception] = (
+      await (
+        await api('/api/v1/reconciliation/exceptions?status=open&type=amount_mismatch', bearer(admin))
+      ).json<{
+        items: Array<{ id: string; details: { payoutReference?: string } }>;
+      }>()
+    ).items.filter((item) => item.details.payoutReference === potteryPayout.reference);
+    const resolve = (body: unknown) => api(`/api/v1/reconciliation/exceptions/${exception!.id}/resolve`, jsonRequest('POST', body, admin));
+    await expectError(await resolve({ action: 'refund', note: 'thử' }), 409, 'nothing_to_refund');
+    expect((await resolve({ action: 'dismiss', note: 'Ngân hàng chuyển lại đúng số tiền' })).status).toBe(200);
   });
 
   it('is confirmed by the statement debit with its reference and amount, exactly once', async () => {
