@@ -81,5 +81,14 @@ describeInBrowser('paying a seller', () => {
       await screenshot(sellerPage, `payouts-seller-paid-${name}`);
       await seller.close();
     }
+
+    // The admin's view of the paid run, on a tablet.
+    const wide = await newContext(browser(), TABLET);
+    const adminPage = await wide.newPage();
+    await signIn(adminPage, 'admin2@choso.test');
+    await visit(adminPage, '/quan-ly/chi-tra');
+    expect(await adminPage.textContent('main')).toContain('đã chuyển');
+    await screenshot(adminPage, 'payouts-run-paid-1024');
+    await wide.close();
   });
 });
