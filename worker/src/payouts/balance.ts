@@ -4,6 +4,8 @@ import type { PayoutSettings } from './settings';
 
 /** Sub-orders released a batch at a time: each is three or four statements. */
 const RELEASES_PER_BATCH = 25;
+const RELEASES_PER_ROUND = 200;
+const RELEASE_ROUNDS = 5;
 
 /**
  * Books the release of every delivered sub-order whose hold has ended (one seller's, or all):
@@ -17,16 +19,22 @@ export async function releaseDue(
   settings: Pick<PayoutSettings, 'holdDays' | 'commissionBps'>,
   sellerId?: string,
 ): Promise<number> {
-  const due = await findDueSubOrders(db, deliveredBy(now, settings.holdDays), { sellerId, limit: 200 });
-  for (let start = 0; start < due.length; start += RELEASES_PER_BATCH) {
-    await db.batch(
-      due.slice(start, start + RELEASES_PER_BATCH).flatMap((subOrder) => {
-        const commission = commissionOf(subOrder.subtotal, settings.commissionBps);
-        return releaseStatements(db, subOrder, commission, releaseJournal(subOrder.sellerId, subOrder.subtotal, commission), now);
-      }),
-    );
+  let released = 0;
+  // A few hundred at a time, a few rounds at most per call: the Cron Trigger takes the rest.
+  for (let round = 0; round < RELEASE_ROUNDS; round += 1) {
+    const due = await findDueSubOrders(db, deliveredBy(now, settings.holdDays), { sellerId, limit: RELEASES_PER_ROUND });
+    for (let start = 0; start < due.length; start += RELEASES_PER_BATCH) {
+      await db.batch(
+        due.slice(start, start + RELEASES_PER_BATCH).flatMap((subOrder) => {
+          const commission = commissionOf(subOrder.subtotal, settings.commissionBps);
+          return releaseStatements(db, subOrder, commission, releaseJournal(subOrder.sellerId, subOrder.subtotal, commission), now);
+        }),
+      );
+    }
+    released += due.length;
+    if (due.length < RELEASES_PER_ROUND) break;
   }
-  return due.length;
+  return released;
 }
 
 /** A seller's balance, from the ledger, after releasing what is due. */
