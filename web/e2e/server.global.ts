@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startStripeStandin } from '../../dev/stripe-standin/standin.mjs';
-import { buildSeedStatements, renderStatement } from '../../worker/src/seed/statements.ts';
+import { buildDevSeedStatements, renderStatement } from '../../worker/src/seed/statements.ts';
 import { BROWSER_SETTINGS, browserAvailable } from './settings';
 
 declare module 'vitest' {
@@ -52,7 +52,7 @@ export default async function setup(project: TestProject) {
 
   wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
   const seedFile = path.join(state, 'seed.sql');
-  writeFileSync(seedFile, `${(await buildSeedStatements()).map(renderStatement).join('\n')}\n`);
+  writeFileSync(seedFile, `${(await buildDevSeedStatements()).map(renderStatement).join('\n')}\n`);
   wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', seedFile]);
 
   const standin = await startStripeStandin({

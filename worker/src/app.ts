@@ -10,11 +10,13 @@ import auth from './routes/auth';
 import bills from './routes/bills';
 import categories from './routes/categories';
 import integrity from './routes/integrity';
+import fulfilment from './routes/fulfilment';
 import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
+import { adminPayouts, payoutRuns, sellerMoney } from './routes/payouts';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
 import reports from './routes/reports';
@@ -43,6 +45,7 @@ app.route('/api/v1/media', media);
 app.route('/api/v1/bills', bills);
 app.route('/api/v1/orders', orders);
 app.route('/api/v1/seller/orders', sellerOrders);
+app.route('/api/v1/seller/orders', fulfilment);
 app.route('/api/v1/payments', payments);
 app.route('/api/v1/webhooks', webhooks);
 app.route('/api/v1/markets', markets);
@@ -50,6 +53,9 @@ app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
 app.route('/api/v1/admin/integrity', integrity);
+app.route('/api/v1/seller', sellerMoney);
+app.route('/api/v1/admin/payout-runs', payoutRuns);
+app.route('/api/v1/admin/payouts', adminPayouts);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

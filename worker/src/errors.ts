@@ -46,6 +46,7 @@ const THINGS: Record<string, string> = {
   Receipt: 'biên lai',
   Refund: 'khoản hoàn tiền',
   Seller: 'nhà sản xuất',
+  'Sub-order': 'phần đơn hàng',
   Stall: 'sạp',
 };
 

@@ -47,6 +47,24 @@ const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
   ['GET', `/api/v1/reports/daily?date=${TODAY}`, undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
   ['GET', `/api/v1/reports/daily?date=${TODAY}&format=csv`, undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
   ['GET', `/api/v1/reports/collections?from=${TODAY}&to=${TODAY}`, undefined, { ...NOT_STAFF, biller: 200, market: 200, admin: 200 }],
+  // Seller payouts: a seller reads only its own money; payout runs are the platform admins'.
+  ['GET', '/api/v1/seller/balance', undefined, { anonymous: 401, shopper: 403, seller: 200, biller: 403, market: 403, admin: 403 }],
+  ['GET', '/api/v1/seller/payouts', undefined, { anonymous: 401, shopper: 403, seller: 200, biller: 403, market: 403, admin: 403 }],
+  ['GET', '/api/v1/admin/payout-runs', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 200 }],
+  ['POST', '/api/v1/admin/payout-runs', {}, { ...NOT_STAFF, biller: 403, market: 403, admin: 400 }],
+  ['GET', '/api/v1/admin/payout-runs/prun_missing', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  ['POST', '/api/v1/admin/payout-runs/prun_missing/approve', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  ['GET', '/api/v1/admin/payout-runs/prun_missing/transfers.csv', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  ['POST', '/api/v1/admin/payouts/po_missing/fail', { reason: 'không có' }, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  // A seller's own sub-orders: sellers only (an admin belongs to no producer); another's is a 404.
+  ['GET', '/api/v1/seller/orders', undefined, { ...NOT_STAFF, seller: 200, biller: 403, market: 403, admin: 403 }],
+  ['GET', '/api/v1/seller/orders/ord_missing_1', undefined, { ...NOT_STAFF, seller: 404, biller: 403, market: 403, admin: 403 }],
+  [
+    'POST',
+    '/api/v1/seller/orders/ord_missing_1/status',
+    { status: 'confirmed' },
+    { ...NOT_STAFF, seller: 404, biller: 403, market: 403, admin: 403 },
+  ],
 ];
 
 beforeAll(async () => {

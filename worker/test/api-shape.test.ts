@@ -114,6 +114,7 @@ describe('the API as a whole', () => {
       'Markets',
       'Orders',
       'Payments',
+      'Payouts',
       'Reconciliation',
       'Refunds',
       'Reports',

@@ -108,7 +108,7 @@ describe("a seller's order list query plan", () => {
     );
     expect(order.status).toBe(201);
     const { db, statements } = recording(env.DB);
-    const items = await listSellerSubOrders(db, 'org_dinh_bang_food', 50);
+    const items = await listSellerSubOrders(db, 'org_dinh_bang_food', { limit: 50 });
     expect(items).toHaveLength(1);
     expect(statements).toHaveLength(1);
     const plan = await planOf(statements[0]!);

@@ -1,8 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CREDIT_CHANNELS } from '../src/domain/bank-credit';
+import { CARRIERS } from '../src/domain/carriers';
 import { EXCEPTION_TYPES } from '../src/domain/exception-types';
+import { FULFILMENT_STATUSES } from '../src/domain/fulfilment-state';
 import { PAYMENT_STATUSES } from '../src/domain/payment-state';
+import { PAYOUT_STATUSES } from '../src/domain/payout-state';
 import { REFUND_STATUSES } from '../src/domain/refund-state';
 
 /** The values of `<column> ... CHECK (<column> IN (...))` in a table's schema as SQLite keeps it (after every migration). */
@@ -19,7 +22,10 @@ describe('the lists of codes and the database agree', () => {
     ['payment_exceptions', 'type', EXCEPTION_TYPES],
     ['payments', 'status', PAYMENT_STATUSES],
     ['refunds', 'status', REFUND_STATUSES],
+    ['payouts', 'status', PAYOUT_STATUSES],
     ['bank_credits', 'source', CREDIT_CHANNELS],
+    ['sub_orders', 'status', FULFILMENT_STATUSES],
+    ['sub_orders', 'carrier', CARRIERS],
   ])('%s.%s allows exactly the values of its module', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());
   });

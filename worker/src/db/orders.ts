@@ -1,5 +1,8 @@
+import type { Carrier } from '../domain/carriers';
+import type { FulfilmentStatus } from '../domain/fulfilment-state';
 import { ApiError } from '../errors';
-import { sql } from './sql';
+import { join, prepare, sql, trusted } from './sql';
+import { orderSubOrdersTransition, placeSubOrderEvents, stillSold } from './sub-orders';
 
 export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'expired';
 
@@ -12,7 +15,19 @@ export interface OrderItem {
   lineTotal: number;
 }
 
-export interface SubOrder {
+/** Where one seller's part of an order is on its way to the buyer. */
+export interface Fulfilment {
+  status: FulfilmentStatus;
+  carrier: Carrier | null;
+  trackingNumber: string | null;
+  confirmedAt: string | null;
+  shippedAt: string | null;
+  deliveredAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+}
+
+export interface SubOrder extends Fulfilment {
   id: string;
   sellerId: string;
   sellerName: string;
@@ -49,7 +64,34 @@ interface OrderRow {
   created_at: string;
 }
 
-interface ItemRow {
+interface FulfilmentColumns {
+  status: FulfilmentStatus;
+  carrier: Carrier | null;
+  tracking_number: string | null;
+  confirmed_at: string | null;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+}
+
+function rowToFulfilment(row: FulfilmentColumns): Fulfilment {
+  return {
+    status: row.status,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    confirmedAt: row.confirmed_at,
+    shippedAt: row.shipped_at,
+    deliveredAt: row.delivered_at,
+    cancelledAt: row.cancelled_at,
+    cancelReason: row.cancel_reason,
+  };
+}
+
+const FULFILMENT_COLUMNS = `s.status, s.carrier, s.tracking_number, s.confirmed_at, s.shipped_at, s.delivered_at, s.cancelled_at,
+  s.cancel_reason`;
+
+interface ItemRow extends FulfilmentColumns {
   order_id: string;
   sub_order_id: string;
   seller_id: string;
@@ -81,7 +123,14 @@ function groupSubOrders(rows: ItemRow[]): SubOrder[] {
   for (const row of rows) {
     let sub = bySeller.get(row.seller_id);
     if (!sub) {
-      sub = { id: row.sub_order_id, sellerId: row.seller_id, sellerName: row.seller_name, items: [], subtotal: row.subtotal };
+      sub = {
+        id: row.sub_order_id,
+        sellerId: row.seller_id,
+        sellerName: row.seller_name,
+        items: [],
+        subtotal: row.subtotal,
+        ...rowToFulfilment(row),
+      };
       bySeller.set(row.seller_id, sub);
     }
     sub.items.push(rowToItem(row));
@@ -90,7 +139,7 @@ function groupSubOrders(rows: ItemRow[]): SubOrder[] {
 }
 
 const ITEM_COLUMNS = `oi.order_id, s.id AS sub_order_id, oi.seller_id, o.name AS seller_name, s.subtotal, oi.product_id,
-  oi.product_name, oi.unit, oi.unit_price, oi.quantity, oi.line_total`;
+  oi.product_name, oi.unit, oi.unit_price, oi.quantity, oi.line_total, ${FULFILMENT_COLUMNS}`;
 
 export async function findOrder(db: D1Database, id: string): Promise<Order | null> {
   const [orderResult, itemsResult] = await db.batch([
@@ -171,9 +220,13 @@ export async function insertOrder(db: D1Database, order: NewOrder, now: string):
       ),
     ...[...subtotals.entries()].map(([sellerId, subtotal], index) =>
       db
-        .prepare('INSERT INTO sub_orders (id, order_id, seller_id, subtotal, created_at) VALUES (?1, ?2, ?3, ?4, ?5)')
+        .prepare(
+          `INSERT INTO sub_orders (id, order_id, seller_id, subtotal, status, created_at, updated_at)
+           VALUES (?1, ?2, ?3, ?4, 'awaiting_payment', ?5, ?5)`,
+        )
         .bind(`${order.id}_${index + 1}`, order.id, sellerId, subtotal, now),
     ),
+    placeSubOrderEvents(db, order.id, now),
     ...order.lines.flatMap((line) => [
       db
         .prepare(
@@ -233,23 +286,30 @@ export async function countOpenOrders(
  * stock comes back once. A cancel expires the open payment earlier in the same batch.
  */
 export function releaseOrderStatements(db: D1Database, orderId: string, to: 'cancelled' | 'expired', now: string): D1PreparedStatement[] {
+  const stillReleasable = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status = 'awaiting_payment')
+    AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ${orderId} AND status = 'pending')`;
   return [
-    db
-      .prepare(
-        `UPDATE products SET stock = stock + (SELECT oi.quantity FROM order_items oi WHERE oi.order_id = ?1 AND oi.product_id = products.id),
-           updated_at = ?2
-         WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)
-           AND EXISTS (SELECT 1 FROM orders WHERE id = ?1 AND status = 'awaiting_payment')
-           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')`,
-      )
-      .bind(orderId, now),
-    db
-      .prepare(
-        `UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'awaiting_payment'
-           AND NOT EXISTS (SELECT 1 FROM payments WHERE order_id = ?1 AND status = 'pending')
-         RETURNING id`,
-      )
-      .bind(orderId, to, now),
+    // Items of a sub-order its seller already cancelled gave their stock back then.
+    prepare(
+      db,
+      sql`UPDATE products SET stock = stock + (SELECT oi.quantity FROM order_items oi WHERE oi.order_id = ${orderId} AND oi.product_id = products.id),
+            updated_at = ${now}
+          WHERE id IN (SELECT oi.product_id FROM order_items oi JOIN sub_orders s ON s.order_id = oi.order_id AND s.seller_id = oi.seller_id
+                       WHERE oi.order_id = ${orderId} AND ${stillSold('s')})
+            AND ${stillReleasable}`,
+    ),
+    ...orderSubOrdersTransition(db, orderId, 'awaiting_payment', to === 'expired' ? 'expire' : 'buyer_cancel', {
+      source: to === 'expired' ? 'system' : 'buyer',
+      now,
+      where: stillReleasable,
+      set: { cancelled_at: now, cancelled_by: to === 'expired' ? 'system' : 'buyer' },
+    }),
+    // Last, and returning its row: callers read whether the release applied from it.
+    prepare(
+      db,
+      sql`UPDATE orders SET status = ${to}, updated_at = ${now} WHERE id = ${orderId} AND ${stillReleasable}
+          RETURNING id`,
+    ),
   ];
 }
 
@@ -271,40 +331,50 @@ export async function findStaleOrders(db: D1Database, now: string, limit: number
   return results.map((row) => row.id);
 }
 
-export interface SellerSubOrder {
+export interface SellerSubOrder extends Fulfilment {
   orderId: string;
   subOrderId: string;
-  status: OrderStatus;
   createdAt: string;
   buyer: { name: string; phone: string; address: string };
   items: OrderItem[];
   subtotal: number;
 }
 
-/** A seller's part of each order, newest first. Other sellers' items are never included. */
-export async function listSellerSubOrders(db: D1Database, sellerId: string, limit: number): Promise<SellerSubOrder[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT s.id AS sub_order_id, s.order_id, s.subtotal, s.created_at, o.status, o.buyer_name, o.buyer_phone, o.buyer_address,
+/**
+ * A seller's part of each order, newest first, optionally only those in one status, or one
+ * sub-order by id. Other sellers' items are never included.
+ */
+export async function listSellerSubOrders(
+  db: D1Database,
+  sellerId: string,
+  options: { limit: number; status?: FulfilmentStatus; subOrderId?: string },
+): Promise<SellerSubOrder[]> {
+  const filters = [
+    sql`seller_id = ${sellerId}`,
+    ...(options.status ? [sql`status = ${options.status}`] : []),
+    ...(options.subOrderId ? [sql`id = ${options.subOrderId}`] : []),
+  ];
+  const { results } = await prepare(
+    db,
+    sql`SELECT s.id AS sub_order_id, s.order_id, s.subtotal, s.created_at, ${trusted(FULFILMENT_COLUMNS)},
+         o.buyer_name, o.buyer_phone, o.buyer_address,
          oi.product_id, oi.product_name, oi.unit, oi.unit_price, oi.quantity, oi.line_total
-       FROM (SELECT * FROM sub_orders WHERE seller_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2) s
+       FROM (SELECT * FROM sub_orders WHERE ${join(filters, ' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${options.limit}) s
        JOIN orders o ON o.id = s.order_id
-       JOIN order_items oi ON oi.order_id = s.order_id AND oi.seller_id = ?1
+       JOIN order_items oi ON oi.order_id = s.order_id AND oi.seller_id = s.seller_id
        ORDER BY s.created_at DESC, s.id DESC, oi.product_name`,
-    )
-    .bind(sellerId, limit)
-    .all<
-      ItemColumns & {
+  ).all<
+    ItemColumns &
+      FulfilmentColumns & {
         sub_order_id: string;
         order_id: string;
         subtotal: number;
         created_at: string;
-        status: OrderStatus;
         buyer_name: string;
         buyer_phone: string;
         buyer_address: string;
       }
-    >();
+  >();
   const subs = new Map<string, SellerSubOrder>();
   for (const row of results) {
     let sub = subs.get(row.sub_order_id);
@@ -312,11 +382,11 @@ export async function listSellerSubOrders(db: D1Database, sellerId: string, limi
       sub = {
         orderId: row.order_id,
         subOrderId: row.sub_order_id,
-        status: row.status,
         createdAt: row.created_at,
         buyer: { name: row.buyer_name, phone: row.buyer_phone, address: row.buyer_address },
         items: [],
         subtotal: row.subtotal,
+        ...rowToFulfilment(row),
       };
       subs.set(row.sub_order_id, sub);
     }
@@ -325,10 +395,13 @@ export async function listSellerSubOrders(db: D1Database, sellerId: string, limi
   return [...subs.values()];
 }
 
-/** What each seller of an order is owed, for the ledger. */
+/**
+ * What each seller of an order is owed, for the ledger. A sub-order its seller cancelled is
+ * owed to nobody: before payment the order's total shrank by it, after payment it was refunded.
+ */
 export async function orderPayees(db: D1Database, orderId: string): Promise<Array<{ organizationId: string; amount: number }>> {
   const { results } = await db
-    .prepare('SELECT seller_id, subtotal FROM sub_orders WHERE order_id = ?1 ORDER BY id')
+    .prepare("SELECT seller_id, subtotal FROM sub_orders WHERE order_id = ?1 AND cancelled_by IS NOT 'seller' ORDER BY id")
     .bind(orderId)
     .all<{ seller_id: string; subtotal: number }>();
   return results.map((row) => ({ organizationId: row.seller_id, amount: row.subtotal }));

@@ -2,6 +2,7 @@ import type { LedgerLine } from '../domain/ledger';
 import { type PaymentEvent, type PaymentStatus, transition } from '../domain/payment-state';
 import { newId } from '../domain/tokens';
 import { inSlices, join, list, prepare, rowsWritten, type Sql, type SqlValue, sql, trusted } from './sql';
+import { orderSubOrdersTransition, stillSold } from './sub-orders';
 
 export type { SqlValue } from './sql';
 export type PaymentMethod = 'vietqr' | 'stripe';
@@ -358,16 +359,27 @@ export function markTargetPaidStatements(db: D1Database, payment: Payment, appli
       ),
     ];
   }
-  const orderId = payment.orderId;
+  const orderId = payment.orderId!;
+  const orderLapsed = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ('expired', 'cancelled'))`;
   return [
-    // A late card payment for an order whose reservation lapsed takes its stock again;
-    // if that stock is gone the CHECK constraint fails the batch and a person takes over.
+    // A late card payment for an order whose reservation lapsed takes its stock again (not
+    // for a part its seller cancelled, which is not paid for); if that stock is gone the
+    // CHECK constraint fails the batch and a person takes over.
     prepare(
       db,
       sql`UPDATE products SET stock = stock - (SELECT oi.quantity FROM order_items oi WHERE oi.order_id = ${orderId} AND oi.product_id = products.id)
-          WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${orderId})
-            AND EXISTS (SELECT 1 FROM orders WHERE id = ${orderId} AND status IN ('expired', 'cancelled')) AND ${applied}`,
+          WHERE id IN (SELECT oi.product_id FROM order_items oi JOIN sub_orders s ON s.order_id = oi.order_id AND s.seller_id = oi.seller_id
+                       WHERE oi.order_id = ${orderId} AND ${stillSold('s')})
+            AND ${orderLapsed} AND ${applied}`,
     ),
+    // Each seller's part is paid: it is theirs to confirm and ship now.
+    ...orderSubOrdersTransition(db, orderId, 'awaiting_payment', 'pay', { source: 'payment', now, where: applied }),
+    ...orderSubOrdersTransition(db, orderId, 'cancelled', 'pay_late', {
+      source: 'payment',
+      now,
+      where: sql`${stillSold('sub_orders')} AND ${orderLapsed} AND ${applied}`,
+      set: { cancelled_at: null, cancelled_by: null },
+    }),
     prepare(
       db,
       sql`UPDATE orders SET status = 'paid', paid_at = ${now}, payment_id = ${payment.id}, updated_at = ${now}

@@ -9,6 +9,9 @@ export interface Refund {
   /** The payment refunded, or null for money that matched nothing (then exceptionId). */
   paymentId: string | null;
   exceptionId: string | null;
+  /** Set when a seller cancelled its paid sub-order: the refund reverses only that seller's share. */
+  subOrderId: string | null;
+  subOrderSellerId: string | null;
   /** Whose money it is: the payment's payee, or the exception's queue. */
   organizationId: string | null;
   amount: number;
@@ -27,6 +30,8 @@ interface RefundRow {
   id: string;
   payment_id: string | null;
   exception_id: string | null;
+  sub_order_id: string | null;
+  sub_order_seller_id: string | null;
   organization_id: string | null;
   amount: number;
   reason: string;
@@ -44,6 +49,8 @@ const rowToRefund = (row: RefundRow): Refund => ({
   id: row.id,
   paymentId: row.payment_id,
   exceptionId: row.exception_id,
+  subOrderId: row.sub_order_id,
+  subOrderSellerId: row.sub_order_seller_id,
   organizationId: row.organization_id,
   amount: row.amount,
   reason: row.reason,
@@ -57,13 +64,24 @@ const rowToRefund = (row: RefundRow): Refund => ({
   updatedAt: row.updated_at,
 });
 
-const REFUNDS = `SELECT r.id, r.payment_id, r.exception_id, coalesce(p.payee_org_id, e.organization_id) AS organization_id, r.amount,
+const REFUNDS = `SELECT r.id, r.payment_id, r.exception_id, r.sub_order_id, so.seller_id AS sub_order_seller_id,
+    coalesce(p.payee_org_id, e.organization_id) AS organization_id, r.amount,
     r.reason, r.method, r.status, r.requested_by, r.approved_by, r.sent_by, r.stripe_refund_id, r.created_at, r.updated_at
-  FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payment_exceptions e ON e.id = r.exception_id`;
+  FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id LEFT JOIN payment_exceptions e ON e.id = r.exception_id
+    LEFT JOIN sub_orders so ON so.id = r.sub_order_id`;
 
 export async function findRefund(db: D1Database, id: string): Promise<Refund | null> {
   const row = await db.prepare(`${REFUNDS} WHERE r.id = ?1`).bind(id).first<RefundRow>();
   return row ? rowToRefund(row) : null;
+}
+
+/** The refunds made because sellers cancelled sub-orders of an order, for the buyer's order page. */
+export async function listSubOrderRefunds(db: D1Database, orderId: string): Promise<Refund[]> {
+  const { results } = await db
+    .prepare(`${REFUNDS} WHERE r.sub_order_id IN (SELECT id FROM sub_orders WHERE order_id = ?1) ORDER BY r.created_at`)
+    .bind(orderId)
+    .all<RefundRow>();
+  return results.map(rowToRefund);
 }
 
 export async function listPaymentRefunds(db: D1Database, paymentId: string): Promise<Refund[]> {
@@ -125,6 +143,8 @@ export interface NewRefund {
   id?: string;
   paymentId: string | null;
   exceptionId: string | null;
+  /** The sub-order whose cancellation this refund pays back, if that is why it is made. */
+  subOrderId?: string | null;
   amount: number;
   reason: string;
   method: 'vietqr' | 'stripe';
@@ -153,9 +173,10 @@ export function createRefundStatements(
     statements: [
       prepare(
         db,
-        sql`INSERT INTO refunds (id, payment_id, exception_id, amount, reason, method, status, requested_by, last_event_id, created_at, updated_at)
-            SELECT ${refundId}, ${refund.paymentId}, ${refund.exceptionId}, ${refund.amount}, ${refund.reason}, ${refund.method}, ${to},
-              ${refund.requestedBy}, ${eventId}, ${options.now}, ${options.now}
+        sql`INSERT INTO refunds (id, payment_id, exception_id, sub_order_id, amount, reason, method, status, requested_by, last_event_id,
+              created_at, updated_at)
+            SELECT ${refundId}, ${refund.paymentId}, ${refund.exceptionId}, ${refund.subOrderId ?? null}, ${refund.amount}, ${refund.reason},
+              ${refund.method}, ${to}, ${refund.requestedBy}, ${eventId}, ${options.now}, ${options.now}
             WHERE ${options.onlyIf ?? sql`1 = 1`}
             RETURNING id`,
       ),

@@ -142,6 +142,40 @@ export function isPaymentReference(text: string): boolean {
   return text.length === PAYMENT_REFERENCE_LENGTH && text.startsWith(PAYMENT_REFERENCE_PREFIX) && isValidCheck(text);
 }
 
+const PAYOUT_REFERENCE_PREFIX = 'PO';
+const PAYOUT_REFERENCE_RANDOM_LENGTH = 4;
+/** `PO` + 4 random symbols + check. */
+export const PAYOUT_REFERENCE_LENGTH = PAYOUT_REFERENCE_PREFIX.length + PAYOUT_REFERENCE_RANDOM_LENGTH + 1;
+
+/**
+ * A new seller payout reference, e.g. `PO7KQ2M`: it goes into the transfer content of the
+ * bulk-transfer file ("CHOSO PO7KQ2M") and comes back in the statement's debit line.
+ *
+ * "PO" reads as "payout" to the admins who look at these lines, but O is outside the code
+ * alphabet, so the check character covers the four random symbols only; the prefix is
+ * matched literally. 31^4 ≈ 923,000 references: payouts are a few per seller and month,
+ * and references are stored under a UNIQUE constraint and drawn again on conflict. They
+ * are not secrets: a payout reference only names money we send.
+ *
+ * @example newPayoutReference() // e.g. "PO7KQ2M"
+ */
+export function newPayoutReference(random: RandomBytes = cryptoRandomBytes): string {
+  const body = randomSymbols(PAYOUT_REFERENCE_RANDOM_LENGTH, random);
+  return PAYOUT_REFERENCE_PREFIX + body + checkCharacter(body);
+}
+
+/**
+ * @example isPayoutReference('PO7KQ2M') // true
+ * @example isPayoutReference('PO7KQ2N') // false: wrong check
+ */
+export function isPayoutReference(text: string): boolean {
+  return (
+    text.length === PAYOUT_REFERENCE_LENGTH &&
+    text.startsWith(PAYOUT_REFERENCE_PREFIX) &&
+    isValidCheck(text.slice(PAYOUT_REFERENCE_PREFIX.length))
+  );
+}
+
 const BILL_CODE_RANDOM_LENGTH = 9;
 const BILL_CODE_LENGTH = BILL_CODE_RANDOM_LENGTH + 1;
 

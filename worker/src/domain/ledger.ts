@@ -18,7 +18,7 @@ export interface PayeeShare {
 }
 
 export const payerAccount = (paymentId: string) => `payer:${paymentId}`;
-const payableAccount = (organizationId: string) => `payable:${organizationId}`;
+export const payableAccount = (organizationId: string) => `payable:${organizationId}`;
 
 /** Where the money lands: the bank account for VietQR, the Stripe balance for cards. */
 export function collectionAccount(method: 'vietqr' | 'stripe', bankBin: string, accountNo: string): string {

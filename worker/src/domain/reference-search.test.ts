@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CODE_ALPHABET, checkCharacter, isPaymentReference, newBillCode } from './codes';
-import { findPaymentReferences, normalizeDescription } from './reference-search';
+import { CODE_ALPHABET, checkCharacter, isPaymentReference, newBillCode, newPayoutReference } from './codes';
+import { findPaymentReferences, findPayoutReferences, normalizeDescription } from './reference-search';
 
 /** A valid reference built from a payload, so no test hand-computes a check character. */
 function reference(random7: string): string {
@@ -215,5 +215,22 @@ describe('findPaymentReferences, properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('findPayoutReferences', () => {
+  const reference = newPayoutReference();
+  it.each([
+    [`CHOSO ${reference}`],
+    [`IBFT.CHOSO ${reference.toLowerCase()} HTX GOM PHU LANG`],
+    [`CHOSO ${reference.slice(0, 4)}\n${reference.slice(4)}`],
+    [`choso${reference}`],
+  ])('finds the reference in %j', (description) => {
+    expect(findPayoutReferences(description)).toEqual([reference]);
+  });
+
+  it('ignores payment references and a wrong check character', () => {
+    const broken = reference.slice(0, 6) + (reference.endsWith('2') ? '3' : '2');
+    expect(findPayoutReferences(`CS7KQM2X9G ${broken}`)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  * Everything here is linear in the length of the description: it runs over every line of
  * statements with a million lines, and descriptions are text from outside.
  */
-import { CODE_ALPHABET, isPaymentReference, PAYMENT_REFERENCE_LENGTH } from './codes.ts';
+import { CODE_ALPHABET, isPaymentReference, isPayoutReference, PAYMENT_REFERENCE_LENGTH, PAYOUT_REFERENCE_LENGTH } from './codes.ts';
 
 const COMBINING_MARKS = /\p{M}+/gu;
 const D_WITH_STROKE = /[đĐ]/g;
@@ -41,6 +41,8 @@ const IN_CODE_ALPHABET = (() => {
 
 const CHAR_C = 67;
 const CHAR_S = 83;
+const CHAR_P = 80;
+const CHAR_O = 79;
 /** Stands for every code unit outside ASCII: neither alphanumeric nor in the code alphabet. */
 const NOT_ASCII = 0;
 
@@ -134,17 +136,30 @@ function foldWhole(description: string): number {
   return text.length;
 }
 
+/** A kind of code searched for: its two-letter prefix, its length, and what makes it valid. */
+interface CodeKind {
+  first: number;
+  second: number;
+  length: number;
+  isValid: (candidate: string) => boolean;
+}
+
+const PAYMENT_KIND: CodeKind = { first: CHAR_C, second: CHAR_S, length: PAYMENT_REFERENCE_LENGTH, isValid: isPaymentReference };
+/** Seller payout references ("PO…"), found in statement debits. */
+const PAYOUT_KIND: CodeKind = { first: CHAR_P, second: CHAR_O, length: PAYOUT_REFERENCE_LENGTH, isValid: isPayoutReference };
+
 /**
- * The candidate of PAYMENT_REFERENCE_LENGTH code units at `start`, if it is a valid
+ * The candidate of `kind.length` code units at `start`, if it is a valid
  * payment reference. The alphabet filter is only there to avoid building strings for
  * hopeless candidates; codes.ts alone decides what is valid.
  */
-function referenceAt(text: Uint8Array, start: number): string | null {
-  for (let index = start + 2; index < start + PAYMENT_REFERENCE_LENGTH; index += 1) {
+function referenceAt(text: Uint8Array, start: number, kind: CodeKind = PAYMENT_KIND): string | null {
+  const length = kind.length;
+  for (let index = start + 2; index < start + length; index += 1) {
     if (IN_CODE_ALPHABET[text[index]!] !== 1) return null;
   }
   const candidate =
-    PAYMENT_REFERENCE_LENGTH === 10
+    length === 10
       ? // One string, built at once: this runs for every reference of every statement line.
         String.fromCharCode(
           text[start]!,
@@ -158,8 +173,8 @@ function referenceAt(text: Uint8Array, start: number): string | null {
           text[start + 8]!,
           text[start + 9]!,
         )
-      : String.fromCharCode(...text.subarray(start, start + PAYMENT_REFERENCE_LENGTH));
-  return isPaymentReference(candidate) ? candidate : null;
+      : String.fromCharCode(...text.subarray(start, start + length));
+  return kind.isValid(candidate) ? candidate : null;
 }
 
 /** Up to this many results, a linear search is cheaper than a Set. */
@@ -202,6 +217,20 @@ function addDistinct(found: string[], reference: string): void {
  * @example findPaymentReferences('chuyen tien') // []
  */
 export function findPaymentReferences(description: string): string[] {
+  return findReferences(description, PAYMENT_KIND);
+}
+
+/**
+ * Every distinct valid payout reference (`PO` + 4 symbols + check) in a statement debit's
+ * description, best first, with the same tolerance as {@link findPaymentReferences}.
+ *
+ * @example findPayoutReferences('IBFT CHOSO PO7KQ2M HTX GOM') // ["PO7KQ2M"] when PO7KQ2M is valid
+ */
+export function findPayoutReferences(description: string): string[] {
+  return findReferences(description, PAYOUT_KIND);
+}
+
+function findReferences(description: string, kind: CodeKind): string[] {
   // The scans below work on code units, as if on normalizeDescription(description), and
   // look only at which units are [A-Z0-9]. Turning separator runs into one space and
   // trimming turns non-alphanumerics into non-alphanumerics, so it cannot create, remove
@@ -226,7 +255,7 @@ export function findPaymentReferences(description: string): string[] {
     upper[index] = codeUnit;
     if (isAsciiAlphanumeric(codeUnit)) {
       joined[joinedLength++] = codeUnit;
-      if (codeUnit === CHAR_C) hasC = true;
+      if (codeUnit === kind.first) hasC = true;
     }
   }
   if (!ascii) {
@@ -239,7 +268,7 @@ export function findPaymentReferences(description: string): string[] {
       const codeUnit = upper[index]!;
       if (isAsciiAlphanumeric(codeUnit)) {
         joined[joinedLength++] = codeUnit;
-        if (codeUnit === CHAR_C) hasC = true;
+        if (codeUnit === kind.first) hasC = true;
       }
     }
   }
@@ -251,12 +280,12 @@ export function findPaymentReferences(description: string): string[] {
   const found = foundScratch;
   found.length = 0;
   let atOneBoundary: string[] | null = null;
-  const lastStart = length - PAYMENT_REFERENCE_LENGTH;
+  const lastStart = length - kind.length;
   for (let start = 0; start <= lastStart; start += 1) {
-    if (upper[start] !== CHAR_C || upper[start + 1] !== CHAR_S) continue;
-    const reference = referenceAt(upper, start);
+    if (upper[start] !== kind.first || upper[start + 1] !== kind.second) continue;
+    const reference = referenceAt(upper, start, kind);
     if (reference === null) continue;
-    const end = start + PAYMENT_REFERENCE_LENGTH;
+    const end = start + kind.length;
     const boundaryBefore = start === 0 || !isAsciiAlphanumeric(upper[start - 1]!);
     const boundaryAfter = end === length || !isAsciiAlphanumeric(upper[end]!);
     if (boundaryBefore && boundaryAfter) addDistinct(found, reference);
@@ -268,10 +297,10 @@ export function findPaymentReferences(description: string): string[] {
   if (atOneBoundary !== null) for (const reference of atOneBoundary) addDistinct(found, reference);
 
   // Everything of ranks 1 and 2 shows up again here; addDistinct keeps its best rank.
-  const lastJoinedStart = joinedLength - PAYMENT_REFERENCE_LENGTH;
+  const lastJoinedStart = joinedLength - kind.length;
   for (let start = 0; start <= lastJoinedStart; start += 1) {
-    if (joined[start] !== CHAR_C || joined[start + 1] !== CHAR_S) continue;
-    const reference = referenceAt(joined, start);
+    if (joined[start] !== kind.first || joined[start + 1] !== kind.second) continue;
+    const reference = referenceAt(joined, start, kind);
     if (reference !== null) addDistinct(found, reference);
   }
   if (seenScratch.size > 0) seenScratch.clear();

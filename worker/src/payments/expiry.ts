@@ -27,7 +27,7 @@ export async function sweepExpired(db: D1Database, now: string): Promise<{ payme
   let orders = 0;
   for (const orderId of await findStaleOrders(db, now, SWEEP_BATCH)) {
     const results = await db.batch(releaseOrderStatements(db, orderId, 'expired', now));
-    if (rowsWritten(results[1]) === 1) orders += 1;
+    if (rowsWritten(results.at(-1)) === 1) orders += 1;
   }
   return { payments, orders };
 }

@@ -20,8 +20,9 @@ import {
   shiftRefundedAmount,
   sumPaymentRefunds,
 } from '../db/refunds';
+import { all, rowsWritten, type Sql } from '../db/sql';
 import type { SessionUser } from '../db/users';
-import { allocate, collectionAccount, refundJournal } from '../domain/ledger';
+import { allocate, collectionAccount, type PayeeShare, refundJournal } from '../domain/ledger';
 import { publicStatus } from '../domain/payment-state';
 import { REFUND_SETTLED_STATUSES, REFUND_STATUS_NAMES, type RefundEvent, type RefundStatus } from '../domain/refund-state';
 import { ApiError } from '../errors';
@@ -51,9 +52,16 @@ export async function refundPayment(
   db: D1Database,
   provider: PaymentProvider,
   payment: Payment,
-  request: { amount: number; reason: string },
+  request: { amount: number; reason: string; subOrderId?: string },
   user: SessionUser,
   now: string,
+  /**
+   * A change that must happen with the refund's creation or not at all (a seller's
+   * cancellation of its sub-order): its statements go first in the same batch, and the refund
+   * is created only once `applied` holds. Its own first statement must be conditional on
+   * `paymentHasRoomFor` too, so that neither happens without the other.
+   */
+  along?: { statements: D1PreparedStatement[]; applied: Sql; conflict: () => ApiError },
 ): Promise<Refund> {
   if (payment.status !== 'paid' && payment.status !== 'partially_refunded') {
     throw new ApiError(
@@ -67,16 +75,27 @@ export async function refundPayment(
     {
       paymentId: payment.id,
       exceptionId: null,
+      subOrderId: request.subOrderId ?? null,
       amount: request.amount,
       reason: request.reason,
       method: payment.method,
       requestedBy: user.id,
     },
     payment.method === 'stripe' ? 'request_card' : 'request_transfer',
-    { source: 'api', now, onlyIf: paymentHasRoomFor(payment.id, request.amount) },
+    {
+      source: 'api',
+      now,
+      onlyIf: along ? all([paymentHasRoomFor(payment.id, request.amount), along.applied]) : paymentHasRoomFor(payment.id, request.amount),
+    },
   );
-  const results = await db.batch([...created.statements, shiftRefundedAmount(db, payment.id, request.amount, created.applied, now)]);
-  if (!refundChangeApplied(results)) {
+  const first = along?.statements ?? [];
+  const results = await db.batch([
+    ...first,
+    ...created.statements,
+    shiftRefundedAmount(db, payment.id, request.amount, created.applied, now),
+  ]);
+  if (along && !rowsWritten(results[0])) throw along.conflict();
+  if (!refundChangeApplied(results, first.length)) {
     throw new ApiError(409, 'refund_exceeds_payment', 'Số tiền hoàn vượt quá số tiền còn lại có thể hoàn của khoản thanh toán này', [
       { path: 'amount', message: 'Lớn hơn số tiền còn lại có thể hoàn' },
     ]);
@@ -199,6 +218,15 @@ export function gatewayRefundStatements(
   );
 }
 
+/**
+ * Whose payable a refund comes out of: the one seller whose sub-order it pays back, or
+ * every payee of the payment in proportion to its share.
+ */
+async function refundPayees(db: D1Database, payment: Payment, refund: Refund): Promise<PayeeShare[]> {
+  if (refund.subOrderSellerId) return [{ organizationId: refund.subOrderSellerId, amount: refund.amount }];
+  return allocate(refund.amount, await payeesOf(db, payment));
+}
+
 async function settleWithRetries(
   db: D1Database,
   paymentId: string,
@@ -240,7 +268,7 @@ async function settleRefund(
     sourceRef: refund.id,
     now,
     data: { refundId: refund.id, amount: refund.amount },
-    ledger: refundJournal(payment.id, collection, refund.amount, allocate(refund.amount, await payeesOf(db, payment))),
+    ledger: refundJournal(payment.id, collection, refund.amount, await refundPayees(db, payment, refund)),
     condition: refundStillSettleable(refund.id, refund.status, payment.id, settledBefore),
   });
   const refundChange = prepareRefundTransition(db, refund, settlement.event, {

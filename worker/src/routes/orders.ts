@@ -25,11 +25,13 @@ import { constantTimeEqual, newId, newSecretToken, sha256Hex } from '../domain/t
 import { vietnamDate } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../errors';
+import { fulfilmentToJson, sellerSubOrderToJson } from '../fulfilment/views';
 import { clientAddress } from '../middleware/client';
 import { requireSellerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { orderPaymentTtlSeconds } from '../payments/settings';
 import { hit } from '../rate-limits/hit';
+import { FulfilmentFields, SellerSubOrderSchema, StatusFilter } from '../schemas/fulfilment';
 import { singleLine, token } from '../schemas/text';
 
 const ItemSchema = z.object({
@@ -51,7 +53,16 @@ const OrderSchema = z
     paidAt: z.string().nullable(),
     paymentId: z.string().nullable(),
     createdAt: z.string(),
-    subOrders: z.array(z.object({ sellerId: z.string(), sellerName: z.string(), items: z.array(ItemSchema), subtotal: z.number().int() })),
+    subOrders: z.array(
+      z.object({
+        id: z.string(),
+        sellerId: z.string(),
+        sellerName: z.string(),
+        items: z.array(ItemSchema),
+        subtotal: z.number().int(),
+        ...FulfilmentFields,
+      }),
+    ),
   })
   .openapi('Order');
 
@@ -100,7 +111,14 @@ export function orderToJson(order: Order) {
     paidAt: order.paidAt,
     paymentId: order.paymentId,
     createdAt: order.createdAt,
-    subOrders: order.subOrders.map(({ sellerId, sellerName, items, subtotal }) => ({ sellerId, sellerName, items, subtotal })),
+    subOrders: order.subOrders.map((sub) => ({
+      id: sub.id,
+      sellerId: sub.sellerId,
+      sellerName: sub.sellerName,
+      items: sub.items,
+      subtotal: sub.subtotal,
+      ...fulfilmentToJson(sub),
+    })),
   };
 }
 
@@ -255,29 +273,12 @@ sellerOrders.openapi(
     path: '/',
     tags: ['Orders'],
     summary: "Your organization's sub-orders, newest first",
-    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }) },
-    responses: {
-      200: jsonResponse(
-        'Sub-orders',
-        z.object({
-          items: z.array(
-            z.object({
-              orderId: z.string(),
-              subOrderId: z.string(),
-              status: z.string(),
-              createdAt: z.string(),
-              buyer: z.object({ name: z.string(), phone: z.string(), address: z.string() }),
-              items: z.array(ItemSchema),
-              subtotal: z.number().int(),
-            }),
-          ),
-        }),
-      ),
-      ...errorResponses(401, 403),
-    },
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), status: StatusFilter.optional() }) },
+    responses: { 200: jsonResponse('Sub-orders', z.object({ items: z.array(SellerSubOrderSchema) })), ...errorResponses(401, 403) },
   }),
   async (c) => {
     const { sellerId } = requireSellerOrganization(c);
-    return c.json({ items: await listSellerSubOrders(c.env.DB, sellerId, c.req.valid('query').limit) }, 200);
+    const items = await listSellerSubOrders(c.env.DB, sellerId, c.req.valid('query'));
+    return c.json({ items: items.map(sellerSubOrderToJson) }, 200);
   },
 );

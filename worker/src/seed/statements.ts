@@ -13,6 +13,7 @@ import { hashPassword } from '../domain/password.ts';
 import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 import { SEED_MARKET, SEED_STALLS } from './markets.ts';
+import { buildPayoutSeedStatements, SEED_PAYOUT_USERS } from './payouts.ts';
 
 export type SqlValue = string | number | null;
 export interface SeedStatement {
@@ -50,7 +51,7 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       ],
     });
   }
-  for (const user of SEED_USERS) {
+  for (const user of [...SEED_USERS, ...SEED_PAYOUT_USERS]) {
     statements.push({
       sql: `INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2025-01-01T00:00:00.000Z')
@@ -124,6 +125,16 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
     });
   }
   return statements;
+}
+
+/**
+ * What `npm run dev` and the browser tests load: the seed above, then a marketplace order
+ * delivered past its hold (seed/payouts.ts), so that a payout run has something to pay.
+ * Kept apart because orders, payments and the append-only ledger cannot be emptied again
+ * the way the seed test empties the catalogue.
+ */
+export async function buildDevSeedStatements(): Promise<SeedStatement[]> {
+  return [...(await buildSeedStatements()), ...buildPayoutSeedStatements()];
 }
 
 /** A demo stall's reference: "CS", its fixed payload and the check character. */
