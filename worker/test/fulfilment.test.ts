@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFulfilmentSeedStatements } from '../src/seed/fulfilment.ts';
 import { api, bearer, expectError, jsonRequest, login, seedDemo } from './helpers';
 import {
   createPayment,
@@ -299,5 +300,25 @@ describe('sub-orders follow their order', () => {
     expect(await stockOf(CAKE)).toBe(before + 3);
     expect((await buyerView(order)).subOrders.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
     expect(await eventsOf(subOf(order, FOOD))).toEqual(['∅ --place--> awaiting_payment', 'awaiting_payment --buyer_cancel--> cancelled']);
+  });
+});
+
+describe('the demo order past its hold period (seed/fulfilment.ts)', () => {
+  it('seeds a paid order whose sub-orders were delivered in November, once, with a balanced ledger', async () => {
+    const statements = buildFulfilmentSeedStatements();
+    const run = () => env.DB.batch(statements.map(({ sql, params }) => env.DB.prepare(sql).bind(...params)));
+    await run();
+    const again = await run();
+    expect(again.reduce((changes, result) => changes + result.meta.changes, 0)).toBe(0);
+    const res = await api('/api/v1/seller/orders?status=delivered', bearer(potter));
+    const { items } = await res.json<{ items: Array<{ subOrderId: string; deliveredAt: string; subtotal: number }> }>();
+    expect(items.find((i) => i.subOrderId === 'ord_seed_delivered_1')).toMatchObject({
+      deliveredAt: '2026-11-20T07:30:00.000Z',
+      subtotal: 850000,
+    });
+    const ledger = await expectLedgerBalanced('pay_seed_delivered');
+    expect(ledger.balances[`payable:${POTTERY}`]).toBe(850000);
+    expect(ledger.balances['payable:org_tranh_dong_ho_pham_tu']).toBe(360000);
+    expect(await eventsOf('ord_seed_delivered_1')).toHaveLength(5);
   });
 });

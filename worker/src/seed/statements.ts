@@ -13,6 +13,7 @@ import { hashPassword } from '../domain/password.ts';
 import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 import { SEED_MARKET, SEED_STALLS } from './markets.ts';
+import { buildFulfilmentSeedStatements } from './fulfilment.ts';
 import { buildPayoutSeedStatements, SEED_PAYOUT_USERS } from './payouts.ts';
 
 export type SqlValue = string | number | null;
@@ -134,7 +135,7 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
  * the way the seed test empties the catalogue.
  */
 export async function buildDevSeedStatements(): Promise<SeedStatement[]> {
-  return [...(await buildSeedStatements()), ...buildPayoutSeedStatements()];
+  return [...(await buildSeedStatements()), ...buildPayoutSeedStatements(), ...buildFulfilmentSeedStatements()];
 }
 
 /** A demo stall's reference: "CS", its fixed payload and the check character. */
