@@ -6,6 +6,7 @@ import { bodyLimits } from './middleware/body-limit';
 import { inputGuard } from './middleware/input-guard';
 import { apiHeaders } from './middleware/security-headers';
 import { csrfMiddleware, sessionMiddleware } from './middleware/session';
+import admin from './routes/admin';
 import auth from './routes/auth';
 import bills from './routes/bills';
 import categories from './routes/categories';
@@ -17,6 +18,7 @@ import payments from './routes/payments';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
 import reports from './routes/reports';
+import sellerProducts from './routes/seller-products';
 import sellers from './routes/sellers';
 import webhooks from './routes/webhooks';
 
@@ -44,6 +46,8 @@ app.route('/api/v1/markets', markets);
 app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
+app.route('/api/v1/seller/products', sellerProducts);
+app.route('/api/v1/admin', admin);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',
