@@ -108,6 +108,7 @@ describe('the API as a whole', () => {
     const tags = [...new Set(operations().flatMap(({ operation }) => operation.tags ?? []))].sort();
     expect(tags).toEqual([
       'Accounts',
+      'Admin',
       'Bills',
       'Catalogue',
       'Markets',

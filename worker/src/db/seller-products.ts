@@ -30,6 +30,18 @@ export async function listSellerProducts(
   query: SellerProductQuery,
   today: string,
 ): Promise<{ items: Product[]; nextCursor: string | null }> {
+  const { results } = await prepare(db, buildSellerListQuery(sellerId, query)).all<ProductRow>();
+  const hasMore = results.length > query.limit;
+  const rows = hasMore ? results.slice(0, query.limit) : results;
+  const last = rows.at(-1);
+  return {
+    items: rows.map((row) => rowToProduct(row, today)),
+    nextCursor: hasMore && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
+}
+
+/** The SQL of `listSellerProducts`; exported for the query-plan test. */
+export function buildSellerListQuery(sellerId: string, query: SellerProductQuery): Sql {
   const conditions: Sql[] = [sql`p.seller_id = ${sellerId}`];
   const match = query.q ? toFtsQuery(query.q) : null;
   let from = trusted('products p JOIN organizations o ON o.id = p.seller_id');
@@ -44,16 +56,8 @@ export async function listSellerProducts(
     if (typeof createdAt !== 'string' || typeof id !== 'string' || rest.length > 0) throw invalidCursor();
     conditions.push(sql`(p.created_at < ${createdAt} OR (p.created_at = ${createdAt} AND p.id < ${id}))`);
   }
-  const statement = sql`SELECT ${trusted(PRODUCT_COLUMNS)} FROM ${from} WHERE ${all(conditions)}
+  return sql`SELECT ${trusted(PRODUCT_COLUMNS)} FROM ${from} WHERE ${all(conditions)}
     ORDER BY p.created_at DESC, p.id DESC LIMIT ${query.limit + 1}`;
-  const { results } = await prepare(db, statement).all<ProductRow>();
-  const hasMore = results.length > query.limit;
-  const rows = hasMore ? results.slice(0, query.limit) : results;
-  const last = rows.at(-1);
-  return {
-    items: rows.map((row) => rowToProduct(row, today)),
-    nextCursor: hasMore && last ? encodeCursor([last.created_at, last.id]) : null,
-  };
 }
 
 /**

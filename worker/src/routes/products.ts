@@ -51,7 +51,11 @@ const products = createRouter();
 
 // Writes are for sellers only, checked before the body is even read.
 products.use('/*', async (c, next) => {
-  if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(c.req.method)) requireSellerOrganization(c);
+  if (['POST', 'PATCH', 'DELETE'].includes(c.req.method)) requireSellerOrganization(c);
+  await next();
+});
+products.use('/:id/images', async (c, next) => {
+  if (c.req.method === 'PUT') requireSellerOrganization(c);
   await next();
 });
 
