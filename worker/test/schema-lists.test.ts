@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { MODERATION_ACTIONS } from '../src/db/seller-products';
 import { CREDIT_CHANNELS } from '../src/domain/bank-credit';
 import { EXCEPTION_TYPES } from '../src/domain/exception-types';
+import { ORGANIZATION_KINDS } from '../src/domain/organization-kinds';
 import { PAYMENT_STATUSES } from '../src/domain/payment-state';
 import { REFUND_STATUSES } from '../src/domain/refund-state';
 
@@ -20,6 +22,8 @@ describe('the lists of codes and the database agree', () => {
     ['payments', 'status', PAYMENT_STATUSES],
     ['refunds', 'status', REFUND_STATUSES],
     ['bank_credits', 'source', CREDIT_CHANNELS],
+    ['organizations', 'kind', ORGANIZATION_KINDS],
+    ['product_moderation_events', 'action', MODERATION_ACTIONS],
   ])('%s.%s allows exactly the values of its module', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());
   });
