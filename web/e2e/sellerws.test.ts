@@ -105,7 +105,7 @@ describeInBrowser('seller workspace and admin onboarding, at 360 px', () => {
     await context.close();
   });
 
-  it('pages at 1024 px: products list and moderation', async () => {
+  it('at 1024 px: an admin hides a product with a reason that its seller sees', async () => {
     const context = await newContext(browser(), TABLET);
     const page = await context.newPage();
     await signIn(page, 'seller@choso.test');
@@ -113,8 +113,23 @@ describeInBrowser('seller workspace and admin onboarding, at 360 px', () => {
     await screenshot(page, 'sellerws-products-1024');
     const admin = await (await newContext(browser(), TABLET)).newPage();
     await signIn(admin, 'admin@choso.test');
-    await visit(admin, '/quan-ly/kiem-duyet?q=gom');
+    // The admin hides the product the first test listed; its seller sees why, shoppers no longer see it.
+    await visit(admin, `/quan-ly/kiem-duyet?q=${encodeURIComponent('lo gom men ran thu nghiem')}`);
+    await admin.getByLabel('Lý do ẩn (người bán sẽ thấy)').first().fill('Thiếu ảnh thật của sản phẩm');
+    await Promise.all([admin.waitForLoadState('load'), admin.getByRole('button', { name: 'Ẩn khỏi cửa hàng' }).first().click()]);
+    expect(await admin.getByRole('status').textContent()).toBe('Đã ẩn “Lọ gốm men rạn Phù Lãng thử nghiệm” khỏi cửa hàng.');
+    await expectAccessible(admin);
     await screenshot(admin, 'sellerws-moderation-1024');
+    await visit(page, '/quan-ly/san-pham?status=hidden');
+    expect(await page.textContent('main')).toContain('Lý do: Thiếu ảnh thật của sản phẩm');
+    await screenshot(page, 'sellerws-products-hidden-1024');
+    const shopper = await (await newContext(browser())).newPage();
+    await visit(shopper, `/san-pham?q=${encodeURIComponent('lo gom men ran thu nghiem')}`);
+    expect(await shopper.textContent('main')).not.toContain('Lọ gốm men rạn Phù Lãng thử nghiệm');
+    await Promise.all([
+      admin.waitForLoadState('load'),
+      admin.getByRole('button', { name: 'Hiện lại Lọ gốm men rạn Phù Lãng thử nghiệm' }).click(),
+    ]);
     await visit(admin, '/dang-ky');
     await context.close();
   });
