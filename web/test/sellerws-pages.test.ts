@@ -67,8 +67,10 @@ describe('seller products pages', () => {
     expect(await res.text()).toMatch(/<p class="field-error" id="price-error">Giá[^<]*<\/p>/);
   });
 
-  it('an admin is told the products page is for sellers (403), a guest goes to sign in', async () => {
-    expect((await fetchPage('/quan-ly/san-pham', { headers: { Cookie: admin } })).status).toBe(403);
+  it('an admin is pointed to moderation, a guest goes to sign in, a seller may not open onboarding (403)', async () => {
+    const adminPage = await fetchPage('/quan-ly/san-pham', { headers: { Cookie: admin } });
+    expect(adminPage.status).toBe(200);
+    expect(await adminPage.text()).toContain('href="/quan-ly/kiem-duyet"');
     const guest = await fetchPage('/quan-ly/san-pham');
     expect(guest.status).toBe(303);
     expect(guest.headers.get('Location')).toBe('/dang-nhap?tiep=%2Fquan-ly%2Fsan-pham');

@@ -34,7 +34,7 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/sao-ke', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
   { prefix: '/quan-ly/ngoai-le', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
   { prefix: '/quan-ly/bao-cao', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
-  { prefix: '/quan-ly/san-pham', roles: ['seller'], audience: 'người bán' },
+  { prefix: '/quan-ly/san-pham', roles: ['seller', 'admin'], audience: 'người bán' },
   { prefix: '/quan-ly/to-chuc', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/kiem-duyet', roles: ['admin'], audience: 'quản trị viên' },
 ];
@@ -74,7 +74,7 @@ export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'statements', href: '/quan-ly/sao-ke', label: 'Sao kê ngân hàng', roles: COLLECTORS },
   { key: 'exceptions', href: '/quan-ly/ngoai-le', label: 'Ngoại lệ', roles: COLLECTORS },
   { key: 'reports', href: '/quan-ly/bao-cao', label: 'Báo cáo ngày', roles: COLLECTORS },
-  { key: 'products', href: '/quan-ly/san-pham', label: 'Sản phẩm', roles: ['seller'] },
+  { key: 'products', href: '/quan-ly/san-pham', label: 'Sản phẩm', roles: ['seller', 'admin'] },
   { key: 'organizations', href: '/quan-ly/to-chuc', label: 'Tổ chức và thành viên', roles: ['admin'] },
   { key: 'moderation', href: '/quan-ly/kiem-duyet', label: 'Kiểm duyệt sản phẩm', roles: ['admin'] },
 ];
