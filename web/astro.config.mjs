@@ -28,7 +28,7 @@ export default defineConfig({
       algorithm: 'SHA-256',
       directives: [
         "default-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:", // blob: for the preview of a photo before it is uploaded
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -6,11 +6,12 @@ import { bodyLimits } from './middleware/body-limit';
 import { inputGuard } from './middleware/input-guard';
 import { apiHeaders } from './middleware/security-headers';
 import { csrfMiddleware, sessionMiddleware } from './middleware/session';
+import admin from './routes/admin';
 import auth from './routes/auth';
 import bills from './routes/bills';
 import categories from './routes/categories';
-import integrity from './routes/integrity';
 import fulfilment from './routes/fulfilment';
+import integrity from './routes/integrity';
 import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
@@ -20,6 +21,7 @@ import { adminPayouts, payoutRuns, sellerMoney } from './routes/payouts';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
 import reports from './routes/reports';
+import sellerProducts from './routes/seller-products';
 import sellers from './routes/sellers';
 import webhooks from './routes/webhooks';
 
@@ -56,6 +58,8 @@ app.route('/api/v1/admin/integrity', integrity);
 app.route('/api/v1/seller', sellerMoney);
 app.route('/api/v1/admin/payout-runs', payoutRuns);
 app.route('/api/v1/admin/payouts', adminPayouts);
+app.route('/api/v1/seller/products', sellerProducts);
+app.route('/api/v1/admin', admin);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

@@ -65,6 +65,25 @@ const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
     { status: 'confirmed' },
     { ...NOT_STAFF, seller: 404, biller: 403, market: 403, admin: 403 },
   ],
+  // Onboarding and moderation: admins only (creations without an Idempotency-Key answer 400).
+  ['GET', '/api/v1/admin/organizations', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 200 }],
+  [
+    'POST',
+    '/api/v1/admin/organizations',
+    { kind: 'household', name: 'Hộ ông Tư', commune: 'Tân Yên', province: 'Bắc Ninh' },
+    { ...NOT_STAFF, biller: 403, market: 403, admin: 400 },
+  ],
+  ['GET', '/api/v1/admin/organizations/org_htx_phu_lang/members', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 200 }],
+  [
+    'POST',
+    '/api/v1/admin/organizations/org_htx_phu_lang/members/usr_missing/deactivate',
+    undefined,
+    { ...NOT_STAFF, biller: 403, market: 403, admin: 404 },
+  ],
+  ['GET', '/api/v1/admin/products/hidden', undefined, { ...NOT_STAFF, biller: 403, market: 403, admin: 200 }],
+  ['POST', '/api/v1/admin/products/prd_missing/hide', { reason: 'Sai ảnh' }, { ...NOT_STAFF, biller: 403, market: 403, admin: 404 }],
+  // A seller's own catalogue: sellers only.
+  ['GET', '/api/v1/seller/products', undefined, { anonymous: 401, shopper: 403, seller: 200, biller: 403, market: 403, admin: 403 }],
 ];
 
 beforeAll(async () => {

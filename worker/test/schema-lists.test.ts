@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { MODERATION_ACTIONS } from '../src/db/seller-products';
 import { CREDIT_CHANNELS } from '../src/domain/bank-credit';
 import { CARRIERS } from '../src/domain/carriers';
 import { EXCEPTION_TYPES } from '../src/domain/exception-types';
 import { FULFILMENT_STATUSES } from '../src/domain/fulfilment-state';
+import { ORGANIZATION_KINDS } from '../src/domain/organization-kinds';
 import { PAYMENT_STATUSES } from '../src/domain/payment-state';
 import { PAYOUT_STATUSES } from '../src/domain/payout-state';
 import { REFUND_STATUSES } from '../src/domain/refund-state';
@@ -26,6 +28,8 @@ describe('the lists of codes and the database agree', () => {
     ['bank_credits', 'source', CREDIT_CHANNELS],
     ['sub_orders', 'status', FULFILMENT_STATUSES],
     ['sub_orders', 'carrier', CARRIERS],
+    ['organizations', 'kind', ORGANIZATION_KINDS],
+    ['product_moderation_events', 'action', MODERATION_ACTIONS],
   ])('%s.%s allows exactly the values of its module', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());
   });

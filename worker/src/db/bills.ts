@@ -12,7 +12,7 @@ export const BILL_TYPE_NAMES: Record<BillType, string> = {
 };
 export const BILL_STATUSES = ['open', 'paid', 'cancelled'] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];
-export const BILLER_KINDS = ['market_board', 'school', 'hospital', 'commune_office'] as const;
+export { BILLER_KINDS } from '../domain/organization-kinds';
 
 export interface Bill {
   id: string;

@@ -1,4 +1,5 @@
 import { isOcopValid, type OcopLevel, type OcopStars, ocopLevel } from '../domain/ocop';
+import type { PRODUCER_KINDS } from '../domain/organization-kinds';
 import { toFtsQuery } from '../domain/search-text';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { rowsWritten } from './sql';
@@ -9,7 +10,8 @@ export const PRODUCT_STATUSES = ['draft', 'active', 'archived'] as const;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export const PRODUCT_SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'stars'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
-export const PRODUCER_KINDS = ['cooperative', 'cooperative_group', 'enterprise', 'household'] as const;
+// The kinds of organization live in one module; re-exported for the catalogue's callers.
+export { PRODUCER_KINDS } from '../domain/organization-kinds';
 export type ProducerKind = (typeof PRODUCER_KINDS)[number];
 
 export const MAX_IMAGES_PER_PRODUCT = 8;
@@ -37,11 +39,18 @@ export interface Product {
   commune: string;
   seller: { id: string; name: string; kind: ProducerKind };
   ocop: OcopCertificate | null;
+  /** Set while an admin keeps the product out of the public catalogue; only its seller and admins see it then. */
+  hidden: { reason: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
 }
 
-interface ProductRow {
+/** Shoppers see a product only when its seller has it on sale and no admin has hidden it. */
+export function isInPublicCatalogue(product: Product): boolean {
+  return product.status === 'active' && product.hidden === null;
+}
+
+export interface ProductRow {
   id: string;
   seller_id: string;
   name: string;
@@ -56,6 +65,8 @@ interface ProductRow {
   ocop_certificate_no: string | null;
   ocop_issued_at: string | null;
   ocop_expires_at: string | null;
+  hidden_reason: string | null;
+  hidden_at: string | null;
   created_at: string;
   updated_at: string;
   seller_name: string;
@@ -93,14 +104,15 @@ export function rowToProduct(row: ProductRow, today: string): Product {
             valid: isOcopValid(row.ocop_expires_at, today),
           }
         : null,
+    hidden: row.hidden_at && row.hidden_reason ? { reason: row.hidden_reason, at: row.hidden_at } : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-const PRODUCT_COLUMNS = `p.id, p.seller_id, p.name, p.description, p.category, p.price, p.unit, p.stock,
+export const PRODUCT_COLUMNS = `p.id, p.seller_id, p.name, p.description, p.category, p.price, p.unit, p.stock,
   p.status, p.images, p.ocop_stars, p.ocop_certificate_no, p.ocop_issued_at, p.ocop_expires_at,
-  p.created_at, p.updated_at, o.name AS seller_name, o.kind AS seller_kind, o.commune AS seller_commune`;
+  p.hidden_reason, p.hidden_at, p.created_at, p.updated_at, o.name AS seller_name, o.kind AS seller_kind, o.commune AS seller_commune`;
 
 export interface ProductQuery {
   q?: string;
@@ -211,7 +223,7 @@ export function buildListQuery(query: ProductQuery, today: string, viewerSellerI
     where.push(`products_fts MATCH ${bind(match)}`);
   }
   const ownCatalogue = viewerSellerId !== null && query.sellerId === viewerSellerId;
-  where.push(ownCatalogue ? "p.status IN ('draft', 'active')" : "p.status = 'active'");
+  where.push(ownCatalogue ? "p.status IN ('draft', 'active')" : "p.status = 'active' AND p.hidden_at IS NULL");
   if (query.sellerId) where.push(`p.seller_id = ${bind(query.sellerId)}`);
   if (query.category) where.push(`p.category = ${bind(query.category)}`);
   if (query.commune) where.push(`o.commune = ${bind(query.commune)}`);
@@ -363,7 +375,7 @@ export async function listCategories(db: D1Database): Promise<CategorySummary[]>
   const { results } = await db
     .prepare(
       `SELECT c.slug, c.name,
-         (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.category = c.slug) AS product_count
+         (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.hidden_at IS NULL AND p.category = c.slug) AS product_count
        FROM categories c ORDER BY c.position`,
     )
     .all<{ slug: CategorySlug; name: string; product_count: number }>();

@@ -43,7 +43,7 @@ const PRODUCER_KIND_LIST = PRODUCER_KINDS.map((kind) => `'${kind}'`).join(', ');
 // The count searches products_seller_status_created; the payee bank account is left out
 // on purpose: a shopper never pays a producer directly.
 const SELLER_COLUMNS = `o.id, o.name, o.kind, o.description, o.commune, o.province, o.address, o.phone,
-  (SELECT count(*) FROM products p WHERE p.seller_id = o.id AND p.status = 'active') AS product_count`;
+  (SELECT count(*) FROM products p WHERE p.seller_id = o.id AND p.status = 'active' AND p.hidden_at IS NULL) AS product_count`;
 
 const vietnameseOrder = new Intl.Collator('vi');
 

@@ -37,12 +37,13 @@ function rowToSessionUser(row: SessionUserRow): SessionUser {
 const SESSION_USER_COLUMNS = `u.id, u.email, u.name, u.role, u.organization_id,
   o.name AS organization_name, o.kind AS organization_kind`;
 
+/** A deactivated member is not found: they sign in as nobody would. */
 export async function findUserForLogin(db: D1Database, email: string): Promise<(SessionUser & { passwordHash: string }) | null> {
   const row = await db
     .prepare(
       `SELECT ${SESSION_USER_COLUMNS}, u.password_hash
        FROM users u LEFT JOIN organizations o ON o.id = u.organization_id
-       WHERE u.email = ?1`,
+       WHERE u.email = ?1 AND u.deactivated_at IS NULL`,
     )
     .bind(email)
     .first<SessionUserRow & { password_hash: string }>();
@@ -81,7 +82,7 @@ export async function insertSession(db: D1Database, tokenHash: string, userId: s
   await db.prepare('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)').bind(tokenHash, userId, expiresAt).run();
 }
 
-/** The user behind a live session; an expired session finds nobody. */
+/** The user behind a live session; an expired session, or a deactivated user's, finds nobody. */
 export async function findSessionUser(db: D1Database, tokenHash: string, now: string): Promise<SessionUser | null> {
   const row = await db
     .prepare(
@@ -89,7 +90,7 @@ export async function findSessionUser(db: D1Database, tokenHash: string, now: st
        FROM sessions s
        JOIN users u ON u.id = s.user_id
        LEFT JOIN organizations o ON o.id = u.organization_id
-       WHERE s.token_hash = ?1 AND s.expires_at > ?2`,
+       WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.deactivated_at IS NULL`,
     )
     .bind(tokenHash, now)
     .first<SessionUserRow>();

@@ -3,16 +3,18 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { deleteSession, findUserForLogin, insertSession, insertUser, type SessionUser } from '../db/users';
 import { hashPassword, verifyPassword } from '../domain/password';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
+import { MAX_PASSWORD_LENGTH, passwordProblem } from '../domain/password-policy';
 import { newId, newSecretToken, sha256Hex } from '../domain/tokens';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { clientAddress } from '../middleware/client';
 import { SESSION_COOKIE } from '../middleware/session';
+import { setPasswordFromLink } from '../onboarding/members';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { hit, isKnownDevice, rememberDevice, resetLimit } from '../rate-limits/hit';
 import { KNOWN_DEVICE, RATE_LIMITS } from '../rate-limits/limits';
-import { singleLine } from '../schemas/text';
+import { email, password } from '../schemas/accounts';
+import { singleLine, token } from '../schemas/text';
 
 export const UserSchema = z
   .object({
@@ -25,21 +27,6 @@ export const UserSchema = z
   .openapi('User');
 
 const SessionSchema = z.object({ token: z.string(), expiresAt: z.string(), user: UserSchema }).openapi('Session');
-
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, 'Email dài tối đa 254 ký tự')
-  .pipe(z.email({ message: 'Hãy nhập một địa chỉ email hợp lệ, ví dụ lan@example.vn' }))
-  .openapi({ example: 'shopper@choso.test' });
-
-// A password is any text (spaces, accents and emoji included: no composition rules), checked
-// against the NIST list of refused passwords in domain/password-policy.ts.
-const password = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `Mật khẩu cần ít nhất ${MIN_PASSWORD_LENGTH} ký tự`)
-  .max(MAX_PASSWORD_LENGTH, `Mật khẩu dài tối đa ${MAX_PASSWORD_LENGTH} ký tự`);
 
 const RegisterBody = z
   .strictObject({ email, password, name: singleLine(1, 100) })
@@ -156,6 +143,28 @@ auth.openapi(
     await rememberThisDevice(c, email, device);
     const { passwordHash: _, ...user } = found;
     return c.json(await startSession(c, user), 200);
+  },
+);
+
+const SetPasswordBody = z
+  .strictObject({ token: token(128).openapi({ description: 'From the link an admin handed over' }), password })
+  .openapi('SetPassword');
+
+auth.openapi(
+  createRoute({
+    method: 'post',
+    path: '/set-password',
+    tags: ['Accounts'],
+    summary: 'Set a staff member’s password from their one-time link',
+    description:
+      'The link works once, for 72 hours. The password follows the same policy as registration; every earlier session of the account ends.',
+    request: { body: jsonBody(SetPasswordBody) },
+    responses: { 200: jsonResponse('Password set; sign in with it', z.object({ email: z.string() })), ...errorResponses(400, 404, 429) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    await hit('register', clientAddress(c));
+    return c.json(await setPasswordFromLink(c.env.DB, body.token, body.password, new Date()), 200);
   },
 );
 

@@ -11,7 +11,7 @@ import {
   releaseOrderStatements,
 } from '../db/orders';
 import { findPendingPayment, prepareTransition } from '../db/payments';
-import { findProduct } from '../db/products';
+import { findProduct, isInPublicCatalogue } from '../db/products';
 import { rowsWritten } from '../db/sql';
 import {
   MAX_LINES_PER_ORDER,
@@ -172,7 +172,7 @@ orders.openapi(
     const problems: Array<{ path: string; message: string }> = [];
     for (const [index, item] of body.items.entries()) {
       const product = await findProduct(c.env.DB, item.productId, today);
-      if (product?.status !== 'active') {
+      if (!product || !isInPublicCatalogue(product)) {
         const message = product ? `${product.name}: sản phẩm này hiện không bán` : `Không có sản phẩm mã ${item.productId}`;
         problems.push({ path: `items.${index}.productId`, message });
       } else if (product.stock < item.quantity) {

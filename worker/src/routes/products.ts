@@ -3,13 +3,16 @@ import {
   appendProductImage,
   archiveProduct,
   findProduct,
+  imageUrl,
   insertProduct,
+  isInPublicCatalogue,
   listProducts,
   MAX_IMAGES_PER_PRODUCT,
   type OcopInput,
   type Product,
   updateProduct,
 } from '../db/products';
+import { productImageKeys, replaceProductImages } from '../db/seller-products';
 import type { SessionUser } from '../db/users';
 import { detectImageType, MAX_IMAGE_BYTES } from '../domain/images';
 import { defaultOcopExpiry } from '../domain/ocop';
@@ -26,10 +29,11 @@ import {
   ProductSchema,
   ProductUpdateBody,
 } from '../schemas/products';
+import { token } from '../schemas/text';
 
-/** Drafts and archived products are seen only by their own seller, and by admins. */
+/** Drafts, archived and hidden products are seen only by their own seller, and by admins. */
 function canSee(product: Product, user: SessionUser | null): boolean {
-  if (product.status === 'active') return true;
+  if (isInPublicCatalogue(product)) return true;
   return user !== null && (user.role === 'admin' || user.organization?.id === product.seller.id);
 }
 
@@ -48,6 +52,10 @@ const products = createRouter();
 // Writes are for sellers only, checked before the body is even read.
 products.use('/*', async (c, next) => {
   if (['POST', 'PATCH', 'DELETE'].includes(c.req.method)) requireSellerOrganization(c);
+  await next();
+});
+products.use('/:id/images', async (c, next) => {
+  if (c.req.method === 'PUT') requireSellerOrganization(c);
   await next();
 });
 
@@ -206,6 +214,50 @@ products.openapi(
       throw tooManyImages();
     }
     return c.json((await findProduct(c.env.DB, id, today))!, 201);
+  },
+);
+
+const ImageOrderBody = z
+  .strictObject({
+    images: z
+      .array(token(300))
+      .max(MAX_IMAGES_PER_PRODUCT)
+      .openapi({ description: "The product's photo URLs in the new order; a photo left out is deleted" }),
+  })
+  .openapi('ProductImageOrder');
+
+products.openapi(
+  createRoute({
+    method: 'put',
+    path: '/{id}/images',
+    tags: ['Seller catalogue'],
+    summary: 'Reorder or delete the photos of one of your own products',
+    description: 'Send the photo URLs as the product lists them, in the new order; the first is the cover. Photos left out are deleted.',
+    request: { params: ProductIdParam, body: jsonBody(ImageOrderBody) },
+    responses: {
+      200: jsonResponse('The product with its photos in the new order', ProductSchema),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { sellerId } = requireSellerOrganization(c);
+    const { id } = c.req.valid('param');
+    const now = new Date();
+    const current = await productImageKeys(c.env.DB, id, sellerId);
+    if (!current) throw notFound('Product', 'product_not_found');
+    const wanted = c.req.valid('json').images.map((url) => current.find((key) => imageUrl(key) === url));
+    if (wanted.some((key) => key === undefined) || new Set(wanted).size !== wanted.length) {
+      throw new ApiError(400, 'validation_failed', 'Dữ liệu gửi lên chưa hợp lệ ở images', [
+        { path: 'images', message: 'Chỉ gửi các ảnh hiện có của sản phẩm này, mỗi ảnh một lần' },
+      ]);
+    }
+    const keys = wanted as string[];
+    if (!(await replaceProductImages(c.env.DB, id, sellerId, current, keys, now.toISOString()))) {
+      throw new ApiError(409, 'images_changed', 'Ảnh của sản phẩm vừa thay đổi ở nơi khác; hãy tải lại trang rồi làm lại');
+    }
+    const removed = current.filter((key) => !keys.includes(key));
+    if (removed.length > 0) await c.env.MEDIA.delete(removed);
+    return c.json((await findProduct(c.env.DB, id, vietnamDate(now)))!, 200);
   },
 );
 

@@ -69,6 +69,10 @@ export const ProductSchema = z
     commune: z.string(),
     seller: z.object({ id: z.string(), name: z.string(), kind: z.enum(PRODUCER_KINDS) }),
     ocop: OcopSchema.nullable(),
+    hidden: z
+      .object({ reason: z.string(), at: z.string() })
+      .nullable()
+      .openapi({ description: 'Set while an admin keeps the product out of the public catalogue; only its seller and admins see it' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -12,8 +12,8 @@ import { defaultOcopExpiry } from '../domain/ocop.ts';
 import { hashPassword } from '../domain/password.ts';
 import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
-import { SEED_MARKET, SEED_STALLS } from './markets.ts';
 import { buildFulfilmentSeedStatements } from './fulfilment.ts';
+import { SEED_MARKET, SEED_STALLS } from './markets.ts';
 import { buildPayoutSeedStatements, SEED_PAYOUT_USERS } from './payouts.ts';
 
 export type SqlValue = string | number | null;

@@ -37,6 +37,9 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/don-hang', roles: ['seller', 'admin'], audience: 'người bán' },
   { prefix: '/quan-ly/doanh-thu', roles: ['seller'], audience: 'người bán' },
   { prefix: '/quan-ly/chi-tra', roles: ['admin'], audience: 'quản trị viên' },
+  { prefix: '/quan-ly/san-pham', roles: ['seller', 'admin'], audience: 'người bán' },
+  { prefix: '/quan-ly/to-chuc', roles: ['admin'], audience: 'quản trị viên' },
+  { prefix: '/quan-ly/kiem-duyet', roles: ['admin'], audience: 'quản trị viên' },
 ];
 
 /** The area a path belongs to (longest prefix), or null for a public page. */
@@ -74,9 +77,12 @@ export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'statements', href: '/quan-ly/sao-ke', label: 'Sao kê ngân hàng', roles: COLLECTORS },
   { key: 'exceptions', href: '/quan-ly/ngoai-le', label: 'Ngoại lệ', roles: COLLECTORS },
   { key: 'reports', href: '/quan-ly/bao-cao', label: 'Báo cáo ngày', roles: COLLECTORS },
+  { key: 'products', href: '/quan-ly/san-pham', label: 'Sản phẩm', roles: ['seller', 'admin'] },
   { key: 'orders', href: '/quan-ly/don-hang', label: 'Đơn hàng', roles: ['seller', 'admin'] },
   { key: 'revenue', href: '/quan-ly/doanh-thu', label: 'Doanh thu', roles: ['seller'] },
   { key: 'payouts', href: '/quan-ly/chi-tra', label: 'Chi trả cho người bán', roles: ['admin'] },
+  { key: 'organizations', href: '/quan-ly/to-chuc', label: 'Tổ chức và thành viên', roles: ['admin'] },
+  { key: 'moderation', href: '/quan-ly/kiem-duyet', label: 'Kiểm duyệt sản phẩm', roles: ['admin'] },
 ];
 
 export const menuFor = (role: Role): MenuEntry[] =>
