@@ -11,6 +11,7 @@ interface __BaseEnv_Env {
 	ENVIRONMENT: string;
 	PUBLIC_BASE_URL: string;
 	BANK_WEBHOOK_SECRET: string;
+	CONNECTION_SECRETS_KEY: string;
 	STRIPE_SECRET_KEY: string;
 	STRIPE_WEBHOOK_SECRET: string;
 	STRIPE_API_HOST: string;
@@ -33,7 +34,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SESSION_TTL_SECONDS" | "BILL_PAYMENT_TTL_SECONDS" | "ORDER_PAYMENT_TTL_SECONDS" | "ENVIRONMENT" | "PUBLIC_BASE_URL" | "BANK_WEBHOOK_SECRET" | "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_HOST" | "STRIPE_API_PORT" | "STRIPE_API_PROTOCOL" | "PLATFORM_BANK_BIN" | "PLATFORM_BANK_ACCOUNT" | "PLATFORM_BANK_NAME">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SESSION_TTL_SECONDS" | "BILL_PAYMENT_TTL_SECONDS" | "ORDER_PAYMENT_TTL_SECONDS" | "ENVIRONMENT" | "PUBLIC_BASE_URL" | "BANK_WEBHOOK_SECRET" | "CONNECTION_SECRETS_KEY" | "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_HOST" | "STRIPE_API_PORT" | "STRIPE_API_PROTOCOL" | "PLATFORM_BANK_BIN" | "PLATFORM_BANK_ACCOUNT" | "PLATFORM_BANK_NAME">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -20,8 +20,8 @@ import { constantTimeEqual } from '../domain/tokens';
 import { vietnamLocalToIso } from '../domain/vietnam-time';
 import { encodeJson, JSON_ENCODINGS, sortedDeep } from './sorted-json';
 import {
-  type BankSource,
   accountDigits,
+  type BankSource,
   dong,
   hmac,
   parseJson,
@@ -42,7 +42,8 @@ export const CassoCredentials = z
 export type CassoCredentials = z.infer<typeof CassoCredentials>;
 
 const record = (value: unknown, what: string): Record<string, unknown> => {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SourceFormatError(`${what} của Casso phải là một đối tượng JSON`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new SourceFormatError(`${what} của Casso phải là một đối tượng JSON`);
   return value as Record<string, unknown>;
 };
 

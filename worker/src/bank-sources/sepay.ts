@@ -20,8 +20,8 @@ import { z } from 'zod';
 import { constantTimeEqual } from '../domain/tokens';
 import { vietnamLocalToIso } from '../domain/vietnam-time';
 import {
-  type BankSource,
   accountDigits,
+  type BankSource,
   dong,
   hmac,
   parseJson,

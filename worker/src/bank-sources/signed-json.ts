@@ -70,11 +70,14 @@ export const signedJson: BankSource<SignedJsonCredentials> = {
       case 'received':
         return { status: 200, body: { received: true, outcomes: result.outcomes } };
       case 'refused':
-        return { status: 422, body: error('account_mismatch', result.message) };
+        return { status: 400, body: error('account_mismatch', result.message) };
       case 'unauthorized':
         return {
           status: 401,
-          body: error('invalid_signature', 'Chữ ký hoặc thời điểm của thông báo ngân hàng không hợp lệ (X-Bank-Signature, X-Bank-Timestamp)'),
+          body: error(
+            'invalid_signature',
+            'Chữ ký hoặc thời điểm của thông báo ngân hàng không hợp lệ (X-Bank-Signature, X-Bank-Timestamp)',
+          ),
         };
       case 'invalid':
         return { status: 400, body: error('validation_failed', result.message) };

@@ -32,7 +32,7 @@ export function sortedDeep(value: unknown): unknown {
 function encodeString(value: string, encoding: JsonEncoding): string {
   let out = JSON.stringify(value);
   if (encoding.escapeSlash) out = out.replaceAll('/', '\\/');
-  if (encoding.asciiOnly) out = out.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (encoding.asciiOnly) out = out.replace(/[^ -~\t\n\r]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return out;
 }
 

@@ -28,7 +28,7 @@ export interface SourceRequest {
 
 /** An answer in the provider's own shape. */
 export interface SourceAnswer {
-  status: 200 | 400 | 401 | 422;
+  status: 200 | 400 | 401;
   body: unknown;
 }
 

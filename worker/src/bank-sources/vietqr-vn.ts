@@ -22,8 +22,8 @@ import { z } from 'zod';
 import { constantTimeEqual } from '../domain/tokens';
 import { vietnamLocalToIso } from '../domain/vietnam-time';
 import {
-  type BankSource,
   accountDigits,
+  type BankSource,
   dong,
   hmac,
   parseJson,
@@ -37,7 +37,12 @@ import {
 export const VIETQR_TOKEN_SECONDS = 300;
 
 export const VietqrCredentials = z.strictObject({
-  username: z.string().trim().min(3, 'Tối thiểu 3 ký tự').max(100, 'Tối đa 100 ký tự').regex(/^[^:]+$/, 'Không có dấu hai chấm'),
+  username: z
+    .string()
+    .trim()
+    .min(3, 'Tối thiểu 3 ký tự')
+    .max(100, 'Tối đa 100 ký tự')
+    .regex(/^[^:]+$/, 'Không có dấu hai chấm'),
   password: z.string().trim().min(12, 'Tối thiểu 12 ký tự').max(200, 'Tối đa 200 ký tự'),
 });
 export type VietqrCredentials = z.infer<typeof VietqrCredentials>;
@@ -61,7 +66,8 @@ export async function issueVietqrToken(
   const separator = decoded.indexOf(':');
   const username = decoded.slice(0, separator);
   const password = decoded.slice(separator + 1);
-  if (separator < 0 || !constantTimeEqual(username, credentials.username) || !constantTimeEqual(password, credentials.password)) return null;
+  if (separator < 0 || !constantTimeEqual(username, credentials.username) || !constantTimeEqual(password, credentials.password))
+    return null;
   const expiry = String(Math.floor(request.nowMs / 1000) + VIETQR_TOKEN_SECONDS);
   return {
     access_token: `vqr.${expiry}.${await tokenSignature(credentials, request.connectionId, expiry)}`,
