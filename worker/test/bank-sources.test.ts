@@ -17,6 +17,7 @@ const SEPAY_KEY = 'sepay-api-key-0001';
 const SEPAY_HMAC = 'sepay-hmac-secret-0002';
 const CASSO_CHECKSUM = 'casso-checksum-key-0003';
 const CASSO_TOKEN = 'casso-secure-token-0004';
+const SIGNED_JSON = 'signed-json-secret-0006';
 const VIETQR = { username: 'vietqr-dinh-bang', password: 'vietqr-password-0005' };
 
 let token: string;
@@ -64,6 +65,7 @@ beforeAll(async () => {
   await make('sepayHmac', { provider: 'sepay', hmacSecret: SEPAY_HMAC });
   await make('casso', { provider: 'casso', checksumKey: CASSO_CHECKSUM, secureToken: CASSO_TOKEN });
   await make('vietqr', { provider: 'vietqr_vn', ...VIETQR });
+  await make('signedJson', { provider: 'signed_json', secret: SIGNED_JSON });
 });
 
 interface Case {
@@ -126,7 +128,26 @@ const CASES: Case[] = [
       object: { reftransactionid: expect.stringMatching(/^TX\d+$/) },
     },
   })),
+  {
+    name: 'signed JSON with the connection’s own secret',
+    fixture: JSON.stringify({
+      transactionId: 'FT{{ID}}',
+      accountNumber: '{{ACCOUNT}}',
+      amount: '{{AMOUNT}}',
+      description: 'MBVCB.4530998360.029552.{{REF}}\nchuyen tien',
+      bookedAt: '2026-12-01T08:00:00+07:00',
+    }),
+    connection: 'signedJson',
+    sign: (body) => signedJsonHeaders(body, SIGNED_JSON),
+    wrongKey: (body) => signedJsonHeaders(body, 'test-bank-secret'),
+    ok: { received: true, outcomes: [expect.stringMatching(/^(matched|duplicate)$/)] },
+  },
 ];
+
+async function signedJsonHeaders(body: string, secret: string) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return { 'X-Bank-Timestamp': timestamp, 'X-Bank-Signature': await hmac('SHA-256', secret, `${timestamp}.${body}`) };
+}
 
 describe.each(CASES)('$name', (source) => {
   it('confirms the matching payment of the school exactly once; a replay answers success and changes nothing', async () => {
@@ -166,6 +187,10 @@ describe.each(CASES)('$name', (source) => {
     if (source.connection === 'vietqr') {
       expect(result.status).toBe(400);
       expect(answer).toMatchObject({ error: true, errorReason: 'E_ACCOUNT', object: null });
+    } else if (source.connection === 'signedJson') {
+      expect(result.status).toBe(400);
+      expect(answer).toMatchObject({ error: { code: 'account_mismatch' } });
+      answer.message = (answer.error as { message: string }).message;
     } else {
       expect(result.status).toBe(200);
       expect(answer).toMatchObject({ success: false });
