@@ -11,7 +11,10 @@ export async function createConnection(token: string, body: Record<string, unkno
   (init.headers as Record<string, string>)['Idempotency-Key'] = key;
   const res = await api('/api/v1/bank-connections', init);
   expect(res.status).toBe(201);
-  return res.json<{ connection: { id: string; webhookUrl: string; credentialHints: Record<string, string> }; instructions: string[] }>();
+  return res.json<{
+    connection: { id: string; webhookUrl: string; organizationId: string | null; credentialHints: Record<string, string> };
+    instructions: string[];
+  }>();
 }
 
 /** A fixture body with its placeholders filled; ids and amounts become JSON numbers where the fixture has them alone. */

@@ -124,11 +124,11 @@ describe('Casso bodies', () => {
   });
 
   it.each([
-    ['t=1727948258788,v1=' + 'a'.repeat(128), { t: '1727948258788', v1: 'a'.repeat(128) }],
-    ['v1=' + 'A'.repeat(128) + ',t=1', { t: '1', v1: 'a'.repeat(128) }],
+    [`t=1727948258788,v1=${'a'.repeat(128)}`, { t: '1727948258788', v1: 'a'.repeat(128) }],
+    [`v1=${'A'.repeat(128)},t=1`, { t: '1', v1: 'a'.repeat(128) }],
     ['t=1727948258788', null],
-    ['t=abc,v1=' + 'a'.repeat(128), null],
-    ['t=1,v1=' + 'a'.repeat(64), null],
+    [`t=abc,v1=${'a'.repeat(128)}`, null],
+    [`t=1,v1=${'a'.repeat(64)}`, null],
   ])('reads the signature header %s', (header, expected) => {
     expect(parseCassoSignature(header)).toEqual(expected);
   });

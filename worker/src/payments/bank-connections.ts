@@ -132,7 +132,7 @@ export async function disableConnection(
 /** An active connection and its decrypted credentials, or null (unknown, disabled, or no secret opens them). */
 export async function activeConnection(env: Env, id: string): Promise<{ row: BankConnectionRow; credentials: unknown } | null> {
   const row = await findBankConnection(env.DB, id);
-  if (!row || row.status !== 'active') return null;
+  if (row?.status !== 'active') return null;
   const credentials = await decryptCredentials(connectionSecrets(env.CONNECTION_SECRETS_KEY), row.id, row.credentialsCiphertext);
   return credentials === null ? null : { row, credentials };
 }

@@ -65,7 +65,7 @@ export async function receiveBankNotification(env: Env, request: SourceRequest):
 /** VietQR.vn's token call to a connection: a short-lived signed token for the right Basic credentials. */
 export async function issueConnectionToken(env: Env, request: SourceRequest): Promise<SourceAnswer> {
   const connection = await activeConnection(env, request.connectionId);
-  if (!connection || connection.row.provider !== 'vietqr_vn') throw noConnection();
+  if (connection?.row.provider !== 'vietqr_vn') throw noConnection();
   const token = await vietqrVn.issueToken(request, connection.credentials as Parameters<typeof vietqrVn.issueToken>[1]);
   if (!token)
     return {
