@@ -282,3 +282,20 @@ describe('money out and expiry', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('payment codes the bank split', () => {
+  it.each([
+    ['by a space (SePay)', sepayIn, ' ', 'sepayKey', async () => ({ Authorization: `Apikey ${SEPAY_KEY}` })],
+    ['by a line break (Casso v1)', cassoV1, '\n', 'casso', async () => ({ 'secure-token': CASSO_TOKEN })],
+  ] as const)('still confirms the payment when its code is split %s', async (_name, fixture, separator, connection, sign) => {
+    const payment = await paymentFor();
+    const split = `${payment.reference.slice(0, 5)}${separator}${payment.reference.slice(5)}`;
+    // JSON.stringify escapes the line break as a JSON string would carry it.
+    const ref = JSON.stringify(split).slice(1, -1);
+    const body = fill(fixture, { ref, account: SCHOOL_ACCOUNT, amount: payment.amount, id: freshId() });
+    const res = await post(connections[connection]!.path, body, await sign());
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ success: true });
+    expect((await getPayment(payment.id)).status).toBe('paid');
+  });
+});
