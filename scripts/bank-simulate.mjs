@@ -8,8 +8,11 @@
 // --key is the connection's credential as you gave it when creating it: SePay's API key (or
 // its HMAC secret with --hmac), Casso's checksum key (v2) or secure-token (v1), signed JSON's
 // secret. VietQR.vn takes --username and --password, asks our token endpoint first, then syncs.
+// Without --connection (and --key), the demo connection of the school's account that
+// `npm run seed` creates for the provider is used, with its documented demo credentials.
 import { createHmac, randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { DEMO_CONNECTIONS } from '../worker/src/seed/bank-connections.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,8 +34,27 @@ const fail = (message) => {
   console.error(`✗ ${message}`);
   process.exit(1);
 };
-const { provider, connection } = values;
-if (!provider || !connection) fail('Cần --provider và --connection (mã kết nối bcn_… in ra khi tạo kết nối)');
+const { provider } = values;
+if (!provider) fail('Cần --provider: sepay, casso, casso-v1, vietqr_vn hoặc signed_json');
+const demo = DEMO_CONNECTIONS[provider === 'casso-v1' ? 'casso' : provider];
+const connection = values.connection ?? demo?.id;
+if (!connection) fail('Cần --connection (mã kết nối bcn_… in ra khi tạo kết nối)');
+if (!values.connection && demo) {
+  // The seeded demo connection: its public demo credentials.
+  const c = demo.credentials;
+  values.key ??=
+    provider === 'sepay'
+      ? values.hmac
+        ? c.hmacSecret
+        : c.apiKey
+      : provider === 'casso'
+        ? c.checksumKey
+        : provider === 'casso-v1'
+          ? c.secureToken
+          : c.secret;
+  values.username ??= c.username;
+  values.password ??= c.password;
+}
 const amount = Number(values.amount);
 if (!Number.isInteger(amount) || amount < 1) fail('--amount phải là số nguyên đồng, ví dụ 350000');
 const base = `${values.url.replace(/\/$/, '')}/api/v1/webhooks/bank/${connection}`;
