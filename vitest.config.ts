@@ -29,6 +29,7 @@ export default defineConfig(async () => {
     ENVIRONMENT: 'test',
     // Two secrets each: the tests check that both work while a secret is being rotated.
     BANK_WEBHOOK_SECRET: 'test-bank-secret,previous-bank-secret',
+    CONNECTION_SECRETS_KEY: 'test-connection-key,previous-connection-key',
     STRIPE_SECRET_KEY: 'sk_test_local',
     STRIPE_WEBHOOK_SECRET: 'whsec_test_current,whsec_test_previous',
     // The Stripe stand-in started by worker/test/stripe-standin.global.ts (a test double).

@@ -66,6 +66,7 @@ export default async function setup(project: TestProject) {
     ENVIRONMENT: 'development',
     PUBLIC_BASE_URL: baseUrl,
     BANK_WEBHOOK_SECRET: bankWebhookSecret,
+    CONNECTION_SECRETS_KEY: 'e2e-connection-key',
     STRIPE_SECRET_KEY: 'sk_test_local',
     STRIPE_WEBHOOK_SECRET: 'whsec_e2e',
     STRIPE_API_HOST: '127.0.0.1',

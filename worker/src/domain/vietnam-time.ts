@@ -23,3 +23,23 @@ export function vietnamDayBounds(date: string): { start: string; end: string } {
   const start = Date.parse(`${date}T00:00:00+07:00`);
   return { start: new Date(start).toISOString(), end: new Date(start + DAY_MS).toISOString() };
 }
+
+/**
+ * A bank's local time without offset ("2023-03-25 14:02:37", also with `T` or `/`-dates
+ * "25/03/2023 14:02:37") as an ISO instant in UTC, or null when it is not such a time.
+ *
+ * @example vietnamLocalToIso("2023-03-25 14:02:37") // "2023-03-25T07:02:37.000Z"
+ */
+export function vietnamLocalToIso(text: string): string | null {
+  const trimmed = text.trim();
+  const iso = trimmed.match(/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/);
+  const dmy = trimmed.match(/^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/);
+  const parts = iso ? [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]] : dmy ? [dmy[3], dmy[2], dmy[1], dmy[4], dmy[5], dmy[6]] : null;
+  if (!parts) return null;
+  const [year, month, day, hour = '00', minute = '00', second = '00'] = parts as string[];
+  const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  const check = new Date(utc);
+  // 31/02 or 25:00 roll over in Date.UTC: refuse them rather than book another day.
+  if (check.getUTCDate() !== Number(day) || check.getUTCHours() !== Number(hour) || check.getUTCMonth() !== Number(month) - 1) return null;
+  return new Date(utc - VIETNAM_OFFSET_MS).toISOString();
+}
