@@ -317,3 +317,36 @@ export async function findOpenBillsByPayerRef(db: D1Database, billerId: string, 
     .all<BillRow>();
   return results.map(rowToBill);
 }
+
+/** Bills to print, with the account each is paid into; only the biller's own, in the order asked. */
+export async function findBillsToPrint(
+  db: D1Database,
+  billerId: string,
+  ids: readonly string[],
+): Promise<Array<Bill & { bankBin: string | null; accountNo: string | null; accountName: string | null; payerGroup: string | null }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${BILL_COLUMNS}, o.bank_bin, o.bank_account_no, o.bank_account_name, b.payer_group
+       FROM bills b JOIN organizations o ON o.id = b.biller_id
+       WHERE b.biller_id = ?1 AND b.id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(billerId, JSON.stringify(ids))
+    .all<
+      BillRow & { bank_bin: string | null; bank_account_no: string | null; bank_account_name: string | null; payer_group: string | null }
+    >();
+  const byId = new Map(results.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [
+          {
+            ...rowToBill(row),
+            bankBin: row.bank_bin,
+            accountNo: row.bank_account_no,
+            accountName: row.bank_account_name,
+            payerGroup: row.payer_group,
+          },
+        ]
+      : [];
+  });
+}

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { importBills } from '../billing/import-bills';
+import { MAX_PRINTED_BILLS, printedBills } from '../billing/printed-bills';
 import { billTemplateCsv } from '../domain/bill-import';
 import { isBillerKind } from '../domain/billers';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
+import { publicUrl } from '../payments/settings';
 
 /** Bills in bulk: a file of bills, and the template to fill in. Mounted under /api/v1/bills. */
 const billImports = createRouter();
@@ -62,6 +64,67 @@ billImports.openapi(
     if (!isBillerKind(kind)) throw new ApiError(403, 'forbidden', 'Đơn vị của bạn không phát hành hoá đơn');
     const summary = await importBills(c.env.DB, { file, billerId, billerKind: kind, createdBy: user.id, now: new Date().toISOString() });
     return c.json(summary, 201);
+  },
+);
+
+const PrintedBillSchema = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    displayCode: z.string(),
+    billerName: z.string(),
+    payerName: z.string(),
+    payerRef: z.string(),
+    payerGroup: z.string().nullable(),
+    description: z.string(),
+    amount: z.number().int(),
+    amountText: z.string().openapi({ example: '350.000 ₫' }),
+    amountInWords: z.string().openapi({ example: 'Ba trăm năm mươi nghìn đồng' }),
+    dueDate: z.string().openapi({ example: '30/11/2026' }),
+    status: z.string(),
+    bankAccount: z.object({ bankBin: z.string(), accountNumber: z.string(), accountName: z.string() }).nullable(),
+    vietQrPayload: z.string().nullable(),
+    vietQrSvg: z.string().nullable(),
+    payLink: z.string(),
+    payLinkSvg: z.string(),
+  })
+  .openapi('PrintedBill');
+
+billImports.openapi(
+  createRoute({
+    method: 'get',
+    path: '/printable',
+    tags: ['Bills'],
+    summary: 'Your bills as printed: amount in words, VietQR with the bill code as content, the pay link',
+    request: {
+      query: z.object({
+        ids: z
+          .string()
+          .min(1)
+          .max(MAX_PRINTED_BILLS * 40)
+          .openapi({ description: 'Bill ids separated by commas', example: 'bil_1,bil_2' }),
+      }),
+    },
+    responses: { 200: jsonResponse('The bills', z.object({ items: z.array(PrintedBillSchema) })), ...errorResponses(400, 401, 403) },
+  }),
+  async (c) => {
+    const { billerId } = requireBillerOrganization(c);
+    const ids = [
+      ...new Set(
+        c.req
+          .valid('query')
+          .ids.split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ];
+    if (ids.length > MAX_PRINTED_BILLS || ids.some((id) => id.length > 64)) {
+      throw new ApiError(400, 'validation_failed', `In tối đa ${MAX_PRINTED_BILLS} hoá đơn mỗi lần`, [
+        { path: 'ids', message: 'Quá nhiều hoá đơn' },
+      ]);
+    }
+    const origin = publicUrl(c.env, c.req.url, '/').replace(/\/$/, '');
+    return c.json({ items: await printedBills(c.env.DB, billerId, ids, origin) }, 200);
   },
 );
 
