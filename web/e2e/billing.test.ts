@@ -49,9 +49,9 @@ describeInBrowser('a school bills a class from a file and prints the bills', () 
     await signIn(page, 'biller@choso.test');
     await visit(page, '/quan-ly/hoa-don');
     await screenshot(page, 'billing-workspace-1024');
-    const ids = await page.locator('.bill-card a').evaluateAll((links) =>
-      links.slice(0, 2).map((a) => (a as HTMLAnchorElement).pathname.split('/').pop()),
-    );
+    const ids = await page
+      .locator('.bill-card a')
+      .evaluateAll((links) => links.slice(0, 2).map((a) => (a as HTMLAnchorElement).pathname.split('/').pop()));
     await visit(page, `/quan-ly/hoa-don/in?layout=a4&ids=${ids.join(',')}`);
     await screenshot(page, 'billing-print-a4-1024');
     await context.close();

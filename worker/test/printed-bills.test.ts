@@ -41,7 +41,11 @@ describe('GET /api/v1/bills/printable', () => {
     const bill = await created.json<{ id: string; code: string }>();
     const res = await api(`/api/v1/bills/printable?ids=${bill.id}`, bearer(school));
     expect(res.status).toBe(200);
-    const [printed] = (await res.json<{ items: Array<Record<string, any>> }>()).items;
+    const [printed] = (
+      await res.json<{
+        items: Array<{ vietQrPayload: string; vietQrSvg: string; payLinkSvg: string; bankAccount: { accountNumber: string } }>;
+      }>()
+    ).items;
     expect(printed).toMatchObject({
       code: bill.code,
       billerName: 'Trường THCS Đình Bảng',

@@ -50,7 +50,7 @@ billers.openapi(
     path: '/',
     tags: ['Bills'],
     summary: 'Who issues bills (no sign-in): schools, hospitals, commune offices, market boards',
-    responses: { 200: jsonResponse('Billers', z.object({ items: z.array(BillerSchema) })) },
+    responses: { 200: jsonResponse('Billers', z.object({ items: z.array(BillerSchema) })), ...errorResponses(400) },
   }),
   async (c) => c.json({ items: (await listBillerOrganizations(c.env.DB, BILLER_KINDS)).map(billerJson) }, 200),
 );
