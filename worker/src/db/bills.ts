@@ -234,3 +234,119 @@ export function cancelBillStatement(db: D1Database, billId: string, now: string,
         RETURNING id`,
   );
 }
+
+/** One row of a bill file, ready to write. */
+export interface NewImportedBill extends NewBill {
+  importKey: string;
+  payerGroup: string | null;
+  payerPhone: string | null;
+}
+
+/**
+ * Rows per INSERT: the rows travel as one JSON parameter (json_each), so D1's 100 bound
+ * parameters per statement never limit a chunk, and 2,000 rows are 8 statements.
+ */
+export const IMPORT_CHUNK_ROWS = 250;
+
+/** Which of these import keys a biller already has a bill for. */
+export async function existingImportKeys(db: D1Database, billerId: string, keys: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < keys.length; i += 500) chunks.push(keys.slice(i, i + 500));
+  const results = await db.batch(
+    chunks.map((chunk) =>
+      prepare(
+        db,
+        sql`SELECT import_key FROM bills WHERE biller_id = ${billerId}
+            AND import_key IN (SELECT value FROM json_each(${JSON.stringify(chunk)}))`,
+      ),
+    ),
+  );
+  for (const result of results) for (const row of result.results as Array<{ import_key: string }>) found.add(row.import_key);
+  return found;
+}
+
+/**
+ * Every statement that writes these bills, to run in one db.batch (all or nothing). A key
+ * already present (the same file imported at the same moment) is skipped; a bill code drawn
+ * twice fails the whole batch, and the caller draws new codes.
+ */
+export function insertImportedBillsStatements(db: D1Database, bills: readonly NewImportedBill[], now: string): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < bills.length; i += IMPORT_CHUNK_ROWS) {
+    const rows = bills
+      .slice(i, i + IMPORT_CHUNK_ROWS)
+      .map((b) => [
+        b.id,
+        b.code,
+        b.billerId,
+        b.type,
+        b.payerName,
+        b.payerRef,
+        b.description,
+        b.amount,
+        b.dueDate,
+        b.createdBy,
+        b.importKey,
+        b.payerGroup,
+        b.payerPhone,
+      ]);
+    statements.push(
+      prepare(
+        db,
+        sql`INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_by,
+              import_key, payer_group, payer_phone, created_at, updated_at)
+            SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6,
+              r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, r.value ->> 12, ${now}, ${now}
+            FROM json_each(${JSON.stringify(rows)}) r WHERE true
+            ON CONFLICT (biller_id, import_key) WHERE import_key IS NOT NULL DO NOTHING`,
+      ),
+    );
+  }
+  return statements;
+}
+
+/** A payer's open bills at one biller, oldest due first: what a resident looking up their customer code owes. */
+export async function findOpenBillsByPayerRef(db: D1Database, billerId: string, payerRef: string): Promise<Bill[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${BILL_COLUMNS} FROM bills b JOIN organizations o ON o.id = b.biller_id
+       WHERE b.biller_id = ?1 AND b.payer_ref = ?2 AND b.status = 'open' ORDER BY b.due_date, b.id LIMIT 20`,
+    )
+    .bind(billerId, payerRef)
+    .all<BillRow>();
+  return results.map(rowToBill);
+}
+
+/** Bills to print, with the account each is paid into; only the biller's own, in the order asked. */
+export async function findBillsToPrint(
+  db: D1Database,
+  billerId: string,
+  ids: readonly string[],
+): Promise<Array<Bill & { bankBin: string | null; accountNo: string | null; accountName: string | null; payerGroup: string | null }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${BILL_COLUMNS}, o.bank_bin, o.bank_account_no, o.bank_account_name, b.payer_group
+       FROM bills b JOIN organizations o ON o.id = b.biller_id
+       WHERE b.biller_id = ?1 AND b.id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(billerId, JSON.stringify(ids))
+    .all<
+      BillRow & { bank_bin: string | null; bank_account_no: string | null; bank_account_name: string | null; payer_group: string | null }
+    >();
+  const byId = new Map(results.map((row) => [row.id, row]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row
+      ? [
+          {
+            ...rowToBill(row),
+            bankBin: row.bank_bin,
+            accountNo: row.bank_account_no,
+            accountName: row.bank_account_name,
+            payerGroup: row.payer_group,
+          },
+        ]
+      : [];
+  });
+}

@@ -19,3 +19,29 @@ export async function findPayeeAccount(db: D1Database, organizationId: string): 
 export async function findAccountOwner(db: D1Database, accountNumber: string): Promise<{ id: string } | null> {
   return db.prepare('SELECT id FROM organizations WHERE bank_account_no = ?1 LIMIT 1').bind(accountNumber).first<{ id: string }>();
 }
+
+export interface BillerRow {
+  id: string;
+  name: string;
+  kind: string;
+  commune: string | null;
+}
+
+/** Every organization that issues bills to residents, by kind then name. */
+export async function listBillerOrganizations(db: D1Database, kinds: readonly string[]): Promise<BillerRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, name, kind, commune FROM organizations
+       WHERE kind IN (SELECT value FROM json_each(?1)) AND bank_account_no IS NOT NULL ORDER BY kind, name LIMIT 500`,
+    )
+    .bind(JSON.stringify(kinds))
+    .all<BillerRow>();
+  return results;
+}
+
+export async function findBillerOrganization(db: D1Database, id: string, kinds: readonly string[]): Promise<BillerRow | null> {
+  return db
+    .prepare(`SELECT id, name, kind, commune FROM organizations WHERE id = ?1 AND kind IN (SELECT value FROM json_each(?2))`)
+    .bind(id, JSON.stringify(kinds))
+    .first<BillerRow>();
+}

@@ -11,6 +11,8 @@ describe('workspace areas', () => {
     ['/quan-ly/sao-ke', 'biller_staff', true],
     ['/quan-ly/sao-ke', 'seller', false],
     ['/quan-ly/bao-cao', 'admin', true],
+    ['/quan-ly/hoa-don/nhap', 'biller_staff', true],
+    ['/quan-ly/hoa-don', 'seller', false],
     ['/tai-khoan', 'shopper', true],
     ['/san-pham', 'shopper', true],
   ] as const)('%s for a %s: %s', (path, role, allowed) => {
@@ -29,7 +31,16 @@ describe('workspace areas', () => {
   });
 
   it('shows each role only the menu entries it may open, and admins every one', () => {
-    expect(menuFor('market_manager').map((entry) => entry.key)).toEqual(['overview', 'markets', 'statements', 'exceptions', 'reports']);
+    expect(menuFor('market_manager').map((entry) => entry.key)).toEqual([
+      'overview',
+      'markets',
+      'bills',
+      'statements',
+      'exceptions',
+      'reports',
+    ]);
+    expect(menuFor('seller').map((entry) => entry.key)).toEqual(['overview', 'products', 'orders', 'revenue']);
+    expect(menuFor('biller_staff').map((entry) => entry.key)).toEqual(['overview', 'bills', 'statements', 'exceptions', 'reports']);
     expect(menuFor('biller_staff').map((entry) => entry.key)).not.toContain('markets');
     expect(menuFor('admin')).toEqual(WORKSPACE_MENU);
     for (const role of ['seller', 'biller_staff', 'market_manager', 'admin'] as const) {

@@ -40,6 +40,7 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/san-pham', roles: ['seller', 'admin'], audience: 'người bán' },
   { prefix: '/quan-ly/to-chuc', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/kiem-duyet', roles: ['admin'], audience: 'quản trị viên' },
+  { prefix: '/quan-ly/hoa-don', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
 ];
 
 /** The area a path belongs to (longest prefix), or null for a public page. */
@@ -74,6 +75,7 @@ export interface MenuEntry {
 export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'overview', href: '/quan-ly', label: 'Tổng quan', roles: STAFF_ROLES },
   { key: 'markets', href: '/quan-ly/cho', label: 'Chợ và ki-ốt', roles: ['market_manager', 'admin'] },
+  { key: 'bills', href: '/quan-ly/hoa-don', label: 'Hoá đơn', roles: COLLECTORS },
   { key: 'statements', href: '/quan-ly/sao-ke', label: 'Sao kê ngân hàng', roles: COLLECTORS },
   { key: 'exceptions', href: '/quan-ly/ngoai-le', label: 'Ngoại lệ', roles: COLLECTORS },
   { key: 'reports', href: '/quan-ly/bao-cao', label: 'Báo cáo ngày', roles: COLLECTORS },

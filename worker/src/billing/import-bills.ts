@@ -1,0 +1,65 @@
+/**
+ * Bills from a file: read it whole, refuse it whole when any row is wrong (with every
+ * row's reason), and otherwise write every new bill in one db.batch. A row whose bill was
+ * imported before (same biller, payer reference and description) is not written again.
+ */
+import { existingImportKeys, insertImportedBillsStatements, type NewImportedBill } from '../db/bills';
+import { BILL_IMPORT_MAX_BYTES, BILL_IMPORT_MAX_ROWS, readBillRows } from '../domain/bill-import';
+import { type BillerKind, DEFAULT_BILL_TYPE } from '../domain/billers';
+import { newBillCode } from '../domain/codes';
+import { newId } from '../domain/tokens';
+import { ApiError } from '../errors';
+import { readTableFile } from './table-file';
+
+export interface BillImportSummary {
+  rows: number;
+  created: number;
+  alreadyImported: number;
+}
+
+const rejected = (details: Array<{ path: string; message: string }>) =>
+  new ApiError(400, 'import_rejected', 'Chưa tạo hoá đơn nào: hãy sửa các dòng được liệt kê rồi tải tệp lên lại', details.slice(0, 200));
+
+export async function importBills(
+  db: D1Database,
+  input: { file: File; billerId: string; billerKind: BillerKind; createdBy: string; now: string },
+): Promise<BillImportSummary> {
+  if (input.file.size > BILL_IMPORT_MAX_BYTES) {
+    throw new ApiError(413, 'payload_too_large', 'Tệp hoá đơn tối đa 2 MB: hãy tách thành nhiều tệp');
+  }
+  const table = await readTableFile(input.file, BILL_IMPORT_MAX_ROWS + 50);
+  if (!table.ok) throw rejected([{ path: 'file', message: table.message }]);
+  const result = readBillRows(table.rows);
+  if (!result.ok) throw rejected(result.problems.map((p) => ({ path: `row ${p.row}`, message: p.message })));
+  const existing = await existingImportKeys(
+    db,
+    input.billerId,
+    result.bills.map((b) => b.importKey),
+  );
+  const fresh = result.bills.filter((b) => !existing.has(b.importKey));
+  // A drawn code that is already taken fails the batch as a whole; draw again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const bills: NewImportedBill[] = fresh.map((row) => ({
+      id: newId('bil'),
+      code: newBillCode(),
+      billerId: input.billerId,
+      type: DEFAULT_BILL_TYPE[input.billerKind],
+      payerName: row.payerName,
+      payerRef: row.payerRef,
+      description: row.description,
+      amount: row.amount,
+      dueDate: row.dueDate,
+      createdBy: input.createdBy,
+      importKey: row.importKey,
+      payerGroup: row.group,
+      payerPhone: row.phone,
+    }));
+    try {
+      if (bills.length > 0) await db.batch(insertImportedBillsStatements(db, bills, input.now));
+      return { rows: result.bills.length, created: bills.length, alreadyImported: existing.size };
+    } catch (error) {
+      if (!String((error as Error)?.message).includes('bills.code')) throw error;
+    }
+  }
+  throw new ApiError(409, 'conflict', 'Chưa tạo được mã hoá đơn mới; hãy tải tệp lên lại');
+}
