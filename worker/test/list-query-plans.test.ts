@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BillQuery, listBills } from '../src/db/bills';
-import { listSellerSubOrders } from '../src/db/orders';
+import { listOcopProductRecords } from '../src/db/open-data';
+import { listBuyerOrders, listSellerSubOrders } from '../src/db/orders';
 import { buildFacetQueries, listProducts, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
 import { api, jsonRequest, seedDemo } from './helpers';
 import { insertOpenBill } from './payment-helpers';
@@ -156,5 +157,24 @@ describe('Vietnamese search and facet query plans', () => {
     for (const statement of Object.values(queries)) {
       expect(fullScans(await planOf(statement))).toEqual([]);
     }
+  });
+});
+
+describe("a shopper's order history and the open-data feed", () => {
+  it('search the buyer index (both pages) and the status index', async () => {
+    const first = recording(env.DB);
+    const page = await listBuyerOrders(first.db, 'usr_shopper', 1);
+    const second = recording(env.DB);
+    await listBuyerOrders(second.db, 'usr_shopper', 1, page.nextCursor ?? 'WyIyMDI2LTAxLTAxIiwib3JkX3giXQ');
+    for (const statement of [...first.statements, ...second.statements]) {
+      const plan = await planOf(statement);
+      expect(fullScans(plan)).toEqual([]);
+      expect(plan).toMatch(/SEARCH o USING INDEX orders_buyer/);
+    }
+    const feed = recording(env.DB);
+    await listOcopProductRecords(feed.db);
+    const plan = await planOf(feed.statements[0]!);
+    expect(fullScans(plan)).toEqual([]);
+    expect(plan).toMatch(/SEARCH p USING INDEX products_status_stars/);
   });
 });
