@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../worker/test/helpers';
+import { api, jsonRequest, login, seedDemo } from '../../worker/test/helpers';
 
 // The built storefront with real D1, as a browser with JavaScript off reads it.
 
@@ -63,5 +63,44 @@ describe('/san-pham search with facets', () => {
     const body = text(html);
     for (const title of ['Nhóm sản phẩm', 'Hạng OCOP', 'Xã, phường', 'Khoảng giá']) expect(body).toContain(title);
     expect(html).toMatch(/href="\/san-pham\?q=g%E1%BB%91m&amp;commune=[^"]+"/);
+  });
+});
+
+describe('/tai-khoan', () => {
+  async function signIn(email: string): Promise<string> {
+    const res = await exports.default.fetch(
+      new Request('http://choso.test/dang-nhap', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://choso.test' },
+        body: new URLSearchParams({ email, password: 'demo1234' }),
+        redirect: 'manual',
+      }),
+    );
+    expect(res.status).toBe(303);
+    return res.headers.get('Set-Cookie')!.match(/choso_session=[^;]+/)![0];
+  }
+
+  it("shows the shopper's order with its status, total and payment page link", async () => {
+    const token = await login('shopper@choso.test');
+    const created = await api(
+      '/api/v1/orders',
+      jsonRequest(
+        'POST',
+        {
+          items: [{ productId: 'prd_banh_phu_the_dinh_bang', quantity: 2 }],
+          buyer: { name: 'Nguyễn Văn An', phone: '0912345678', address: 'Số 1, phường Đình Bảng, Bắc Ninh' },
+        },
+        token,
+      ),
+    );
+    expect(created.status).toBe(201);
+    const order = await created.json<{ id: string; total: number }>();
+    const cookie = await signIn('shopper@choso.test');
+    const res = await exports.default.fetch(new Request('http://choso.test/tai-khoan', { headers: { Cookie: cookie } }));
+    expect(res.status).toBe(200);
+    const body = text(await res.text());
+    expect(body).toContain('Đơn hàng của tôi');
+    expect(body).toContain(`Đơn ${order.id} · Chờ thanh toán`);
+    expect(body).toContain(`Tổng ${new Intl.NumberFormat('vi-VN').format(order.total)} ₫`);
   });
 });
