@@ -39,7 +39,7 @@ openData.openapi(
   createRoute({
     method: 'get',
     path: '/',
-    tags: ['Open data'],
+    tags: ['Catalogue'],
     summary: 'The open datasets, with their licence and data dictionary',
     responses: { 200: jsonResponse('Every dataset', z.object({ items: z.array(DatasetSchema) })) },
   }),
@@ -50,7 +50,7 @@ openData.openapi(
   createRoute({
     method: 'get',
     path: '/{file}',
-    tags: ['Open data'],
+    tags: ['Catalogue'],
     summary: 'One dataset as CSV or JSON (CC BY 4.0)',
     description: 'No personal data. Last-Modified is the newest change in the records.',
     request: { params: FileParam },
