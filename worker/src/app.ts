@@ -19,6 +19,7 @@ import integrity from './routes/integrity';
 import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
+import openData from './routes/open-data';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
 import { adminPayouts, payoutRuns, sellerMoney } from './routes/payouts';
@@ -68,6 +69,7 @@ app.route('/api/v1/admin/payout-runs', payoutRuns);
 app.route('/api/v1/admin/payouts', adminPayouts);
 app.route('/api/v1/seller/products', sellerProducts);
 app.route('/api/v1/admin', admin);
+app.route('/api/v1/open-data', openData);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

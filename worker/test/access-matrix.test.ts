@@ -20,6 +20,14 @@ const NOT_STAFF = { anonymous: 401, shopper: 403, seller: 403 } as const;
 
 // [method, path, body, expected status per role]
 const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
+  // Each signed-in user sees only their own orders; anonymous has none to see.
+  ['GET', '/api/v1/me/orders', undefined, { anonymous: 401, shopper: 200, seller: 200, biller: 200, market: 200, admin: 200 }],
+  [
+    'GET',
+    '/api/v1/open-data/ocop-products.json',
+    undefined,
+    { anonymous: 200, shopper: 200, seller: 200, biller: 200, market: 200, admin: 200 },
+  ],
   ['GET', '/api/v1/markets', undefined, { ...NOT_STAFF, biller: 403, market: 200, admin: 200 }],
   ['POST', '/api/v1/markets', { name: 'Chợ mới' }, { ...NOT_STAFF, biller: 403, market: 201, admin: 403 }],
   ['GET', '/api/v1/markets/mkt_cho_chu/stalls', undefined, { ...NOT_STAFF, biller: 403, market: 200, admin: 200 }],

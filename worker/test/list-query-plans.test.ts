@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BillQuery, listBills } from '../src/db/bills';
-import { listSellerSubOrders } from '../src/db/orders';
+import { listOcopProductRecords } from '../src/db/open-data';
+import { listBuyerOrders, listSellerSubOrders } from '../src/db/orders';
+import { buildFacetQueries, listProducts, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
 import { api, jsonRequest, seedDemo } from './helpers';
 import { insertOpenBill } from './payment-helpers';
 
@@ -120,5 +122,59 @@ describe("a seller's order list query plan", () => {
     expect(fullScans('CO-ROUTINE s\nSCAN s\nSCAN bills\nSCAN b USING INDEX x\nSCAN products_fts VIRTUAL TABLE INDEX 0:M1')).toEqual([
       'bills',
     ]);
+  });
+});
+
+describe('Vietnamese search and facet query plans', () => {
+  const today = '2026-12-02';
+  const searches: Array<[string, Partial<ProductQuery>]> = [
+    ['typed with marks (exact spellings first)', { q: 'gốm' }],
+    ['typed with marks, filtered', { q: 'gốm Phù', minStars: 3, commune: 'Phù Lãng', minPrice: 1 }],
+    ['a prefix while typing', { q: 'tranh dong h' }],
+  ];
+  const cases = searches.flatMap(([name, query]) => PRODUCT_SORTS.map((sort) => [`${name}, sort=${sort}`, { ...query, sort }] as const));
+
+  it.each(cases)('%s: every statement of both pages searches an index', async (_name, partial) => {
+    const query = { limit: 1, ...partial } as ProductQuery;
+    const first = recording(env.DB);
+    const page = await listProducts(first.db, query, today);
+    const second = recording(env.DB);
+    if (page.nextCursor) await listProducts(second.db, { ...query, cursor: page.nextCursor }, today);
+    for (const statement of [...first.statements, ...second.statements]) {
+      expect(fullScans(await planOf(statement))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['no words', {}],
+    [
+      'words with marks and every filter',
+      { q: 'gốm', category: 'handicrafts', minStars: 3, commune: 'Phù Lãng', minPrice: 1, maxPrice: 900000 },
+    ],
+    ['a seller', { sellerId: 'org_htx_phu_lang' }],
+  ] as Array<[string, Partial<ProductQuery>]>)('facet counts with %s search an index', async (_name, partial) => {
+    const queries = buildFacetQueries({ sort: 'relevance', limit: 24, ...partial } as ProductQuery, today, 'whole');
+    for (const statement of Object.values(queries)) {
+      expect(fullScans(await planOf(statement))).toEqual([]);
+    }
+  });
+});
+
+describe("a shopper's order history and the open-data feed", () => {
+  it('search the buyer index (both pages) and the status index', async () => {
+    const first = recording(env.DB);
+    const page = await listBuyerOrders(first.db, 'usr_shopper', 1);
+    const second = recording(env.DB);
+    await listBuyerOrders(second.db, 'usr_shopper', 1, page.nextCursor ?? 'WyIyMDI2LTAxLTAxIiwib3JkX3giXQ');
+    for (const statement of [...first.statements, ...second.statements]) {
+      const plan = await planOf(statement);
+      expect(fullScans(plan)).toEqual([]);
+      expect(plan).toMatch(/SEARCH o USING INDEX orders_buyer/);
+    }
+    const feed = recording(env.DB);
+    await listOcopProductRecords(feed.db);
+    const plan = await planOf(feed.statements[0]!);
+    expect(fullScans(plan)).toEqual([]);
+    expect(plan).toMatch(/SEARCH p USING INDEX products_status_stars/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Carrier } from '../domain/carriers';
 import type { FulfilmentStatus } from '../domain/fulfilment-state';
 import { ApiError } from '../errors';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { join, prepare, sql, trusted } from './sql';
 import { orderSubOrdersTransition, placeSubOrderEvents, stillSold } from './sub-orders';
 
@@ -405,4 +406,71 @@ export async function orderPayees(db: D1Database, orderId: string): Promise<Arra
     .bind(orderId)
     .all<{ seller_id: string; subtotal: number }>();
   return results.map((row) => ({ organizationId: row.seller_id, amount: row.subtotal }));
+}
+
+export interface BuyerOrderSummary {
+  id: string;
+  status: OrderStatus;
+  total: number;
+  createdAt: string;
+  paidAt: string | null;
+  paymentId: string | null;
+  /** Sellers' names, in the order of the sub-orders, so a shopper recognises the order. */
+  sellers: string[];
+  itemCount: number;
+}
+
+export interface BuyerOrderPage {
+  items: BuyerOrderSummary[];
+  nextCursor: string | null;
+}
+
+/**
+ * A signed-in shopper's own orders, newest first, in keyset pages through the
+ * (buyer_user_id, created_at) index. Only orders placed while signed in carry the user.
+ */
+export async function listBuyerOrders(db: D1Database, userId: string, limit: number, cursor?: string): Promise<BuyerOrderPage> {
+  let after: [string, string] | null = null;
+  if (cursor) {
+    const [createdAt, id, ...rest] = decodeCursor(cursor);
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || rest.length > 0) throw invalidCursor();
+    after = [createdAt, id];
+  }
+  const { results } = await db
+    .prepare(
+      `SELECT o.id, o.status, o.total, o.created_at, o.paid_at,
+         coalesce(o.payment_id, (SELECT pay.id FROM payments pay WHERE pay.order_id = o.id AND pay.status = 'pending')) AS payment_id,
+         (SELECT json_group_array(org.name) FROM sub_orders s JOIN organizations org ON org.id = s.seller_id WHERE s.order_id = o.id) AS sellers,
+         (SELECT coalesce(sum(oi.quantity), 0) FROM order_items oi WHERE oi.order_id = o.id) AS item_count
+       FROM orders o
+       WHERE o.buyer_user_id = ?1 ${after ? 'AND (o.created_at < ?2 OR (o.created_at = ?2 AND o.id < ?3))' : ''}
+       ORDER BY o.created_at DESC, o.id DESC
+       LIMIT ${limit + 1}`,
+    )
+    .bind(userId, ...(after ?? []))
+    .all<{
+      id: string;
+      status: OrderStatus;
+      total: number;
+      created_at: string;
+      paid_at: string | null;
+      payment_id: string | null;
+      sellers: string;
+      item_count: number;
+    }>();
+  const rows = results.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      total: row.total,
+      createdAt: row.created_at,
+      paidAt: row.paid_at,
+      paymentId: row.payment_id,
+      sellers: JSON.parse(row.sellers) as string[],
+      itemCount: row.item_count,
+    })),
+    nextCursor: results.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { isOcopValid, type OcopLevel, type OcopStars, ocopLevel } from '../domain/ocop';
 import type { PRODUCER_KINDS } from '../domain/organization-kinds';
-import { toFtsQuery } from '../domain/search-text';
+import { PRICE_RANGES, type PriceRange } from '../domain/price-ranges';
+import { hasDiacritics, type LastWordMatch, toExactFtsQuery, toFtsQuery } from '../domain/search-text';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { rowsWritten } from './sql';
 
@@ -132,48 +133,58 @@ export interface ProductPage {
   nextCursor: string | null;
 }
 
-/** A position in one sort order: the sort key of the last item seen and its id. */
+/** A position in one sort order: the sort key of the last item seen, its id, and how the last word matched. */
 interface Cursor {
   sort: ProductSort;
   key: string | number;
   id: string;
+  last: LastWordMatch;
 }
+
+const LAST_WORD_MATCHES: readonly LastWordMatch[] = ['whole', 'prefix'];
 
 function decodeProductCursor(text: string, sort: ProductSort): Cursor {
   const message = 'Liên kết trang này không khớp với bộ lọc hay cách sắp xếp; hãy xem lại từ trang đầu';
-  const [cursorSort, key, id, ...rest] = decodeCursor(text, message);
+  const [cursorSort, key, id, last = 'whole', ...rest] = decodeCursor(text, message);
   const keyIsText = sort === 'newest';
   if (
     rest.length > 0 ||
     cursorSort !== sort ||
     typeof id !== 'string' ||
+    !LAST_WORD_MATCHES.includes(last as LastWordMatch) ||
     (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key))
   ) {
     throw invalidCursor(message);
   }
-  return { sort, key: key as string | number, id };
+  return { sort, key: key as string | number, id, last: last as LastWordMatch };
 }
 
 interface SortSpec {
-  /** SQL for the sort key; `?today` is replaced by the bound date parameter. */
+  /** SQL for the sort key; `?today` is replaced by the bound date parameter, `?tier` by the spelling tier. */
   key: string;
+  /** The same key when exact spellings come first: tier 0 (exact) before tier 1 (only once folded). */
+  tiered: string;
   direction: 'ASC' | 'DESC';
 }
 
+// FTS5's bm25 normalises by the length of the whole row, so a long description buried
+// the product whose short name is exactly what was typed. The share of the name's words
+// that matched (highlight() marks each hit with char(1)) is rewarded, and any name match
+// ranks above every product matched only elsewhere (bm25 stays well inside ±100).
+const NAME_SHARE = `((length(highlight(products_fts, 0, char(1), '')) - length(products_fts.name))
+      / (length(products_fts.name) - length(replace(products_fts.name, ' ', '')) + 1.0))`;
+const RELEVANCE = `(products_fts.rank - 10.0 * ${NAME_SHARE} - CASE WHEN ${NAME_SHARE} > 0 THEN 100.0 ELSE 0.0 END)`;
+const STARS = 'CASE WHEN p.ocop_expires_at >= ?today THEN p.ocop_stars ELSE 0 END';
+// Larger than any price (the ceiling is 10^10 đồng), so the tier decides before the price.
+const PRICE_TIER = '100000000000';
+
 const SORT_SPECS: Record<ProductSort, SortSpec> = {
-  // FTS5's bm25 normalises by the length of the whole row, so a long description buried
-  // the product whose short name is exactly what was typed. The second term rewards the
-  // share of the name's words that matched (highlight() marks each hit with char(1)).
-  relevance: {
-    key: `(products_fts.rank - 10.0 * (length(highlight(products_fts, 0, char(1), '')) - length(products_fts.name))
-      / (length(products_fts.name) - length(replace(products_fts.name, ' ', '')) + 1.0))`,
-    direction: 'ASC',
-  },
-  newest: { key: 'p.created_at', direction: 'DESC' },
-  price_asc: { key: 'p.price', direction: 'ASC' },
-  price_desc: { key: 'p.price', direction: 'DESC' },
+  relevance: { key: RELEVANCE, tiered: `(${RELEVANCE} + 1000000.0 * ?tier)`, direction: 'ASC' },
+  newest: { key: 'p.created_at', tiered: "((CASE ?tier WHEN 0 THEN '1' ELSE '0' END) || p.created_at)", direction: 'DESC' },
+  price_asc: { key: 'p.price', tiered: `(p.price + ${PRICE_TIER} * ?tier)`, direction: 'ASC' },
+  price_desc: { key: 'p.price', tiered: `(p.price - ${PRICE_TIER} * ?tier)`, direction: 'DESC' },
   // Expired certificates sort as no certificate: they have no star badge either.
-  stars: { key: 'CASE WHEN p.ocop_expires_at >= ?today THEN p.ocop_stars ELSE 0 END', direction: 'DESC' },
+  stars: { key: STARS, tiered: `(${STARS} - 10 * ?tier)`, direction: 'DESC' },
 };
 
 /**
@@ -181,6 +192,10 @@ const SORT_SPECS: Record<ProductSort, SortSpec> = {
  * the last item's sort key and id, so pages neither repeat nor skip items however deep
  * the shopper pages. Every variant searches an index (see migrations and the
  * EXPLAIN QUERY PLAN test); none scans the products table.
+ *
+ * Search: every word must match. The last word matches as a whole word, or, when that
+ * finds nothing, as a prefix (the shopper is still typing). A query typed with marks
+ * lists exact spellings before those that match only once folded ("gồm" for "gốm").
  *
  * Only active products are listed, except that a seller listing its own catalogue
  * (`viewerSellerId === query.sellerId`) also sees its drafts.
@@ -190,54 +205,111 @@ export async function listProducts(
   query: ProductQuery,
   today: string,
   viewerSellerId: string | null = null,
-): Promise<ProductPage> {
-  const { sql, params, sort } = buildListQuery(query, today, viewerSellerId);
-  const { results } = await db
-    .prepare(sql)
-    .bind(...params)
-    .all<ProductRow & { sort_key: string | number }>();
+): Promise<ProductPage & { lastWord: LastWordMatch }> {
+  const run = async (last: LastWordMatch) => {
+    const { sql, params, sort } = buildListQuery(query, today, viewerSellerId, last);
+    const { results } = await db
+      .prepare(sql)
+      .bind(...params)
+      .all<ProductRow & { sort_key: string | number }>();
+    return { results, sort };
+  };
+  let last: LastWordMatch = query.cursor ? lastWordOfCursor(query) : 'whole';
+  let { results, sort } = await run(last);
+  if (results.length === 0 && !query.cursor && query.q && toFtsQuery(query.q) !== null) {
+    last = 'prefix';
+    ({ results, sort } = await run(last));
+  }
   const hasMore = results.length > query.limit;
   const rows = hasMore ? results.slice(0, query.limit) : results;
-  const last = rows.at(-1);
+  const lastRow = rows.at(-1);
   return {
     items: rows.map((row) => rowToProduct(row, today)),
-    nextCursor: hasMore && last ? encodeCursor([sort, last.sort_key, last.id]) : null,
+    nextCursor: hasMore && lastRow ? encodeCursor([sort, lastRow.sort_key, lastRow.id, last]) : null,
+    lastWord: last,
   };
 }
 
-/** Builds the SQL for `listProducts`; exported for the query-plan test. */
-export function buildListQuery(query: ProductQuery, today: string, viewerSellerId: string | null = null) {
+function effectiveSort(query: ProductQuery): ProductSort {
+  // Relevance needs words to rank by; without them the newest come first.
+  return query.sort === 'relevance' && !(query.q && toFtsQuery(query.q)) ? 'newest' : query.sort;
+}
+
+function lastWordOfCursor(query: ProductQuery): LastWordMatch {
+  return query.cursor ? decodeProductCursor(query.cursor, effectiveSort(query)).last : 'whole';
+}
+
+/** A facet leaves out its own filter, so its counts show what choosing another value would give. */
+type FacetName = 'category' | 'stars' | 'commune' | 'price';
+
+interface Filters {
+  from: string;
+  where: string[];
+  params: unknown[];
+  bind: (value: unknown) => string;
+  bindToday: () => string;
+  /** The spelling tier's SQL, its query bound on first use (D1 refuses unused parameters); null when spelling does not matter. */
+  tier: (() => string) | null;
+}
+
+function buildFilters(
+  query: ProductQuery,
+  today: string,
+  viewerSellerId: string | null,
+  last: LastWordMatch,
+  leaveOut?: FacetName,
+): Filters {
   const params: unknown[] = [];
   const bind = (value: unknown) => {
     params.push(value);
     return `?${params.length}`;
   };
-  const match = query.q ? toFtsQuery(query.q) : null;
-  // Relevance needs words to rank by; without them the newest come first.
-  const sort: ProductSort = query.sort === 'relevance' && !match ? 'newest' : query.sort;
-
+  // Bound once, and only when used: D1 refuses parameters that the SQL never mentions.
+  let todayParam: string | undefined;
+  const bindToday = () => (todayParam ??= bind(today));
+  const match = query.q ? toFtsQuery(query.q, last) : null;
   const where: string[] = [];
   let from = 'products p JOIN organizations o ON o.id = p.seller_id';
+  let tier: (() => string) | null = null;
   if (match) {
     from = 'products_fts JOIN products p ON p.seq = products_fts.rowid JOIN organizations o ON o.id = p.seller_id';
     where.push(`products_fts MATCH ${bind(match)}`);
+    const exact = query.q && hasDiacritics(query.q) ? toExactFtsQuery(query.q, last) : null;
+    if (exact) {
+      let exactParam: string | undefined;
+      tier = () => {
+        exactParam ??= bind(exact);
+        return `(CASE WHEN p.seq IN (SELECT rowid FROM products_fts_exact WHERE products_fts_exact MATCH ${exactParam}) THEN 0 ELSE 1 END)`;
+      };
+    }
   }
   const ownCatalogue = viewerSellerId !== null && query.sellerId === viewerSellerId;
   where.push(ownCatalogue ? "p.status IN ('draft', 'active')" : "p.status = 'active' AND p.hidden_at IS NULL");
   if (query.sellerId) where.push(`p.seller_id = ${bind(query.sellerId)}`);
-  if (query.category) where.push(`p.category = ${bind(query.category)}`);
-  if (query.commune) where.push(`o.commune = ${bind(query.commune)}`);
-  if (query.minPrice !== undefined) where.push(`p.price >= ${bind(query.minPrice)}`);
-  if (query.maxPrice !== undefined) where.push(`p.price <= ${bind(query.maxPrice)}`);
-  // Bound once, and only when used: D1 refuses parameters that the SQL never mentions.
-  let todayParam: string | undefined;
-  const bindToday = () => (todayParam ??= bind(today));
-  if (query.minStars !== undefined) {
+  if (query.category && leaveOut !== 'category') where.push(`p.category = ${bind(query.category)}`);
+  if (query.commune && leaveOut !== 'commune') where.push(`o.commune = ${bind(query.commune)}`);
+  if (leaveOut !== 'price') {
+    if (query.minPrice !== undefined) where.push(`p.price >= ${bind(query.minPrice)}`);
+    if (query.maxPrice !== undefined) where.push(`p.price <= ${bind(query.maxPrice)}`);
+  }
+  if (query.minStars !== undefined && leaveOut !== 'stars') {
     where.push(`p.ocop_stars >= ${bind(query.minStars)} AND p.ocop_expires_at >= ${bindToday()}`);
   }
+  return { from, where, params, bind, bindToday, tier };
+}
 
+/** Builds the SQL for `listProducts`; exported for the query-plan test. */
+export function buildListQuery(
+  query: ProductQuery,
+  today: string,
+  viewerSellerId: string | null = null,
+  last: LastWordMatch = query.cursor ? lastWordOfCursor(query) : 'whole',
+) {
+  const sort = effectiveSort(query);
+  const { from, where, params, bind, bindToday, tier } = buildFilters(query, today, viewerSellerId, last);
   const spec = SORT_SPECS[sort];
-  const key = spec.key.includes('?today') ? spec.key.replace('?today', bindToday()) : spec.key;
+  let key = tier ? spec.tiered.replaceAll('?tier', tier()) : spec.key;
+  if (key.includes('?today')) key = key.replaceAll('?today', bindToday());
   if (query.cursor) {
     const cursor = decodeProductCursor(query.cursor, sort);
     const after = spec.direction === 'ASC' ? '>' : '<';
@@ -251,6 +323,61 @@ export function buildListQuery(query: ProductQuery, today: string, viewerSellerI
     ORDER BY ${key} ${spec.direction}, p.id ${spec.direction}
     LIMIT ${query.limit + 1}`;
   return { sql, params, sort };
+}
+
+export interface ProductFacets {
+  categories: Array<{ slug: CategorySlug; count: number }>;
+  /** Products with a valid certificate of at least this many stars, as the minStars filter counts them. */
+  stars: Array<{ stars: OcopStars; count: number }>;
+  communes: Array<{ commune: string; count: number }>;
+  priceRanges: Array<PriceRange & { count: number }>;
+}
+
+const MAX_COMMUNE_FACETS = 20;
+
+/** The statements that count each facet; exported for the query-plan test. */
+export function buildFacetQueries(query: ProductQuery, today: string, last: LastWordMatch) {
+  const grouped = (leaveOut: FacetName, select: string, extra = '', tail = '') => {
+    const filters = buildFilters(query, today, null, last, leaveOut);
+    const where = [...filters.where];
+    if (extra) where.push(extra.includes('?today') ? extra.replaceAll('?today', filters.bindToday()) : extra);
+    return {
+      sql: `SELECT ${select} AS value, count(*) AS count FROM ${filters.from} WHERE ${where.join(' AND ')} GROUP BY value ${tail}`,
+      params: filters.params,
+    };
+  };
+  const priceCase = `CASE ${PRICE_RANGES.map((range, index) => `WHEN p.price <= ${range.max} THEN ${index}`).join(' ')} END`;
+  return {
+    categories: grouped('category', 'p.category'),
+    stars: grouped('stars', 'p.ocop_stars', 'p.ocop_stars IS NOT NULL AND p.ocop_expires_at >= ?today'),
+    communes: grouped('commune', 'o.commune', 'o.commune IS NOT NULL', `ORDER BY count DESC, value LIMIT ${MAX_COMMUNE_FACETS}`),
+    priceRanges: grouped('price', priceCase),
+  };
+}
+
+/**
+ * How many products each filter value would give, for the same words and the other
+ * filters: groups, stars, communes and price ranges. Four grouped counts in one batch,
+ * each through the same indexes as the list.
+ */
+export async function countFacets(db: D1Database, query: ProductQuery, today: string, last: LastWordMatch): Promise<ProductFacets> {
+  const queries = buildFacetQueries(query, today, last);
+  const statements = [queries.categories, queries.stars, queries.communes, queries.priceRanges].map(({ sql, params }) =>
+    db.prepare(sql).bind(...params),
+  );
+  const [categories, stars, communes, prices] = (await db.batch<{ value: string | number; count: number }>(statements)).map(
+    (result) => result.results,
+  );
+  const starCount = (value: number) => (stars ?? []).filter((row) => Number(row.value) >= value).reduce((sum, row) => sum + row.count, 0);
+  return {
+    categories: (categories ?? []).map((row) => ({ slug: row.value as CategorySlug, count: row.count })),
+    stars: ([5, 4, 3] as const).map((value) => ({ stars: value, count: starCount(value) })).filter((row) => row.count > 0),
+    communes: (communes ?? []).map((row) => ({ commune: String(row.value), count: row.count })),
+    priceRanges: PRICE_RANGES.map((range, index) => ({
+      ...range,
+      count: (prices ?? []).find((row) => row.value === index)?.count ?? 0,
+    })).filter((range) => range.count > 0),
+  };
 }
 
 /** One product in any status; the caller decides who may see drafts and archived ones. */

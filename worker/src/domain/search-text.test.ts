@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldVietnamese, toFtsQuery } from './search-text';
+import { foldVietnamese, hasDiacritics, toExactFtsQuery, toFtsQuery } from './search-text';
 
 describe('foldVietnamese', () => {
   it.each([
@@ -35,5 +35,29 @@ describe('toFtsQuery', () => {
 
   it('keeps at most eight words', () => {
     expect(toFtsQuery('a b c d e f g h i j')).toBe('"a" "b" "c" "d" "e" "f" "g" "h"*');
+  });
+});
+
+describe('the spelling-aware parts', () => {
+  it.each([
+    ['gốm', true],
+    ['gom', false],
+    ['Đông', true],
+    ['dong ho', false],
+    ['!!!', false],
+  ])('hasDiacritics(%j) is %s', (input, expected) => {
+    expect(hasDiacritics(input)).toBe(expected);
+  });
+
+  it.each([
+    ['Gốm Phù', 'whole', '"gốm" "phù"'],
+    ['Gốm Phù', 'prefix', '"gốm" "phù"*'],
+    ['Ba\u0301nh', 'whole', '"bánh"'],
+  ] as const)('toExactFtsQuery(%j, %s) keeps the marks: %j', (input, last, expected) => {
+    expect(toExactFtsQuery(input, last)).toBe(expected);
+  });
+
+  it('matches the last word whole when asked', () => {
+    expect(toFtsQuery('dong ho', 'whole')).toBe('"dong" "ho"');
   });
 });

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   appendProductImage,
   archiveProduct,
+  countFacets,
   findProduct,
   imageUrl,
   insertProduct,
@@ -75,8 +76,11 @@ products.openapi(
     const query = c.req.valid('query');
     const viewer = c.get('user');
     const viewerSellerId = viewer?.role === 'seller' ? (viewer.organization?.id ?? null) : null;
-    const page = await listProducts(c.env.DB, query, vietnamDate(new Date()), viewerSellerId);
-    return c.json(page, 200);
+    const today = vietnamDate(new Date());
+    const { items, nextCursor, lastWord } = await listProducts(c.env.DB, query, today, viewerSellerId);
+    // Counted on the first page only: the next pages keep the same filters, hence the same counts.
+    const facets = query.cursor ? null : await countFacets(c.env.DB, query, today, lastWord);
+    return c.json({ items, nextCursor, facets }, 200);
   },
 );
 

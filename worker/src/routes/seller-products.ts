@@ -3,8 +3,10 @@ import { listSellerProducts, SELLER_PRODUCT_FILTERS } from '../db/seller-product
 import { vietnamDate } from '../domain/vietnam-time';
 import { requireSellerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
-import { ProductPageSchema } from '../schemas/products';
+import { ProductSchema } from '../schemas/products';
 import { singleLine, token } from '../schemas/text';
+
+const SellerProductPage = z.object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() }).openapi('SellerProductPage');
 
 /** A seller's own catalogue as the seller works on it: every status, hidden ones with the admin's reason. */
 const sellerProducts = createRouter();
@@ -23,7 +25,7 @@ sellerProducts.openapi(
         cursor: token(512).optional(),
       }),
     },
-    responses: { 200: jsonResponse('A page of your products', ProductPageSchema), ...errorResponses(400, 401, 403) },
+    responses: { 200: jsonResponse('A page of your products', SellerProductPage), ...errorResponses(400, 401, 403) },
   }),
   async (c) => {
     const { sellerId } = requireSellerOrganization(c);

@@ -78,7 +78,20 @@ export const ProductSchema = z
   })
   .openapi('Product');
 
-export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() }).openapi('ProductPage');
+export const ProductFacetsSchema = z
+  .object({
+    categories: z.array(z.object({ slug: z.enum(CATEGORY_SLUGS), count: z.number().int() })),
+    stars: z.array(z.object({ stars, count: z.number().int() })).openapi({ description: 'Valid certificates of at least this many stars' }),
+    communes: z.array(z.object({ commune: z.string(), count: z.number().int() })),
+    priceRanges: z.array(
+      z.object({ id: z.string(), label: z.string(), min: z.number().int(), max: z.number().int(), count: z.number().int() }),
+    ),
+  })
+  .openapi('ProductFacets', { description: 'Counts for each filter value, with the other filters applied; on the first page only' });
+
+export const ProductPageSchema = z
+  .object({ items: z.array(ProductSchema), nextCursor: z.string().nullable(), facets: ProductFacetsSchema.nullable() })
+  .openapi('ProductPage');
 
 const OcopInput = z
   .strictObject({
