@@ -16,6 +16,7 @@ import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
+import refundApprovals from './routes/refund-approvals';
 import reports from './routes/reports';
 import sellers from './routes/sellers';
 import webhooks from './routes/webhooks';
@@ -44,6 +45,7 @@ app.route('/api/v1/markets', markets);
 app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
+app.route('/api/v1/refund-approvals', refundApprovals);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

@@ -23,7 +23,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 /** What the demo seed holds, as the README describes it. */
-const SEEDED_ROWS = { organizations: 23, users: 6, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10 };
+const SEEDED_ROWS = { organizations: 23, users: 7, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10 };
 
 /** Empties the seeded tables, children first (a session goes with its user). */
 async function emptySeededTables(): Promise<void> {
@@ -120,13 +120,14 @@ describe('the dev seed', () => {
     ]);
   });
 
-  it('has the six demo accounts of the README, each in its organization', async () => {
+  it('has the seven demo accounts of the README, each in its organization', async () => {
     const { results } = await env.DB.prepare(
       'SELECT u.email, u.role, o.name AS organization, o.kind FROM users u LEFT JOIN organizations o ON o.id = u.organization_id ORDER BY u.email',
     ).all();
     expect(results).toEqual([
       { email: 'admin@choso.test', role: 'admin', organization: null, kind: null },
       { email: 'biller@choso.test', role: 'biller_staff', organization: 'Trường THCS Đình Bảng', kind: 'school' },
+      { email: 'ketoan@choso.test', role: 'biller_staff', organization: 'Trường THCS Đình Bảng', kind: 'school' },
       { email: 'market@choso.test', role: 'market_manager', organization: 'Ban quản lý chợ Chũ', kind: 'market_board' },
       {
         email: 'seller2@choso.test',

@@ -34,6 +34,7 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/sao-ke', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
   { prefix: '/quan-ly/ngoai-le', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
   { prefix: '/quan-ly/bao-cao', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
+  { prefix: '/quan-ly/duyet-hoan-tien', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
 ];
 
 /** The area a path belongs to (longest prefix), or null for a public page. */
@@ -71,6 +72,7 @@ export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'statements', href: '/quan-ly/sao-ke', label: 'Sao kê ngân hàng', roles: COLLECTORS },
   { key: 'exceptions', href: '/quan-ly/ngoai-le', label: 'Ngoại lệ', roles: COLLECTORS },
   { key: 'reports', href: '/quan-ly/bao-cao', label: 'Báo cáo ngày', roles: COLLECTORS },
+  { key: 'refund-approvals', href: '/quan-ly/duyet-hoan-tien', label: 'Duyệt hoàn tiền', roles: COLLECTORS },
 ];
 
 export const menuFor = (role: Role): MenuEntry[] =>
