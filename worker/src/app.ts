@@ -12,6 +12,7 @@ import categories from './routes/categories';
 import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
+import openDataCollections from './routes/open-data-collections';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
 import products from './routes/products';
@@ -46,6 +47,7 @@ app.route('/api/v1/stalls', stalls);
 app.route('/api/v1/reconciliation', reconciliation);
 app.route('/api/v1/reports', reports);
 app.route('/api/v1/refund-approvals', refundApprovals);
+app.route('/api/v1/open-data', openDataCollections);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',
