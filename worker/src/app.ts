@@ -20,11 +20,13 @@ import markets, { stalls } from './routes/markets';
 import me from './routes/me';
 import media from './routes/media';
 import openData from './routes/open-data';
+import openDataCollections from './routes/open-data-collections';
 import orders, { sellerOrders } from './routes/orders';
 import payments from './routes/payments';
 import { adminPayouts, payoutRuns, sellerMoney } from './routes/payouts';
 import products from './routes/products';
 import reconciliation from './routes/reconciliation';
+import refundApprovals from './routes/refund-approvals';
 import reports from './routes/reports';
 import sellerProducts from './routes/seller-products';
 import sellers from './routes/sellers';
@@ -70,6 +72,8 @@ app.route('/api/v1/admin/payouts', adminPayouts);
 app.route('/api/v1/seller/products', sellerProducts);
 app.route('/api/v1/admin', admin);
 app.route('/api/v1/open-data', openData);
+app.route('/api/v1/refund-approvals', refundApprovals);
+app.route('/api/v1/open-data', openDataCollections);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',

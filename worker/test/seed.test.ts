@@ -23,7 +23,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 /** What the demo seed holds, as the README describes it. */
-const SEEDED_ROWS = { organizations: 23, users: 8, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10 };
+const SEEDED_ROWS = { organizations: 23, users: 9, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10 };
 
 /** Empties the seeded tables, children first (a session goes with its user). */
 async function emptySeededTables(): Promise<void> {
@@ -128,6 +128,7 @@ describe('the dev seed', () => {
       { email: 'admin2@choso.test', role: 'admin', organization: null, kind: null },
       { email: 'admin@choso.test', role: 'admin', organization: null, kind: null },
       { email: 'biller@choso.test', role: 'biller_staff', organization: 'Trường THCS Đình Bảng', kind: 'school' },
+      { email: 'ketoan@choso.test', role: 'biller_staff', organization: 'Trường THCS Đình Bảng', kind: 'school' },
       { email: 'market@choso.test', role: 'market_manager', organization: 'Ban quản lý chợ Chũ', kind: 'market_board' },
       {
         email: 'seller2@choso.test',

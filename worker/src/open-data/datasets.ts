@@ -4,6 +4,7 @@
  * licence. A dataset holds no personal data: no names of people, phone numbers, bank
  * accounts or anything about a buyer or payer.
  */
+import { COLLECTIONS_DATASET } from './collections-dataset';
 
 export const OPEN_DATA_LICENCE = {
   name: 'Creative Commons Attribution 4.0 International (CC BY 4.0)',
@@ -30,4 +31,4 @@ export interface OpenDataset {
 }
 
 /** Every dataset, in the order the page lists them. Each feature adds its own. */
-export const DATASETS: OpenDataset[] = [];
+export const DATASETS: OpenDataset[] = [COLLECTIONS_DATASET];

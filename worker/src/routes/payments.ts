@@ -11,6 +11,7 @@ import { ApiError } from '../errors';
 import { requireUser } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import { countBillCodeUse } from '../payments/bill-code-limit';
+import { paymentSubject, renderQrCard } from '../payments/payment-page';
 import { providerFor } from '../payments/providers';
 import { receiptCheckPath, renderReceipt } from '../payments/receipt';
 import { actOnRefund, refundPayment } from '../payments/refunds';
@@ -36,6 +37,25 @@ const PaymentSchema = z
     vietqr: z.object({ payload: z.string(), svgUrl: z.string() }).nullable(),
     stripe: z.object({ checkoutUrl: z.string(), qrSvgUrl: z.string() }).nullable(),
     receiptUrl: z.string().nullable(),
+    subject: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('bill'), billerName: z.string(), description: z.string(), billCode: z.string() }),
+        z.object({
+          kind: z.literal('order'),
+          items: z.array(
+            z.object({
+              name: z.string(),
+              quantity: z.number().int(),
+              unit: z.string(),
+              sellerName: z.string(),
+              lineTotal: z.number().int(),
+            }),
+          ),
+        }),
+      ])
+      .nullable()
+      .openapi({ description: 'What is being paid: the bill, or the order’s items with their sellers' }),
+    qrCardUrl: z.string().nullable().openapi({ description: 'The QR with amount, account and content under it, to save (VietQR only)' }),
   })
   .openapi('Payment');
 
@@ -60,6 +80,8 @@ async function paymentToJson(db: D1Database, payment: Payment) {
       ? { checkoutUrl: payment.stripeCheckoutUrl, qrSvgUrl: `/api/v1/payments/${payment.id}/qr.svg` }
       : null,
     receiptUrl: settled ? `/api/v1/payments/${payment.id}/receipt` : null,
+    subject: await paymentSubject(db, payment),
+    qrCardUrl: payment.vietqrPayload ? `/api/v1/payments/${payment.id}/qr-card.svg` : null,
   };
 }
 
@@ -181,6 +203,27 @@ payments.openapi(
     if (!text) throw new ApiError(404, 'qr_not_available', 'Khoản thanh toán này không có mã QR');
     const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'public, max-age=86400, immutable' });
+  },
+);
+
+payments.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/qr-card.svg',
+    tags: ['Payments'],
+    summary: 'The VietQR with the amount, account and transfer content printed under it, to save as a picture',
+    request: { params: PaymentIdParam },
+    responses: { 200: { description: 'An SVG image', content: { 'image/svg+xml': { schema: z.string() } } }, ...errorResponses(404) },
+  }),
+  async (c) => {
+    const payment = await loadPayment(c.env.DB, c.req.valid('param').id);
+    const svg = renderQrCard(payment);
+    if (!svg) throw new ApiError(404, 'qr_not_available', 'Khoản thanh toán này không có mã VietQR để lưu');
+    return c.body(svg, 200, {
+      'Content-Type': 'image/svg+xml; charset=utf-8',
+      'Content-Disposition': `inline; filename="vietqr-${payment.reference}.svg"`,
+      'Cache-Control': 'public, max-age=86400, immutable',
+    });
   },
 );
 

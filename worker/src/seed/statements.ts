@@ -10,6 +10,7 @@
 import { checkCharacter } from '../domain/codes.ts';
 import { defaultOcopExpiry } from '../domain/ocop.ts';
 import { hashPassword } from '../domain/password.ts';
+import { SEED_APPROVERS } from './approvers.ts';
 import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 import { buildFulfilmentSeedStatements } from './fulfilment.ts';
@@ -52,7 +53,7 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
       ],
     });
   }
-  for (const user of [...SEED_USERS, ...SEED_PAYOUT_USERS]) {
+  for (const user of [...SEED_USERS, ...SEED_PAYOUT_USERS, ...SEED_APPROVERS]) {
     statements.push({
       sql: `INSERT INTO users (id, email, name, role, organization_id, password_hash, created_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '2025-01-01T00:00:00.000Z')

@@ -41,6 +41,7 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/to-chuc', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/kiem-duyet', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/hoa-don', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
+  { prefix: '/quan-ly/duyet-hoan-tien', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
 ];
 
 /** The area a path belongs to (longest prefix), or null for a public page. */
@@ -85,6 +86,7 @@ export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'payouts', href: '/quan-ly/chi-tra', label: 'Chi trả cho người bán', roles: ['admin'] },
   { key: 'organizations', href: '/quan-ly/to-chuc', label: 'Tổ chức và thành viên', roles: ['admin'] },
   { key: 'moderation', href: '/quan-ly/kiem-duyet', label: 'Kiểm duyệt sản phẩm', roles: ['admin'] },
+  { key: 'refund-approvals', href: '/quan-ly/duyet-hoan-tien', label: 'Duyệt hoàn tiền', roles: COLLECTORS },
 ];
 
 export const menuFor = (role: Role): MenuEntry[] =>
