@@ -40,7 +40,7 @@ const csvCell = (value: string | number | null) => {
 
 export function collectionsCsv(rows: CollectionRow[]): string {
   const names = COLLECTIONS_DATASET.fields.map((field) => field.name) as Array<keyof CollectionRow>;
-  return [names.join(','), ...rows.map((row) => names.map((name) => csvCell(row[name])).join(','))].join('\r\n') + '\r\n';
+  return `${[names.join(','), ...rows.map((row) => names.map((name) => csvCell(row[name])).join(','))].join('\r\n')}\r\n`;
 }
 
 export const collectionsMetadata = () => ({ ...COLLECTIONS_DATASET, licence: OPEN_DATA_LICENCE });

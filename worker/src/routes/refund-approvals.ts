@@ -70,7 +70,7 @@ approvals.openapi(
     const { user, organizationId } = requireReconciler(c);
     const { id, action } = c.req.valid('param');
     const refund = await findRefund(c.env.DB, id);
-    if (!refund || refund.method !== 'vietqr' || (organizationId !== undefined && refund.organizationId !== organizationId))
+    if (refund?.method !== 'vietqr' || (organizationId !== undefined && refund.organizationId !== organizationId))
       throw new ApiError(404, 'refund_not_found', 'Không tìm thấy lệnh hoàn tiền này trong đơn vị bạn');
     const changed = await actOnRefund(c.env.DB, refund, action, user, new Date().toISOString());
     return c.json({ id: changed.id, status: changed.status }, 200);
