@@ -34,7 +34,8 @@ const LOADERS: Record<string, (db: D1Database, today: string) => Promise<FeedCon
         unit: row.unit,
       })),
       // With no product yet, the feed dates from the start of the catalogue.
-      lastModified: rows.reduce((newest, row) => Math.max(row.updatedAt, newest), '2025-01-01T00:00:00.000Z'),
+      // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.max would make numbers of them
+      lastModified: rows.reduce((newest, row) => (row.updatedAt > newest ? row.updatedAt : newest), '2025-01-01T00:00:00.000Z'),
     };
   },
 };
