@@ -71,9 +71,10 @@ app.route('/api/v1/admin/payout-runs', payoutRuns);
 app.route('/api/v1/admin/payouts', adminPayouts);
 app.route('/api/v1/seller/products', sellerProducts);
 app.route('/api/v1/admin', admin);
+// Collections first: the catalogue feed's /{file} would answer 404 for its files.
+app.route('/api/v1/open-data', openDataCollections);
 app.route('/api/v1/open-data', openData);
 app.route('/api/v1/refund-approvals', refundApprovals);
-app.route('/api/v1/open-data', openDataCollections);
 
 app.doc31('/api/v1/openapi.json', {
   openapi: '3.1.0',
