@@ -41,7 +41,14 @@ describe('workspace areas', () => {
       'refund-approvals',
     ]);
     expect(menuFor('seller').map((entry) => entry.key)).toEqual(['overview', 'products', 'orders', 'revenue']);
-    expect(menuFor('biller_staff').map((entry) => entry.key)).toEqual(['overview', 'bills', 'statements', 'exceptions', 'reports', 'refund-approvals']);
+    expect(menuFor('biller_staff').map((entry) => entry.key)).toEqual([
+      'overview',
+      'bills',
+      'statements',
+      'exceptions',
+      'reports',
+      'refund-approvals',
+    ]);
     expect(menuFor('biller_staff').map((entry) => entry.key)).not.toContain('markets');
     // Admins see every entry but a seller's own revenue, which belongs to one producer.
     expect(menuFor('admin')).toEqual(WORKSPACE_MENU.filter((entry) => entry.key !== 'revenue'));
