@@ -22,6 +22,7 @@ import { encodeJson, JSON_ENCODINGS, sortedDeep } from './sorted-json';
 import {
   accountDigits,
   type BankSource,
+  credentialSecret,
   dong,
   hmac,
   parseJson,
@@ -31,7 +32,7 @@ import {
   transactionId,
 } from './source';
 
-const secret = z.string().trim().min(8, 'Tối thiểu 8 ký tự').max(200, 'Tối đa 200 ký tự');
+const secret = credentialSecret();
 
 export const CassoCredentials = z
   .strictObject({ checksumKey: secret.optional(), secureToken: secret.optional() })

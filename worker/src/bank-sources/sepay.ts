@@ -22,6 +22,7 @@ import { vietnamLocalToIso } from '../domain/vietnam-time';
 import {
   accountDigits,
   type BankSource,
+  credentialSecret,
   dong,
   hmac,
   parseJson,
@@ -33,7 +34,7 @@ import {
 
 export const SEPAY_TOLERANCE_SECONDS = 300;
 
-const secret = z.string().trim().min(8, 'Tối thiểu 8 ký tự').max(200, 'Tối đa 200 ký tự');
+const secret = credentialSecret();
 
 export const SepayCredentials = z
   .strictObject({ apiKey: secret.optional(), hmacSecret: secret.optional() })

@@ -9,10 +9,10 @@
 import { z } from 'zod';
 import { verifyBankNotification } from '../domain/hmac';
 import { isAcceptableAmount } from '../domain/money';
-import { type BankSource, parseJson, SourceFormatError } from './source';
+import { type BankSource, credentialSecret, parseJson, SourceFormatError } from './source';
 
 export const SignedJsonCredentials = z.strictObject({
-  secret: z.string().trim().min(16, 'Tối thiểu 16 ký tự').max(200, 'Tối đa 200 ký tự'),
+  secret: credentialSecret(16),
 });
 export type SignedJsonCredentials = z.infer<typeof SignedJsonCredentials>;
 

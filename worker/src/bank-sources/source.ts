@@ -6,7 +6,7 @@
  * every credit (payments/credits.ts). A new source (payOS, a bank's own API) is one file
  * implementing this, one line in registry.ts, and its fixtures.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CreditLine } from '../domain/bank-credit';
 import { isAcceptableAmount } from '../domain/money';
 
@@ -84,6 +84,9 @@ export function accountDigits(value: unknown, field: string): string {
 }
 
 /** Bounded text of a field; missing becomes empty. */
+/** A credential a provider gives us (key, token, password): at least `min` characters, trimmed. */
+export const credentialSecret = (min = 8) => z.string().trim().min(min, `Tối thiểu ${min} ký tự`).max(200, 'Tối đa 200 ký tự');
+
 export function text(value: unknown, field: string, max = 1000): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string' && typeof value !== 'number') throw new SourceFormatError(`Trường ${field} phải là chữ`);

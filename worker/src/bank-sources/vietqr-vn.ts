@@ -24,6 +24,7 @@ import { vietnamLocalToIso } from '../domain/vietnam-time';
 import {
   accountDigits,
   type BankSource,
+  credentialSecret,
   dong,
   hmac,
   parseJson,
@@ -43,7 +44,7 @@ export const VietqrCredentials = z.strictObject({
     .min(3, 'Tối thiểu 3 ký tự')
     .max(100, 'Tối đa 100 ký tự')
     .regex(/^[^:]+$/, 'Không có dấu hai chấm'),
-  password: z.string().trim().min(12, 'Tối thiểu 12 ký tự').max(200, 'Tối đa 200 ký tự'),
+  password: credentialSecret(12),
 });
 export type VietqrCredentials = z.infer<typeof VietqrCredentials>;
 

@@ -30,6 +30,9 @@ const BillSchema = z
   })
   .openapi('Bill');
 
+/** A bill as the API answers it, for the pages that read it. */
+export type BillJson = z.infer<typeof BillSchema>;
+
 const PublicBillSchema = z
   .object({
     code: z.string(),

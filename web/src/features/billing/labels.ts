@@ -9,19 +9,5 @@ export const BILL_STATUS_NAMES: Record<BillStatus, string> = {
   cancelled: 'Đã huỷ',
 };
 
-export interface BillJson {
-  id: string;
-  code: string;
-  displayCode: string;
-  type: 'market_fee' | 'tuition' | 'hospital' | 'admin_fee';
-  biller: { id: string; name: string };
-  payerName: string;
-  payerRef: string;
-  description: string;
-  amount: number;
-  dueDate: string;
-  status: BillStatus;
-  paidAt: string | null;
-  paymentId: string | null;
-  createdAt: string;
-}
+// The answer's shape comes from the API's own schema, so the pages cannot drift from it.
+export type { BillJson } from '#worker/routes/bills';
