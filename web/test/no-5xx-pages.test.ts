@@ -11,6 +11,7 @@ const FORM_PAGES = [
   '/dang-nhap?tiep=%2Fquan-ly',
   '/dang-xuat',
   '/thanh-toan-hoa-don',
+  '/gio-hang',
   '/quan-ly',
   '/quan-ly/ngoai-le',
   '/quan-ly/sao-ke',

@@ -389,6 +389,18 @@ export async function findProduct(db: D1Database, id: string, today: string): Pr
   return row ? rowToProduct(row, today) : null;
 }
 
+/** Several products in any status, by id (a cart's): at most a few dozen, in one query. */
+export async function findProducts(db: D1Database, ids: readonly string[], today: string): Promise<Product[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN organizations o ON o.id = p.seller_id WHERE p.id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(ids))
+    .all<ProductRow>();
+  return results.map((row) => rowToProduct(row, today));
+}
+
 export interface OcopInput {
   stars: OcopStars;
   certificateNo: string;
