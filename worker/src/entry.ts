@@ -23,13 +23,16 @@ const extraScriptHashes = () => (solidHydrationHashes ??= inlineScriptHashes(gen
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
+    const db = withResilientDb(env).DB;
+    let serve: () => Promise<Response>;
     if (pathname === '/api' || pathname.startsWith('/api/')) {
-      return servePage(request, withResilientDb(env).DB, ctx, async () => api.fetch(request, env, ctx));
+      serve = () => servePage(request, db, ctx, async () => api.fetch(request, env, ctx));
+    } else {
+      const limited = limitPageBody(request);
+      if (limited instanceof Response) return withPageHeaders(request, limited);
+      const render = async () => withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
+      serve = () => servePage(request, db, ctx, render);
     }
-    const limited = limitPageBody(request);
-    if (limited instanceof Response) return withPageHeaders(request, limited);
-    const render = async () => withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
-    const serve = () => servePage(request, withResilientDb(env).DB, ctx, render);
     return measuringReads(env) ? withD1ReadCount(serve) : serve();
   },
   scheduled: api.scheduled,
