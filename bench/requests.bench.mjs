@@ -178,6 +178,14 @@ results.push(await measure('GET /api/v1/products/:id', N, () => ({ path: `/api/v
 results.push(await measure('GET /san-pham (SSR)', N / 2, () => ({ path: '/san-pham' })));
 results.push(await measure('GET /san-pham/:id (SSR)', N / 2, () => ({ path: `/san-pham/${product}` })));
 results.push(await measure('GET / (SSR)', N / 2, () => ({ path: '/' })));
+// The same reads when they miss the cache (a signed-in visitor bypasses it; the cookie's session
+// lookup adds one query): what a first visit after a catalogue change costs.
+const uncached = { Cookie: 'choso_session=bench-not-a-session' };
+results.push(
+  await measure('GET /api/v1/products?limit=24, uncached', N / 2, () => ({ path: '/api/v1/products?limit=24', headers: uncached })),
+);
+results.push(await measure('GET /san-pham (SSR), uncached', N / 4, () => ({ path: '/san-pham', headers: uncached })));
+results.push(await measure('GET /san-pham/:id (SSR), uncached', N / 4, () => ({ path: `/san-pham/${product}`, headers: uncached })));
 results.push(await measure('GET /api/v1/bills/lookup/:code', N, () => ({ path: `/api/v1/bills/lookup/${billCode}` })));
 
 const payCount = Math.round(500 * SCALE);

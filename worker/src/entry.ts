@@ -1,7 +1,8 @@
 import { handle } from '@astrojs/cloudflare/handler';
 import { generateHydrationScript } from 'solid-js/web';
-import { withD1ReadCount } from './db/resilient-d1';
+import { withD1ReadCount, withResilientDb } from './db/resilient-d1';
 import { limitPageBody } from './middleware/page-body-limit';
+import { servePage } from './middleware/page-cache';
 import { inlineScriptHashes, withPageHeaders } from './middleware/security-headers';
 import api, { measuringReads } from './worker';
 
@@ -22,11 +23,17 @@ const extraScriptHashes = () => (solidHydrationHashes ??= inlineScriptHashes(gen
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
-    if (pathname === '/api' || pathname.startsWith('/api/')) return api.fetch(request, env, ctx);
-    const limited = limitPageBody(request);
-    if (limited instanceof Response) return withPageHeaders(request, limited);
-    const render = async () => withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
-    return measuringReads(env) ? withD1ReadCount(render) : render();
+    const db = withResilientDb(env).DB;
+    let serve: () => Promise<Response>;
+    if (pathname === '/api' || pathname.startsWith('/api/')) {
+      serve = () => servePage(request, db, ctx, async () => api.fetch(request, env, ctx));
+    } else {
+      const limited = limitPageBody(request);
+      if (limited instanceof Response) return withPageHeaders(request, limited);
+      const render = async () => withPageHeaders(request, await handle(limited, env, ctx), await extraScriptHashes());
+      serve = () => servePage(request, db, ctx, render);
+    }
+    return measuringReads(env) ? withD1ReadCount(serve) : serve();
   },
   scheduled: api.scheduled,
 } satisfies ExportedHandler<Env>;

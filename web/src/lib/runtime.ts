@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { withResilientDb } from '#worker/db/resilient-d1';
 import { vietnamDate } from '#worker/domain/vietnam-time';
+import { PUBLIC_CATALOGUE_CACHE } from '#worker/middleware/page-cache';
 
 /** The D1 database the API uses: pages call the same db modules, never their own SQL. */
 export const db = (): D1Database => withResilientDb(env).DB;
@@ -8,7 +9,7 @@ export const db = (): D1Database => withResilientDb(env).DB;
 /** Today in Vietnam, for certificate validity. */
 export const today = (): string => vietnamDate(new Date());
 
-/** Short caching for catalogue pages: fresh enough for stock, kind to slow networks. */
+/** Caching for catalogue pages: the same rule as the catalogue's API reads (worker/src/middleware/page-cache.ts). */
 export function cacheCataloguePage(headers: Headers) {
-  headers.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=300');
+  headers.set('Cache-Control', PUBLIC_CATALOGUE_CACHE);
 }

@@ -20,6 +20,7 @@ import { defaultOcopExpiry } from '../domain/ocop';
 import { newId } from '../domain/tokens';
 import { vietnamDate } from '../domain/vietnam-time';
 import { ApiError, notFound } from '../errors';
+import { PUBLIC_CATALOGUE_CACHE } from '../middleware/page-cache';
 import { requireSellerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonBody, jsonResponse } from '../openapi';
 import {
@@ -80,6 +81,7 @@ products.openapi(
     const { items, nextCursor, lastWord } = await listProducts(c.env.DB, query, today, viewerSellerId);
     // Counted on the first page only: the next pages keep the same filters, hence the same counts.
     const facets = query.cursor ? null : await countFacets(c.env.DB, query, today, lastWord);
+    if (!viewer) c.header('Cache-Control', PUBLIC_CATALOGUE_CACHE);
     return c.json({ items, nextCursor, facets }, 200);
   },
 );
@@ -97,6 +99,7 @@ products.openapi(
     const { id } = c.req.valid('param');
     const product = await findProduct(c.env.DB, id, vietnamDate(new Date()));
     if (!product || !canSee(product, c.get('user'))) throw notFound('Product', 'product_not_found');
+    if (!c.get('user')) c.header('Cache-Control', PUBLIC_CATALOGUE_CACHE);
     return c.json(product, 200);
   },
 );
