@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { baseUrl, describeInBrowser, newContext, PHONE, screenshot, TABLET, useBrowser, visit } from './browser';
+import { baseUrl, describeInBrowser, newContext, notifyBankCredit, PHONE, screenshot, TABLET, useBrowser, visit } from './browser';
 
 // A shopper buys from two sellers in one cart and pays once: with JavaScript on a phone (the
 // product page's island adds without leaving the page), and with JavaScript off (a proxy
@@ -41,7 +41,29 @@ describeInBrowser('buying from two sellers in one cart', () => {
       page.getByRole('button', { name: 'Đặt hàng và thanh toán 155.000 ₫' }).click(),
     ]);
     expect(await page.textContent('main')).toContain('155.000 ₫');
-    await screenshot(page, 'cart-paid-by-vietqr-360');
+    await screenshot(page, 'cart-pay-by-vietqr-360');
+
+    // The bank tells us the transfer arrived: one payment for both sellers' parts.
+    const paymentId = new URL(page.url()).pathname.split('/').at(-1)!;
+    const payment = (await (await fetch(`${baseUrl()}/api/v1/payments/${paymentId}`)).json()) as {
+      reference: string;
+      amount: number;
+      payee: { accountNumber: string };
+    };
+    expect(payment.amount).toBe(155000);
+    const credit = await notifyBankCredit({
+      transactionId: `FT-CART-${Date.now()}`,
+      accountNumber: payment.payee.accountNumber,
+      amount: payment.amount,
+      description: `MBVCB.8812.${payment.reference} thanh toan gio hang`,
+    });
+    expect(credit.status).toBe(200);
+    await visit(page, `/thanh-toan/${paymentId}`);
+    expect(await page.locator('.sub-order .status-badge').allTextContents()).toEqual([
+      'Đã thanh toán, chờ người bán xác nhận',
+      'Đã thanh toán, chờ người bán xác nhận',
+    ]);
+    await screenshot(page, 'cart-paid-360');
 
     // The cart is empty once the order is placed.
     await visit(page, '/gio-hang');

@@ -1,5 +1,6 @@
 import app from './app';
 import { withD1ReadCount, withResilientDb } from './db/resilient-d1';
+import { inD1Session } from './middleware/d1-session';
 import { runScheduledMaintenance } from './scheduled';
 
 // Durable Object classes must be exported by the main module (here for the tests, in entry.ts for the build).
@@ -13,9 +14,10 @@ export const measuringReads = (env: Env) => (env as { MEASURE_D1_READS?: string 
  * (entry.ts) wraps it; the tests run it directly, so they need no Astro build.
  */
 export default {
-  // Every request and run reads D1 through the retrying wrapper (db/resilient-d1.ts).
+  // Every request runs in a D1 session (read replicas, middleware/d1-session.ts), and every request
+  // and run reads D1 through the retrying wrapper (db/resilient-d1.ts).
   fetch(request, env, ctx) {
-    const handle = () => Promise.resolve(app.fetch(request, withResilientDb(env), ctx));
+    const handle = () => inD1Session(request, env, async (sessionEnv) => app.fetch(request, withResilientDb(sessionEnv), ctx));
     return measuringReads(env) ? withD1ReadCount(handle) : handle();
   },
   scheduled(controller, env, ctx) {

@@ -40,6 +40,9 @@ function flakyD1(real: D1Database, failures: number, when: 'before' | 'after' = 
     get(target, property) {
       if (property === 'prepare') return (text: string) => wrap(target.prepare(text));
       if (property === 'batch') return (statements: D1PreparedStatement[]) => maybeFail(() => target.batch(statements));
+      // The worker runs each request in a D1 session (middleware/d1-session.ts): the session is this same flaky database.
+      if (property === 'withSession')
+        return () => new Proxy(db, { get: (self, name) => (name === 'getBookmark' ? () => null : Reflect.get(self, name)) });
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
