@@ -48,12 +48,13 @@ export class StatementFormatError extends Error {
 type Column = 'date' | 'credit' | 'debit' | 'description' | 'transactionId';
 
 /** Header names in Vietnamese bank exports, best first when a file has several. */
-const BANK_HEADERS: Record<Column, readonly string[]> = {
-  date: ['Ngày giao dịch', 'Ngày hiệu lực', 'Ngày hạch toán', 'Ngày GD'],
-  credit: ['Số tiền ghi có', 'Ghi có', 'Phát sinh có', 'Tiền gửi vào'],
-  debit: ['Số tiền ghi nợ', 'Ghi nợ', 'Phát sinh nợ', 'Tiền rút ra'],
-  description: ['Nội dung', 'Mô tả', 'Diễn giải', 'Nội dung giao dịch'],
-  transactionId: ['Số tham chiếu', 'Mã giao dịch', 'Số bút toán', 'Mã GD'],
+export const BANK_HEADERS: Record<Column, readonly string[]> = {
+  // Posting date first: it is the bank's day for the money (MB, VietinBank, BIDV have both).
+  date: ['Ngày hạch toán', 'Ngày hiệu lực', 'Ngày giao dịch', 'Ngày GD', 'Ngày', 'Posting date', 'Transaction date', 'Date'],
+  credit: ['Số tiền ghi có', 'Ghi có', 'Phát sinh có', 'Tiền gửi vào', 'Có', 'Credit'],
+  debit: ['Số tiền ghi nợ', 'Ghi nợ', 'Phát sinh nợ', 'Tiền rút ra', 'Nợ', 'Debit'],
+  description: ['Nội dung', 'Mô tả', 'Diễn giải', 'Nội dung giao dịch', 'Mô tả giao dịch', 'Nội dung chi tiết', 'Description'],
+  transactionId: ['Số tham chiếu', 'Mã giao dịch', 'Số bút toán', 'Mã GD', 'Số GD', 'Số giao dịch', 'Số CT', 'Reference', 'Reference No'],
 };
 
 const GENERIC_HEADERS = { date: 'bookedAt', amount: 'amount', description: 'description', transactionId: 'transactionId' } as const;
@@ -62,8 +63,21 @@ const GENERIC_HEADERS = { date: 'bookedAt', amount: 'amount', description: 'desc
  * Folded first words of rows that total or sum up the statement. Such rows have no date
  * and are skipped wherever they are ("Số dư đầu kỳ" often sits right under the header).
  */
-const SUMMARY_LABEL_PREFIXES = ['tongcong', 'tongso', 'tongphatsinh', 'congphatsinh', 'sodu', 'total', 'balance', 'opening', 'closing'];
-const SUMMARY_LABELS_EXACT = ['cong'];
+const SUMMARY_LABEL_PREFIXES = [
+  'tongcong',
+  'tongso',
+  'tongphatsinh',
+  'congphatsinh',
+  'sodu',
+  'dudau',
+  'ducuoi',
+  'cuoingay',
+  'total',
+  'balance',
+  'opening',
+  'closing',
+];
+const SUMMARY_LABELS_EXACT = ['cong', 'tong'];
 
 /**
  * A header cell as a comparable key: the part before any "(", "/" or line break (exports
@@ -96,10 +110,11 @@ interface Layout {
   amount: number;
   debit: number | null;
   description: number;
+  /** -1 when a bank's export has no reference column (VietinBank, CashUp): lines get a stable id of their content. */
   transactionId: number;
 }
 
-function quoteList(names: readonly string[]): string {
+export function quoteList(names: readonly string[]): string {
   return names.map((name) => `"${name}"`).join(', ');
 }
 
@@ -138,10 +153,7 @@ function layoutOf(row: readonly string[], lineNumber: number): Layout | null {
   if (date < 0 || credit < 0) return null;
   const description = bankIndex('description');
   const transactionId = bankIndex('transactionId');
-  for (const [column, name, index] of [
-    ['description', 'nội dung', description],
-    ['transactionId', 'mã giao dịch', transactionId],
-  ] as const) {
+  for (const [column, name, index] of [['description', 'nội dung', description]] as const) {
     if (index < 0) {
       throw new StatementFormatError(
         lineNumber,
@@ -288,45 +300,69 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
-/** Reads `text` with one delimiter; null if no header row turns up with it. */
-function parseWith(text: string, delimiter: string): ParsedStatement | null {
+/**
+ * A stable id for a bank line that has no reference of its own: the same line imported
+ * again (from a later, overlapping statement) gets the same id, so it is never counted twice;
+ * two identical transfers on one day are told apart by their order.
+ */
+function contentId(bookedAt: string, amount: number, description: string, occurrence: number): string {
+  // FNV-1a, 64 bits: a short deterministic digest; collisions only merge identical-looking lines.
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(`${bookedAt}|${amount}|${description}|${occurrence}`)) {
+    hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  }
+  return `L${hash.toString(36).toUpperCase()}`;
+}
+
+export interface RowReaderOptions {
+  /** Spreadsheets merge the date cell of a day's lines: an empty date then means the one above. */
+  fillDownDates?: boolean;
+}
+
+/**
+ * Reads a statement row by row, whatever the file was (CSV rows, a sheet's rows as text):
+ * finds the header, then turns each row into a credit or a debit, or rejects it.
+ */
+export function createRowReader({ fillDownDates = false }: RowReaderOptions = {}) {
   let layout: Layout | null = null;
   const credits: StatementLine[] = [];
   const lineOfTransaction = new Map<string, number>();
+  const occurrences = new Map<string, number>();
   const debits: StatementLine[] = [];
   let firstMs = Infinity;
   let lastMs = -Infinity;
+  let lastDateCell = '';
   /** Why the first note row (no date, no money) would be wrong if a dated row followed it. */
   let pendingNote: StatementFormatError | null = null;
 
-  let rowStart = 0;
-  let lineNumber = 1;
-
-  const readRow = (row: string[], errors: readonly Papa.ParseError[], line: number): void => {
+  /** `problem` is what made the row unreadable as text (a CSV quoting error), if anything. */
+  const readRow = (row: string[], problem: string | null, line: number): void => {
     if (isBlank(row)) return;
     if (layout === null) {
       // Title rows above the header are free text; a stray quote there (or this being
       // the wrong delimiter) is no reason to reject the file.
-      if (errors.length === 0) layout = layoutOf(row, line);
+      if (problem === null) layout = layoutOf(row, line);
       return;
     }
-    if (errors.length > 0) throw new StatementFormatError(line, quoteProblem(errors[0]!.code));
-    const cell = (index: number): string => (row[index] ?? '').trim();
+    if (problem !== null) throw new StatementFormatError(line, problem);
+    const cell = (index: number): string => (index < 0 ? '' : (row[index] ?? '').trim());
 
-    const dateCell = cell(layout.date);
+    let dateCell = cell(layout.date);
+    const hasMoney = /\d/.test(cell(layout.amount)) || (layout.debit !== null && /\d/.test(cell(layout.debit)));
+    if (dateCell === '' && fillDownDates && lastDateCell !== '' && hasMoney && !isSummaryRow(row)) dateCell = lastDateCell;
     if (!ISO_DATE_TIME.test(dateCell) && !DAY_MONTH_YEAR.test(dateCell)) {
       // Summary rows often put their label in the date column ("Tổng cộng,,,1.350.000").
       if (isSummaryRow(row)) return;
-      const dataLike =
-        /\d/.test(cell(layout.amount)) || (layout.debit !== null && /\d/.test(cell(layout.debit))) || cell(layout.transactionId) !== '';
-      const problem = dateCell === '' ? new StatementFormatError(line, 'dòng không có ngày') : notADate(dateCell, line);
-      if (dataLike) throw problem;
+      const dataLike = hasMoney || cell(layout.transactionId) !== '';
+      const notDated = dateCell === '' ? new StatementFormatError(line, 'dòng không có ngày') : notADate(dateCell, line);
+      if (dataLike) throw notDated;
       // A note or signature row ("Người lập biểu"): fine at the end of the file. In the
       // middle it is more likely a broken row, reported once a dated row follows it.
-      pendingNote ??= problem;
+      pendingNote ??= notDated;
       return;
     }
     if (pendingNote !== null) throw pendingNote;
+    lastDateCell = dateCell;
 
     if (row.length < layout.required || (row.length > layout.width && !isBlank(row.slice(layout.width)))) {
       throw new StatementFormatError(
@@ -337,12 +373,21 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     const bookedMs = parseDate(dateCell, line);
     firstMs = Math.min(firstMs, bookedMs);
     lastMs = Math.max(lastMs, bookedMs);
+    const bookedAt = new Date(bookedMs).toISOString();
+    const description = cell(layout.description);
+    const idOf = (amount: number): string => {
+      if (layout!.transactionId >= 0) return cell(layout!.transactionId);
+      const key = `${bookedAt}|${amount}|${description}`;
+      const occurrence = (occurrences.get(key) ?? 0) + 1;
+      occurrences.set(key, occurrence);
+      return contentId(bookedAt, amount, description, occurrence);
+    };
     const debitLine = (amount: number): StatementLine => ({
       lineNumber: line,
-      transactionId: cell(layout!.transactionId),
-      bookedAt: new Date(bookedMs).toISOString(),
+      transactionId: idOf(-amount),
+      bookedAt,
       amount,
-      description: cell(layout!.description),
+      description,
     });
 
     const amount = parseAmount(cell(layout.amount), line) ?? 0;
@@ -368,22 +413,37 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
       );
     }
 
-    const transactionId = cell(layout.transactionId);
+    const transactionId = idOf(amount);
     if (transactionId === '') throw new StatementFormatError(line, 'dòng không có mã giao dịch');
     const firstLine = lineOfTransaction.get(transactionId);
     if (firstLine !== undefined) {
       throw new StatementFormatError(line, `mã giao dịch "${transactionId}" đã có ở dòng ${firstLine}`);
     }
     lineOfTransaction.set(transactionId, line);
-    credits.push({
-      lineNumber: line,
-      transactionId,
-      bookedAt: new Date(bookedMs).toISOString(),
-      amount,
-      description: cell(layout.description),
-    });
+    credits.push({ lineNumber: line, transactionId, bookedAt, amount, description });
   };
 
+  /** The statement read, or null if no header row turned up. */
+  const finish = (): ParsedStatement | null => {
+    const found = layout as Layout | null;
+    if (found === null) return null;
+    const dated = firstMs !== Infinity;
+    return {
+      format: found.format,
+      credits,
+      debits,
+      firstDate: dated ? vietnamDate(new Date(firstMs)) : null,
+      lastDate: dated ? vietnamDate(new Date(lastMs)) : null,
+    };
+  };
+  return { readRow, finish };
+}
+
+/** Reads `text` with one delimiter; null if no header row turns up with it. */
+function parseWith(text: string, delimiter: string): ParsedStatement | null {
+  const reader = createRowReader();
+  let rowStart = 0;
+  let lineNumber = 1;
   // Row by row (step) rather than all at once, because only the step results carry the
   // cursor, and the cursor is how a row gets its line number when quoted cells span
   // lines. Blank rows are kept here (skipEmptyLines off) so that every row's start is
@@ -394,22 +454,12 @@ function parseWith(text: string, delimiter: string): ParsedStatement | null {
     skipEmptyLines: false,
     step: (results) => {
       const rowEnd = results.meta.cursor;
-      readRow(results.data, results.errors, lineNumber);
+      reader.readRow(results.data, results.errors.length > 0 ? quoteProblem(results.errors[0]!.code) : null, lineNumber);
       lineNumber += countLineBreaks(text, rowStart, rowEnd);
       rowStart = rowEnd;
     },
   });
-
-  const found = layout as Layout | null;
-  if (found === null) return null;
-  const dated = firstMs !== Infinity;
-  return {
-    format: found.format,
-    credits,
-    debits,
-    firstDate: dated ? vietnamDate(new Date(firstMs)) : null,
-    lastDate: dated ? vietnamDate(new Date(lastMs)) : null,
-  };
+  return reader.finish();
 }
 
 const DELIMITERS = [',', ';'];

@@ -4,7 +4,9 @@ import { insertStatement, saveStatementSummary } from '../db/statements';
 import { statementCredits } from '../domain/bank-credit';
 import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
 import { groupDigits } from '../domain/money';
+import { looksLikeXls, looksLikeXlsx } from '../domain/spreadsheet';
 import { type ParsedStatement, parseStatementCsv, StatementFormatError } from '../domain/statement-csv';
+import { parseStatementXlsx } from '../domain/statement-xlsx';
 import { newId } from '../domain/tokens';
 import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
@@ -137,7 +139,7 @@ export function statementUpload(form: { file?: unknown; accountNumber?: unknown 
       'validation_failed',
       'Hãy đính kèm tệp sao kê (trường `file`) và ghi số tài khoản của sao kê (trường `accountNumber`)',
       [
-        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Bắt buộc: tệp sao kê CSV' }]),
+        ...(form.file instanceof File ? [] : [{ path: 'file', message: 'Bắt buộc: tệp sao kê CSV hoặc Excel (.xlsx)' }]),
         ...(accountOk ? [] : [{ path: 'accountNumber', message: 'Chỉ gồm chữ số, tối đa 19 số' }]),
       ],
     );
@@ -145,11 +147,16 @@ export function statementUpload(form: { file?: unknown; accountNumber?: unknown 
   return { file: form.file, accountNumber };
 }
 
-/** A statement file read whole, or a 400 naming the line and what is wrong with it: nothing is imported then. */
-export async function readStatementFile(file: File): Promise<ParsedStatement> {
+/** A statement file (CSV or a bank's `.xlsx`) read whole, or a 400 naming the line and what is wrong with it: nothing is imported then. */
+export async function readStatementFile(file: File, accountNumber: string): Promise<ParsedStatement> {
   if (file.size > STATEMENT_LIMITS.bytes) throw statementTooLarge();
   try {
-    const parsed = parseStatementCsv(await file.text());
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const parsed =
+      looksLikeXlsx(bytes) || looksLikeXls(bytes)
+        ? // Title, opening and total rows come on top of the lines.
+          await parseStatementXlsx(bytes, { accountNumber, maxRows: STATEMENT_LIMITS.lines + 500 })
+        : parseStatementCsv(new TextDecoder().decode(bytes));
     const lines = parsed.credits.length + parsed.debits.length;
     if (lines > STATEMENT_LIMITS.lines) throw statementTooLarge(lines);
     return parsed;

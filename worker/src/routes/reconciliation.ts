@@ -311,7 +311,7 @@ reconciliation.openapi(
     const { user, organizationId } = requireReconciler(c);
     const { file, accountNumber } = statementUpload(c.req.valid('form') as { file?: unknown; accountNumber?: unknown });
     const { ownerId } = await reconcilableAccount(c.env, accountNumber, organizationId);
-    const parsed = await readStatementFile(file);
+    const parsed = await readStatementFile(file, accountNumber);
     const summary = await importStatement(c.env.DB, {
       accountNumber,
       organizationId: ownerId,
