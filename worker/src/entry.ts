@@ -3,6 +3,7 @@ import { generateHydrationScript } from 'solid-js/web';
 import { withD1ReadCount } from './db/resilient-d1';
 import { limitPageBody } from './middleware/page-body-limit';
 import { inlineScriptHashes, withPageHeaders } from './middleware/security-headers';
+import type { StatementChunkMessage } from './reconciliation/statement-queue';
 import api, { measuringReads } from './worker';
 
 // Durable Object classes must be exported by the module that wrangler.toml names as main.
@@ -29,4 +30,5 @@ export default {
     return measuringReads(env) ? withD1ReadCount(render) : render();
   },
   scheduled: api.scheduled,
-} satisfies ExportedHandler<Env>;
+  queue: api.queue,
+} satisfies ExportedHandler<Env, StatementChunkMessage>;
