@@ -66,7 +66,7 @@ async function deliver(messages: StatementChunkMessage[], attempts = 1, db: D1Da
     messages.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, DB: db }, ctx);
+  await worker.queue(batch, { ...env, DB: db });
   const result = await getQueueResult(batch, ctx);
   return result.retryMessages.map((retry) => messages[Number(retry.msgId.slice(1))]!);
 }
