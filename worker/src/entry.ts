@@ -4,6 +4,7 @@ import { withD1ReadCount, withResilientDb } from './db/resilient-d1';
 import { limitPageBody } from './middleware/page-body-limit';
 import { servePage } from './middleware/page-cache';
 import { inlineScriptHashes, withPageHeaders } from './middleware/security-headers';
+import type { StatementChunkMessage } from './reconciliation/statement-queue';
 import api, { measuringReads } from './worker';
 
 // Durable Object classes must be exported by the module that wrangler.toml names as main.
@@ -36,4 +37,5 @@ export default {
     return measuringReads(env) ? withD1ReadCount(serve) : serve();
   },
   scheduled: api.scheduled,
-} satisfies ExportedHandler<Env>;
+  queue: api.queue,
+} satisfies ExportedHandler<Env, StatementChunkMessage>;

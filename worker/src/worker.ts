@@ -1,6 +1,7 @@
 import app from './app';
 import { withD1ReadCount, withResilientDb } from './db/resilient-d1';
 import { inD1Session } from './middleware/d1-session';
+import { consumeStatementChunks, type StatementChunkMessage } from './reconciliation/statement-queue';
 import { runScheduledMaintenance } from './scheduled';
 
 // Durable Object classes must be exported by the main module (here for the tests, in entry.ts for the build).
@@ -23,4 +24,8 @@ export default {
   scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledMaintenance(withResilientDb(env), controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env>;
+  // Large bank statements, a chunk per message (reconciliation/statement-queue.ts).
+  async queue(batch, env) {
+    await consumeStatementChunks(batch as MessageBatch<StatementChunkMessage>, withResilientDb(env));
+  },
+} satisfies ExportedHandler<Env, StatementChunkMessage>;

@@ -1,5 +1,6 @@
-// A statement import runs whole in one request, so what one request may import is capped:
-// lines and bytes, with a 413 that says how to split the file, and nothing written.
+// A statement is read whole in one request, so what one upload may hold is capped: 100.000
+// lines and 16 MB, with a 413 that says how to split the file, and nothing written. Up to
+// 5.000 lines it is applied in the request (larger ones: statement-queue.test.ts).
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import app from '../src/app';
@@ -43,21 +44,21 @@ const creditsLike = async (prefix: string) =>
     .n;
 
 describe('a statement import is capped', () => {
-  it('refuses more than 5.000 lines with a 413 that says how to split the file, and writes nothing', async () => {
+  it('refuses more than 100.000 lines with a 413 that says how to split the file, and writes nothing', async () => {
     const before = await statementsCount();
-    const refused = await expectError(await upload(statement(5_001, 'T-MANY-')), 413, 'statement_too_large');
-    expect(refused.error.message).toContain('tệp có 5.001 dòng');
-    expect(refused.error.message).toContain('tối đa 5.000 dòng và 2 MB');
+    const refused = await expectError(await upload(statement(100_001, 'T-MANY-')), 413, 'statement_too_large');
+    expect(refused.error.message).toContain('tệp có 100.001 dòng');
+    expect(refused.error.message).toContain('tối đa 100.000 dòng và 16 MB');
     expect(refused.error.message).toContain('theo từng khoảng ngày ngắn hơn');
     expect(await statementsCount()).toBe(before);
     expect(await creditsLike('T-MANY-')).toBe(0);
   });
 
-  it('refuses a file over 2 MB the same way, before reading it', async () => {
-    const big = statement(2_500, 'T-BIG-', ` ${'x'.repeat(800)}`);
-    expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+  it('refuses a file over 16 MB the same way, before reading it', async () => {
+    const big = statement(2_500, 'T-BIG-', ` ${'x'.repeat(7_000)}`);
+    expect(big.length).toBeGreaterThan(16 * 1024 * 1024);
     const refused = await expectError(await upload(big), 413, 'statement_too_large');
-    expect(refused.error.message).toContain('tối đa 5.000 dòng và 2 MB');
+    expect(refused.error.message).toContain('tối đa 100.000 dòng và 16 MB');
     expect(await creditsLike('T-BIG-')).toBe(0);
   });
 

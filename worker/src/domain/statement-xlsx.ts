@@ -99,8 +99,14 @@ export function parseStatementSheet(rows: readonly SheetRow[], accountNumber: st
  */
 export async function parseStatementXlsx(
   bytes: Uint8Array,
-  { accountNumber, maxRows }: { accountNumber: string; maxRows: number },
+  { accountNumber, maxRows, maxBytes = Number.POSITIVE_INFINITY }: { accountNumber: string; maxRows: number; maxBytes?: number },
 ): Promise<ParsedStatement> {
+  if (bytes.length > maxBytes) {
+    throw new StatementFormatError(
+      null,
+      `tệp Excel lớn hơn ${Math.round(maxBytes / 1024 / 1024)} MB: hãy xuất sao kê theo khoảng ngày ngắn hơn, hoặc tải lên dạng CSV (tối đa 16 MB)`,
+    );
+  }
   let sheets: Awaited<ReturnType<typeof readSpreadsheet>>;
   try {
     sheets = await readSpreadsheet(bytes, { maxRows });

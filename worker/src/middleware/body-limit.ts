@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { MAX_IMAGE_BYTES } from '../domain/images';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { STATEMENT_LIMITS, statementTooLarge } from '../reconciliation/statements';
 
 /**
  * How large a request body may be, for every API endpoint, in one place. Hono's bodyLimit
@@ -35,10 +36,10 @@ export const BODY_LIMIT_OVERRIDES: BodyLimitOverride[] = [
       ]),
   },
   {
-    // A bank statement (the route may cap it lower, by lines as well as bytes).
+    // A bank statement of up to 16 MB, plus the multipart envelope (the route caps the file and its lines).
     path: /^\/api\/v1\/reconciliation\/statements$/,
-    maxBytes: 10 * MB,
-    tooLarge: () => new ApiError(413, 'statement_too_large', 'Tệp sao kê tối đa 10 MB; hãy tách tệp theo ngày rồi nhập từng phần'),
+    maxBytes: STATEMENT_LIMITS.bytes + 64 * 1024,
+    tooLarge: () => statementTooLarge(),
   },
   {
     // A file of bills: 2,000 rows fit in well under 2 MB (the import checks the rows too).

@@ -4,7 +4,7 @@
  * Content-Length, or cut off as it streams (the page's form reader then answers 413).
  */
 export const PAGE_FORM_LIMIT_BYTES = 64 * 1024;
-const PAGE_UPLOAD_LIMITS: Array<[RegExp, number]> = [[/^\/quan-ly\/sao-ke$/, 10 * 1024 * 1024]];
+const PAGE_UPLOAD_LIMITS: Array<[RegExp, number]> = [[/^\/quan-ly\/sao-ke$/, 16 * 1024 * 1024 + 64 * 1024]];
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

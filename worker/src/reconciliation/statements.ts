@@ -1,6 +1,6 @@
 import { findNotifiedCredits } from '../db/bank-credits';
 import { insertExceptionStatement } from '../db/exceptions';
-import { insertStatement, saveStatementSummary } from '../db/statements';
+import { insertStatement, saveStatementDone } from '../db/statements';
 import { statementCredits } from '../domain/bank-credit';
 import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
 import { groupDigits } from '../domain/money';
@@ -10,7 +10,7 @@ import { parseStatementXlsx } from '../domain/statement-xlsx';
 import { newId } from '../domain/tokens';
 import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
-import { applyBankCredits } from '../payments/credits';
+import { applyBankCredits, type CreditOutcome } from '../payments/credits';
 import { applyStatementDebits } from './statement-debits';
 
 export interface ImportSummary {
@@ -53,14 +53,7 @@ export async function importStatement(
     now,
   });
   const outcomes = await applyBankCredits(db, accountNumber, statementCredits(accountNumber, parsed.credits), now, statementId);
-  const exceptions: Record<string, number> = zeroCounts(EXCEPTION_TYPES);
-  let matched = 0;
-  let alreadyConfirmed = 0;
-  for (const outcome of outcomes) {
-    if (outcome.outcome === 'matched') matched += 1;
-    else if (outcome.outcome === 'duplicate') alreadyConfirmed += 1;
-    else exceptions[outcome.type] = (exceptions[outcome.type] ?? 0) + 1;
-  }
+  const { matched, alreadyConfirmed, exceptions } = countOutcomes(outcomes);
   exceptions.missing_at_bank = await flagMissingAtBank(db, accountNumber, parsed, statementId, now);
   await applyStatementDebits(db, { accountNumber, statementId, debits: parsed.debits, now });
   const summary: ImportSummary = {
@@ -71,14 +64,33 @@ export async function importStatement(
     alreadyConfirmed,
     exceptions,
   };
-  await saveStatementSummary(db, statementId, summary);
+  await saveStatementDone(db, statementId, summary.lines, summary);
   return summary;
 }
 
-async function flagMissingAtBank(
+export interface OutcomeCounts {
+  matched: number;
+  alreadyConfirmed: number;
+  exceptions: Record<string, number>;
+}
+
+/** What the credits of a statement (or of one of its chunks) came to. */
+export function countOutcomes(outcomes: readonly CreditOutcome[]): OutcomeCounts {
+  const exceptions: Record<string, number> = zeroCounts(EXCEPTION_TYPES);
+  let matched = 0;
+  let alreadyConfirmed = 0;
+  for (const outcome of outcomes) {
+    if (outcome.outcome === 'matched') matched += 1;
+    else if (outcome.outcome === 'duplicate') alreadyConfirmed += 1;
+    else exceptions[outcome.type] = (exceptions[outcome.type] ?? 0) + 1;
+  }
+  return { matched, alreadyConfirmed, exceptions };
+}
+
+export async function flagMissingAtBank(
   db: D1Database,
   accountNumber: string,
-  parsed: ParsedStatement,
+  parsed: { firstDate: string | null; lastDate: string | null; credits: ReadonlyArray<{ transactionId: string }> },
   statementId: string,
   now: string,
 ): Promise<number> {
@@ -108,13 +120,24 @@ async function flagMissingAtBank(
 }
 
 /**
- * What one request may import. The import runs whole in one request: its credits are loaded a
- * few dozen ids to a query and written a few dozen to a D1 batch, so 5,000 lines stay well
- * within D1's 1,000 queries per Worker invocation (about 250 for 5,000 lines, with room for
- * lines decided a second time), and 2 MB within a request's memory and time. Larger statements
- * are split by date and imported in turn: lines imported before are never counted twice.
+ * What one upload may hold. A statement is read and checked whole in the request; up to
+ * `inlineLines` lines it is applied there and then (about 250 of D1's 1,000 queries per
+ * invocation for 5,000 lines). A larger one is stored in R2 in chunks and applied by the
+ * statement queue (statement-queue.ts), a chunk per message, with its progress on the statement.
  */
-export const STATEMENT_LIMITS = { lines: 5_000, bytes: 2 * 1024 * 1024 } as const;
+export const STATEMENT_LIMITS = {
+  lines: 100_000,
+  bytes: 16 * 1024 * 1024,
+  inlineLines: 5_000,
+  xlsxRows: 10_000,
+  xlsxBytes: 4 * 1024 * 1024,
+} as const;
+
+/** Lines applied in the request; more go to the queue. A test may lower it with the STATEMENT_INLINE_LINES variable. */
+export function inlineStatementLines(env: Env): number {
+  const set = Number((env as { STATEMENT_INLINE_LINES?: string }).STATEMENT_INLINE_LINES);
+  return Number.isInteger(set) && set > 0 ? set : STATEMENT_LIMITS.inlineLines;
+}
 
 /** The 413 that says how to split a statement that is too large. */
 export function statementTooLarge(lines?: number): ApiError {
@@ -122,10 +145,10 @@ export function statementTooLarge(lines?: number): ApiError {
   return new ApiError(
     413,
     'statement_too_large',
-    `Tệp sao kê quá lớn${found}: mỗi lần chỉ nhập được tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB. ` +
+    `Tệp sao kê quá lớn${found}: mỗi lần chỉ nhập được tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 16 MB. ` +
       'Hãy xuất sao kê theo từng khoảng ngày ngắn hơn (ví dụ từng tuần hoặc từng ngày) rồi nhập lần lượt từng tệp; ' +
       'chưa có dòng nào được ghi, và các dòng đã nhập trước đó sẽ không bị tính hai lần.',
-    [{ path: 'file', message: `Tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 2 MB mỗi tệp` }],
+    [{ path: 'file', message: `Tối đa ${groupDigits(STATEMENT_LIMITS.lines)} dòng và 16 MB mỗi tệp` }],
   );
 }
 
@@ -154,8 +177,9 @@ export async function readStatementFile(file: File, accountNumber: string): Prom
     const bytes = new Uint8Array(await file.arrayBuffer());
     const parsed =
       looksLikeXlsx(bytes) || looksLikeXls(bytes)
-        ? // Title, opening and total rows come on top of the lines.
-          await parseStatementXlsx(bytes, { accountNumber, maxRows: STATEMENT_LIMITS.lines + 500 })
+        ? // A workbook is read whole in memory (docs/spreadsheets.md): 10,000 rows stay well within
+          // a Worker's 128 MB; a larger statement is exported by shorter date ranges, or as CSV.
+          await parseStatementXlsx(bytes, { accountNumber, maxRows: STATEMENT_LIMITS.xlsxRows, maxBytes: STATEMENT_LIMITS.xlsxBytes })
         : parseStatementCsv(new TextDecoder().decode(bytes));
     const lines = parsed.credits.length + parsed.debits.length;
     if (lines > STATEMENT_LIMITS.lines) throw statementTooLarge(lines);

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { findException, listExceptions } from '../db/exceptions';
 import { findRefund, listExceptionRefunds, type Refund } from '../db/refunds';
+import { findStatement } from '../db/statements';
 import { EXCEPTION_TYPES } from '../domain/exception-types';
 import { isIsoDate } from '../domain/ocop';
 import { ApiError } from '../errors';
@@ -14,7 +15,15 @@ import { reconcilableAccount } from '../reconciliation/accounts';
 import { closeDay, readDay } from '../reconciliation/days';
 import { canHandle, resolveException } from '../reconciliation/exceptions';
 import { checkStripePayout } from '../reconciliation/payouts';
-import { importStatement, readStatementFile, STATEMENT_LIMITS, statementTooLarge, statementUpload } from '../reconciliation/statements';
+import { queueStatement } from '../reconciliation/statement-queue';
+import {
+  importStatement,
+  inlineStatementLines,
+  readStatementFile,
+  STATEMENT_LIMITS,
+  statementTooLarge,
+  statementUpload,
+} from '../reconciliation/statements';
 
 const ExceptionSchema = z
   .object({
@@ -74,6 +83,35 @@ const DayParam = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
     .refine(isIsoDate, 'Ngày viết theo dạng YYYY-MM-DD, ví dụ 2026-11-30')
     .openapi({ param: { name: 'date', in: 'path' }, example: '2026-11-30' }),
+});
+
+const StatementSummarySchema = z.object({
+  statementId: z.string(),
+  lines: z.number().int(),
+  credits: z.number().int(),
+  matched: z.number().int(),
+  alreadyConfirmed: z.number().int(),
+  exceptions: z.record(z.string(), z.number().int()),
+});
+
+const StatementProgressSchema = z
+  .object({
+    statementId: z.string(),
+    status: z.enum(['processing', 'done', 'failed']),
+    lines: z.number().int(),
+    processed: z.number().int(),
+    summary: StatementSummarySchema.nullable(),
+    failureReason: z.string().nullable().optional(),
+  })
+  .openapi('StatementProgress');
+
+const statementProgress = (row: NonNullable<Awaited<ReturnType<typeof findStatement>>>) => ({
+  statementId: row.id,
+  status: row.status,
+  lines: row.lines,
+  processed: row.processed,
+  summary: row.status === 'done' ? (JSON.parse(row.summary) as z.infer<typeof StatementSummarySchema>) : null,
+  failureReason: row.failure_reason,
 });
 
 const reconciliation = createRouter();
@@ -281,7 +319,8 @@ reconciliation.openapi(
     description:
       'multipart/form-data: `file` (CSV: bookedAt,amount,description,transactionId, or a Vietnamese bank export) and `accountNumber`. ' +
       'A malformed file is rejected whole, with the line and the reason. Each line counts once, keyed on the bank transaction id, ' +
-      'so importing the same or an overlapping statement again counts nothing twice.',
+      'so importing the same or an overlapping statement again counts nothing twice. Up to 5,000 lines it is applied at once (201); ' +
+      'a larger one (up to 100,000 lines and 16 MB) is checked whole, then applied by a queue (202): follow it with GET /statements/{id}.',
     request: {
       body: {
         required: true,
@@ -304,6 +343,7 @@ reconciliation.openapi(
           exceptions: z.record(z.string(), z.number().int()),
         }),
       ),
+      202: jsonResponse('A large statement, checked and queued: none of its lines applied yet', StatementProgressSchema),
       ...errorResponses(400, 401, 403, 404, 413),
     },
   }),
@@ -312,15 +352,43 @@ reconciliation.openapi(
     const { file, accountNumber } = statementUpload(c.req.valid('form') as { file?: unknown; accountNumber?: unknown });
     const { ownerId } = await reconcilableAccount(c.env, accountNumber, organizationId);
     const parsed = await readStatementFile(file, accountNumber);
-    const summary = await importStatement(c.env.DB, {
+    const input = {
       accountNumber,
       organizationId: ownerId,
       fileName: file.name,
       parsed,
       importedBy: user.id,
       now: new Date().toISOString(),
-    });
-    return c.json(summary, 201);
+    };
+    if (parsed.credits.length + parsed.debits.length > inlineStatementLines(c.env)) return c.json(await queueStatement(c.env, input), 202);
+    return c.json(await importStatement(c.env.DB, input), 201);
+  },
+);
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/statements/{id}',
+    tags: ['Reconciliation'],
+    summary: 'A statement import: its progress, and its summary once done',
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
+    responses: { 200: jsonResponse('The statement', StatementProgressSchema), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    const statement = await findStatement(c.env.DB, c.req.valid('param').id);
+    if (!statement || (organizationId !== undefined && statement.organization_id !== organizationId))
+      throw new ApiError(404, 'statement_not_found', 'Không tìm thấy sao kê này trong đơn vị bạn');
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(statementProgress(statement), 200);
   },
 );
 
