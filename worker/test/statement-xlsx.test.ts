@@ -15,7 +15,10 @@ beforeAll(async () => {
 
 function upload(bytes: Uint8Array, accountNumber: string, name = 'sao-ke.xlsx') {
   const form = new FormData();
-  form.append('file', new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  form.append(
+    'file',
+    new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  );
   form.append('accountNumber', accountNumber);
   return api('/api/v1/reconciliation/statements', { method: 'POST', headers: { Authorization: `Bearer ${admin}` }, body: form });
 }
