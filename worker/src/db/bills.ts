@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { prepare, rowsWritten, type Sql, sql } from './sql';
+import { inSlices, list, prepare, rowsWritten, type Sql, sql } from './sql';
 
 export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
@@ -219,6 +219,63 @@ export async function findUnstartedOpenBills(db: D1Database, billerId: string): 
     .bind(billerId)
     .all<PayableBillRow>();
   return results.map(rowToPayableBill);
+}
+
+/** A bill a credit named by its code, with its biller's account and who is paying it now. */
+export interface BillForCredit extends Omit<PayableBill, 'bankBin' | 'accountNo' | 'accountName'> {
+  code: string;
+  status: BillStatus;
+  bankBin: string | null;
+  accountNo: string | null;
+  accountName: string | null;
+  /** Its pending VietQR payment, if any. */
+  pendingPaymentId: string | null;
+  /** Whether a card payment (Stripe) is pending for it. */
+  onOtherRail: boolean;
+}
+
+/** The bills with these codes, whatever their status: one query per 90 codes. */
+export async function findBillsByCodes(db: D1Database, codes: readonly string[]): Promise<BillForCredit[]> {
+  const rows = await inSlices(
+    codes,
+    async (slice) =>
+      (
+        await prepare(
+          db,
+          sql`SELECT b.id, b.code, b.amount, b.status, b.biller_id, b.due_date, o.bank_bin, o.bank_account_no, o.bank_account_name,
+                (SELECT p.id FROM payments p WHERE p.bill_id = b.id AND p.status = 'pending' AND p.method = 'vietqr'
+                  ORDER BY p.created_at, p.id LIMIT 1) AS pending_payment_id,
+                EXISTS (SELECT 1 FROM payments p WHERE p.bill_id = b.id AND p.status = 'pending' AND p.method <> 'vietqr') AS on_other_rail
+              FROM bills b JOIN organizations o ON o.id = b.biller_id
+              WHERE b.code IN (${list(slice)})`,
+        ).all<{
+          id: string;
+          code: string;
+          amount: number;
+          status: BillStatus;
+          biller_id: string;
+          due_date: string;
+          bank_bin: string | null;
+          bank_account_no: string | null;
+          bank_account_name: string | null;
+          pending_payment_id: string | null;
+          on_other_rail: number;
+        }>()
+      ).results,
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    amount: row.amount,
+    status: row.status,
+    billerId: row.biller_id,
+    dueDate: row.due_date,
+    bankBin: row.bank_bin,
+    accountNo: row.bank_account_no,
+    accountName: row.bank_account_name,
+    pendingPaymentId: row.pending_payment_id,
+    onOtherRail: row.on_other_rail === 1,
+  }));
 }
 
 /** True while a bill is open and nobody has a payment pending for it: a payment may be made for it now. */

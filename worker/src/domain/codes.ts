@@ -177,7 +177,7 @@ export function isPayoutReference(text: string): boolean {
 }
 
 const BILL_CODE_RANDOM_LENGTH = 9;
-const BILL_CODE_LENGTH = BILL_CODE_RANDOM_LENGTH + 1;
+export const BILL_CODE_LENGTH = BILL_CODE_RANDOM_LENGTH + 1;
 
 /**
  * A new bill code: 9 random symbols and a check character, about 2.6 × 10^13 codes.

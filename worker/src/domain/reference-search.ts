@@ -8,7 +8,15 @@
  * Everything here is linear in the length of the description: it runs over every line of
  * statements with a million lines, and descriptions are text from outside.
  */
-import { CODE_ALPHABET, isPaymentReference, isPayoutReference, PAYMENT_REFERENCE_LENGTH, PAYOUT_REFERENCE_LENGTH } from './codes.ts';
+import {
+  BILL_CODE_LENGTH,
+  CODE_ALPHABET,
+  isPaymentReference,
+  isPayoutReference,
+  normalizeBillCode,
+  PAYMENT_REFERENCE_LENGTH,
+  PAYOUT_REFERENCE_LENGTH,
+} from './codes.ts';
 
 const COMBINING_MARKS = /\p{M}+/gu;
 const D_WITH_STROKE = /[đĐ]/g;
@@ -142,11 +150,33 @@ interface CodeKind {
   second: number;
   length: number;
   isValid: (candidate: string) => boolean;
+  /** Bill codes have no prefix: every position is a start (first and second are then -1). */
+  prefixed: boolean;
 }
 
-const PAYMENT_KIND: CodeKind = { first: CHAR_C, second: CHAR_S, length: PAYMENT_REFERENCE_LENGTH, isValid: isPaymentReference };
+const PAYMENT_KIND: CodeKind = {
+  first: CHAR_C,
+  second: CHAR_S,
+  length: PAYMENT_REFERENCE_LENGTH,
+  isValid: isPaymentReference,
+  prefixed: true,
+};
 /** Seller payout references ("PO…"), found in statement debits. */
-const PAYOUT_KIND: CodeKind = { first: CHAR_P, second: CHAR_O, length: PAYOUT_REFERENCE_LENGTH, isValid: isPayoutReference };
+const PAYOUT_KIND: CodeKind = {
+  first: CHAR_P,
+  second: CHAR_O,
+  length: PAYOUT_REFERENCE_LENGTH,
+  isValid: isPayoutReference,
+  prefixed: true,
+};
+/** Bill codes typed from a paper bill ("7KQM2 X9PAQ"): no prefix, the check character alone decides. */
+const BILL_KIND: CodeKind = {
+  first: -1,
+  second: -1,
+  length: BILL_CODE_LENGTH,
+  isValid: (candidate) => normalizeBillCode(candidate) === candidate,
+  prefixed: false,
+};
 
 /**
  * The candidate of `kind.length` code units at `start`, if it is a valid
@@ -155,7 +185,7 @@ const PAYOUT_KIND: CodeKind = { first: CHAR_P, second: CHAR_O, length: PAYOUT_RE
  */
 function referenceAt(text: Uint8Array, start: number, kind: CodeKind = PAYMENT_KIND): string | null {
   const length = kind.length;
-  for (let index = start + 2; index < start + length; index += 1) {
+  for (let index = kind.prefixed ? start + 2 : start; index < start + length; index += 1) {
     if (IN_CODE_ALPHABET[text[index]!] !== 1) return null;
   }
   const candidate =
@@ -230,6 +260,20 @@ export function findPayoutReferences(description: string): string[] {
   return findReferences(description, PAYOUT_KIND);
 }
 
+/**
+ * Every distinct valid bill code (10 symbols, the last a check character, see codes.ts) in
+ * a transfer description, best first, with the same tolerance and ranks as
+ * {@link findPaymentReferences}: residents type the code printed on a paper bill into
+ * their banking app, often split in its two groups. Bill codes have no prefix, so chance
+ * look-alikes are more common than for references; callers try the results against bills
+ * that exist, together with the amount.
+ *
+ * @example findBillCodes('MBVCB.4530998360.029552.7KQM2 X9PAQ.CT tu 0351000646393') // ["7KQM2X9PAQ"]
+ */
+export function findBillCodes(description: string): string[] {
+  return findReferences(description, BILL_KIND);
+}
+
 function findReferences(description: string, kind: CodeKind): string[] {
   // The scans below work on code units, as if on normalizeDescription(description), and
   // look only at which units are [A-Z0-9]. Turning separator runs into one space and
@@ -258,6 +302,7 @@ function findReferences(description: string, kind: CodeKind): string[] {
       if (codeUnit === kind.first) hasC = true;
     }
   }
+  if (!kind.prefixed) hasC = true;
   if (!ascii) {
     length = foldNonAscii(description);
     upper = upperBuffer;
@@ -268,7 +313,7 @@ function findReferences(description: string, kind: CodeKind): string[] {
       const codeUnit = upper[index]!;
       if (isAsciiAlphanumeric(codeUnit)) {
         joined[joinedLength++] = codeUnit;
-        if (codeUnit === kind.first) hasC = true;
+        if (codeUnit === kind.first || !kind.prefixed) hasC = true;
       }
     }
   }
@@ -282,7 +327,7 @@ function findReferences(description: string, kind: CodeKind): string[] {
   let atOneBoundary: string[] | null = null;
   const lastStart = length - kind.length;
   for (let start = 0; start <= lastStart; start += 1) {
-    if (upper[start] !== kind.first || upper[start + 1] !== kind.second) continue;
+    if (kind.prefixed && (upper[start] !== kind.first || upper[start + 1] !== kind.second)) continue;
     const reference = referenceAt(upper, start, kind);
     if (reference === null) continue;
     const end = start + kind.length;
@@ -299,7 +344,7 @@ function findReferences(description: string, kind: CodeKind): string[] {
   // Everything of ranks 1 and 2 shows up again here; addDistinct keeps its best rank.
   const lastJoinedStart = joinedLength - kind.length;
   for (let start = 0; start <= lastJoinedStart; start += 1) {
-    if (joined[start] !== kind.first || joined[start + 1] !== kind.second) continue;
+    if (kind.prefixed && (joined[start] !== kind.first || joined[start + 1] !== kind.second)) continue;
     const reference = referenceAt(joined, start, kind);
     if (reference !== null) addDistinct(found, reference);
   }

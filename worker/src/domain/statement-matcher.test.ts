@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StatementLine } from './bank-credit';
 import { CODE_ALPHABET, checkCharacter } from './codes';
 import {
+  type KnownBill,
   type KnownPayment,
   type KnownStall,
   type LineDecision,
@@ -502,6 +503,145 @@ describe("matchStatement, money sent to a stall's static QR", () => {
     const lines = [line({ amount: 300_000, description: 'the caller found the reference already' })];
     expect(outcomes(matchStatement(lines, withStalls(stall()), [[REF_STALL]]))).toEqual([
       { kind: 'matched_stall', stall: stallRef, billId: 'bil_nov', paymentId: null, how: 'stall_reference' },
+    ]);
+  });
+});
+
+describe('matchStatement, money that carries a bill code typed from the paper bill', () => {
+  const billCode = (payload9: string) => payload9 + checkCharacter(payload9);
+  const CODE = billCode('W7KQM2X9P');
+  const CODE_OTHER = billCode('W7KQM2X9Q');
+  /** As a banking app sends it: the printed code's two groups split by a space. */
+  const typed = (code: string) =>
+    `MBVCB.4530998360.029552.${code.slice(0, 5)} ${code.slice(5)}.CT tu 0351000646393 NGUYEN VAN A toi 0011001234567`;
+  const billRef = { id: 'bil_water', code: CODE };
+  const bill = (overrides: Partial<KnownBill> = {}): KnownBill => ({
+    ...billRef,
+    amount: 187_000,
+    status: 'open',
+    accountNumber: ACCOUNT,
+    pendingPaymentId: null,
+    onOtherRail: false,
+    ...overrides,
+  });
+  const withBills = (...bills: KnownBill[]) => state({ billsByCode: new Map(bills.map((b) => [b.code, b])) });
+
+  const cases: Array<[string, StatementLine[], MatcherState, Outcome[]]> = [
+    [
+      'the exact amount pays the open bill: a payment is made on the spot',
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill()),
+      [{ kind: 'matched_bill', bill: billRef, paymentId: null, how: 'bill_code' }],
+    ],
+    [
+      'the code in lower case, joined or with a dash, is found the same',
+      [line({ amount: 187_000, description: `tien nuoc ${CODE.slice(0, 5).toLowerCase()}-${CODE.slice(5).toLowerCase()}` })],
+      withBills(bill()),
+      [{ kind: 'matched_bill', bill: billRef, paymentId: null, how: 'bill_code' }],
+    ],
+    [
+      'the bill has a pending VietQR payment: the money confirms that payment',
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill({ pendingPaymentId: 'pay_water' })),
+      [{ kind: 'matched_bill', bill: billRef, paymentId: 'pay_water', how: 'bill_code' }],
+    ],
+    [
+      'another amount is an amount_mismatch naming the bill, which stays open',
+      [line({ amount: 180_000, description: typed(CODE) })],
+      withBills(bill()),
+      [{ kind: 'exception', type: 'amount_mismatch', paymentId: null, bill: billRef, billId: 'bil_water', expectedAmount: 187_000 }],
+    ],
+    [
+      'a bill already paid is a duplicate_payment',
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill({ status: 'paid' })),
+      [{ kind: 'exception', type: 'duplicate_payment', paymentId: null, bill: billRef, billId: 'bil_water' }],
+    ],
+    [
+      'the same code twice in one statement: the second is a duplicate_payment',
+      [line({ amount: 187_000, description: typed(CODE) }), line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill()),
+      [
+        { kind: 'matched_bill', bill: billRef, paymentId: null, how: 'bill_code' },
+        { kind: 'exception', type: 'duplicate_payment', paymentId: null, bill: billRef, billId: 'bil_water' },
+      ],
+    ],
+    [
+      'a cancelled bill is paid_after_expiry, as for a payment whose bill was cancelled',
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill({ status: 'cancelled' })),
+      [{ kind: 'exception', type: 'paid_after_expiry', paymentId: null, bill: billRef, billId: 'bil_water', reason: 'bill cancelled' }],
+    ],
+    [
+      "a bill of another organization's account is an unknown_reference, as for a stall",
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill({ accountNumber: OTHER_ACCOUNT })),
+      [{ kind: 'exception', type: 'unknown_reference', paymentId: null, bill: billRef, billId: 'bil_water' }],
+    ],
+    [
+      'a bill being paid by card is not paid by bank money meanwhile',
+      [line({ amount: 187_000, description: typed(CODE) })],
+      withBills(bill({ onOtherRail: true })),
+      [
+        {
+          kind: 'exception',
+          type: 'unknown_reference',
+          paymentId: null,
+          bill: billRef,
+          billId: 'bil_water',
+          reason: 'bill being paid by card',
+        },
+      ],
+    ],
+    [
+      'a code with a wrong check character names no bill: the line is matched like one without a code',
+      [line({ amount: 187_000, description: typed(CODE.slice(0, 9) + (CODE.endsWith('2') ? '3' : '2')) })],
+      withBills(bill()),
+      [{ kind: 'exception', type: 'unmatched_credit', paymentId: null }],
+    ],
+    [
+      'a valid code of no bill of ours is ignored',
+      [line({ amount: 187_000, description: typed(CODE_OTHER) })],
+      { ...withBills(bill()), openTargets: [{ kind: 'bill', id: 'bil_x', amount: 187_000, date: '2025-06-01' }] },
+      [{ kind: 'matched_target', target: { kind: 'bill', id: 'bil_x', amount: 187_000, date: '2025-06-01' }, how: 'amount_and_date' }],
+    ],
+    [
+      "a payment's reference wins over a bill code in the same description",
+      [line({ description: `${typed(CODE)} ${REF_A}` })],
+      state({ payments: [payA], billsByCode: new Map([[CODE, bill()]]) }),
+      [{ kind: 'matched', paymentId: 'pay_a', how: 'reference' }],
+    ],
+    [
+      'the pending payment confirmed through the code is not matched again by its own reference',
+      [line({ amount: 187_000, description: typed(CODE) }), line({ amount: 187_000, description: REF_DEC })],
+      state({
+        payments: [payment({ id: 'pay_water', reference: REF_DEC, amount: 187_000, billId: 'bil_water' })],
+        billsByCode: new Map([[CODE, bill({ pendingPaymentId: 'pay_water' })]]),
+      }),
+      [
+        { kind: 'matched_bill', bill: billRef, paymentId: 'pay_water', how: 'bill_code' },
+        { kind: 'exception', type: 'duplicate_payment', paymentId: 'pay_water' },
+      ],
+    ],
+    [
+      'a bill named by its code is not also taken by a credit without a code',
+      [line({ amount: 187_000, description: 'tien nuoc' }), line({ amount: 187_000, description: typed(CODE) })],
+      { ...withBills(bill()), openTargets: [{ kind: 'bill', id: 'bil_water', amount: 187_000, date: '2025-06-01' }] },
+      [
+        { kind: 'exception', type: 'unmatched_credit', paymentId: null },
+        { kind: 'matched_bill', bill: billRef, paymentId: null, how: 'bill_code' },
+      ],
+    ],
+  ];
+
+  it.each(cases)('%s', (_rule, lines, matcherState, expected) => {
+    expect(outcomes(matchStatement(lines, matcherState))).toEqual(expected);
+  });
+
+  it('searches each description once: bill codes found by the caller are used as they are', () => {
+    const lines = [line({ amount: 187_000, description: 'the caller found the code already' })];
+    expect(outcomes(matchStatement(lines, withBills(bill()), [[]], [[CODE]]))).toEqual([
+      { kind: 'matched_bill', bill: billRef, paymentId: null, how: 'bill_code' },
     ]);
   });
 });

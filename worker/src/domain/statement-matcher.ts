@@ -12,7 +12,7 @@
  */
 import type { StatementLine } from './bank-credit.ts';
 import { CREDIT_EXCEPTION_TYPES, type CreditExceptionType, zeroCounts } from './exception-types.ts';
-import { findPaymentReferences } from './reference-search.ts';
+import { findBillCodes, findPaymentReferences } from './reference-search.ts';
 import { VIETNAM_OFFSET_MS } from './vietnam-time.ts';
 
 export interface KnownPayment {
@@ -48,6 +48,20 @@ export interface StallBill {
   pendingPaymentId: string | null;
 }
 
+/** A bill whose printed code a line carries: the resident typed it instead of opening our payment page. */
+export interface KnownBill {
+  id: string;
+  code: string;
+  amount: number;
+  status: 'open' | 'paid' | 'cancelled';
+  /** The biller's account, where the bill's money goes. */
+  accountNumber: string;
+  /** The bill's pending VietQR payment, if someone started paying it: the money confirms that one. */
+  pendingPaymentId: string | null;
+  /** Someone is paying it by card (a pending Stripe payment): bank money does not pay it meanwhile. */
+  onOtherRail: boolean;
+}
+
 export interface OpenTarget {
   kind: 'payment' | 'bill';
   id: string;
@@ -64,6 +78,8 @@ export interface MatcherState {
   paymentsByReference: ReadonlyMap<string, KnownPayment>;
   /** Stalls by their static-QR reference (none: no line names a stall). */
   stallsByReference?: ReadonlyMap<string, KnownStall>;
+  /** Bills by their code (none: no line names a bill). */
+  billsByCode?: ReadonlyMap<string, KnownBill>;
   /** Open payments and bills on this account, for lines that carry no reference. */
   openTargets: readonly OpenTarget[];
 }
@@ -78,6 +94,12 @@ export interface StallRef {
   reference: string;
 }
 
+/** The bill a line's code named, on decisions about it. */
+export interface BillRef {
+  id: string;
+  code: string;
+}
+
 export type LineDecision =
   | { line: StatementLine; kind: 'already_confirmed' }
   | { line: StatementLine; kind: 'matched'; paymentId: string; how: 'reference' }
@@ -90,6 +112,14 @@ export type LineDecision =
       paymentId: string | null;
       how: 'stall_reference';
     }
+  | {
+      line: StatementLine;
+      kind: 'matched_bill';
+      bill: BillRef;
+      /** The bill's pending payment to confirm, or null: a payment is made for the bill on the spot. */
+      paymentId: string | null;
+      how: 'bill_code';
+    }
   | { line: StatementLine; kind: 'matched_target'; target: OpenTarget; how: 'amount_and_date' }
   | {
       line: StatementLine;
@@ -99,6 +129,8 @@ export type LineDecision =
       candidates?: string[];
       /** For a stall's money: the stall, and the bill it would have paid with what that bill expects. */
       stall?: StallRef;
+      /** For money that named a bill by its code: that bill. */
+      bill?: BillRef;
       billId?: string;
       expectedAmount?: number;
       reason?: string;
@@ -110,7 +142,7 @@ export interface MatchResult {
   counts: {
     lines: number;
     alreadyConfirmed: number;
-    /** Every kind: by reference, by a stall's reference, and by amount and date. */
+    /** Every kind: by reference, by a stall's reference, by a bill's code, and by amount and date. */
     matched: number;
     /** Every exception type is present, 0 when none occurred. */
     exceptions: Record<ExceptionType, number>;
@@ -263,9 +295,10 @@ function vietnamDay(bookedAt: string, lineNumber: number): number {
  * a stall's bill takes its bill's target and its pending payment's.
  * No payment, bill or target is matched twice; the result depends only on the arguments.
  *
- * `references`, when given, are the references already found in each line's description
- * (the loader searches them to know what to load); otherwise they are searched here. Either
- * way each description is searched once.
+ * `references` and `billCodes`, when given, are the references and bill codes already found
+ * in each line's description (the loader searches them to know what to load); otherwise
+ * they are searched here (bill codes only when `billsByCode` has bills). Either way each
+ * description is searched once.
  *
  * @throws {RangeError} if a line's bookedAt, a payment's expiresAt or a target's date
  *   is not a date: the caller's data is broken, and guessing would hide it.
@@ -283,6 +316,7 @@ export function matchStatement(
   lines: readonly StatementLine[],
   state: MatcherState,
   references?: ReadonlyArray<readonly string[]>,
+  billCodes?: ReadonlyArray<readonly string[]>,
 ): MatchResult {
   const exceptions = zeroCounts(CREDIT_EXCEPTION_TYPES);
   let alreadyConfirmed = 0;
@@ -327,6 +361,7 @@ export function matchStatement(
   const withoutReference: number[] = [];
   const { accountNumber, paymentsByReference } = state;
   const stallsByReference = state.stallsByReference;
+  const billsByCode = state.billsByCode !== undefined && state.billsByCode.size > 0 ? state.billsByCode : undefined;
   // Bills and payments a stall's money took, so no later line takes them again.
   const takenBills = new Set<string>();
   const stallPaidPayments = new Set<string>();
@@ -355,6 +390,37 @@ export function matchStatement(
     return { line, kind: 'matched_stall', stall: ref, billId: bill.id, paymentId: bill.pendingPaymentId, how: 'stall_reference' };
   };
 
+  /** The first bill of ours whose code the line carries. */
+  const namedBill = (index: number, line: StatementLine): KnownBill | undefined => {
+    if (billsByCode === undefined) return undefined;
+    const codes = billCodes ? billCodes[index]! : findBillCodes(line.description);
+    for (const code of codes) {
+      const bill = billsByCode.get(code);
+      if (bill !== undefined) return bill;
+    }
+    return undefined;
+  };
+
+  /** Money that carries a bill's printed code pays that bill, as a stall's money pays its oldest bill. */
+  const billDecision = (line: StatementLine, bill: KnownBill): LineDecision => {
+    const ref: BillRef = { id: bill.id, code: bill.code };
+    const billException = (type: ExceptionType, paymentId: string | null, extra: { expectedAmount?: number; reason?: string } = {}) => {
+      exceptions[type] += 1;
+      return { line, kind: 'exception' as const, type, paymentId, bill: ref, billId: bill.id, ...extra };
+    };
+    if (bill.accountNumber !== accountNumber) return billException('unknown_reference', null);
+    if (bill.status === 'paid' || takenBills.has(bill.id)) return billException('duplicate_payment', bill.pendingPaymentId);
+    if (bill.status === 'cancelled') return billException('paid_after_expiry', null, { reason: 'bill cancelled' });
+    if (bill.onOtherRail) return billException('unknown_reference', null, { reason: 'bill being paid by card' });
+    if (bill.amount !== line.amount) return billException('amount_mismatch', bill.pendingPaymentId, { expectedAmount: bill.amount });
+    takenBills.add(bill.id);
+    take(billTargets, bill.id);
+    take(paymentTargets, bill.pendingPaymentId);
+    if (bill.pendingPaymentId !== null) stallPaidPayments.add(bill.pendingPaymentId);
+    matched += 1;
+    return { line, kind: 'matched_bill', bill: ref, paymentId: bill.pendingPaymentId, how: 'bill_code' };
+  };
+
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const transactionId = line.transactionId;
@@ -366,6 +432,11 @@ export function matchStatement(
 
     const found = references ? references[index]! : findPaymentReferences(line.description);
     if (found.length === 0) {
+      const bill = namedBill(index, line);
+      if (bill !== undefined) {
+        decisions[index] = billDecision(line, bill);
+        continue;
+      }
       decisions[index] = null;
       withoutReference.push(index);
       continue;
@@ -377,7 +448,11 @@ export function matchStatement(
       let stall: KnownStall | undefined;
       if (stallsByReference !== undefined && stallsByReference.size > 0)
         for (let r = 0; r < found.length && stall === undefined; r += 1) stall = stallsByReference.get(found[r]!);
-      decisions[index] = stall === undefined ? exception(line, 'unknown_reference', null) : stallDecision(line, stall);
+      if (stall !== undefined) decisions[index] = stallDecision(line, stall);
+      else {
+        const bill = namedBill(index, line);
+        decisions[index] = bill === undefined ? exception(line, 'unknown_reference', null) : billDecision(line, bill);
+      }
       continue;
     }
     if (payment.payeeAccountNo !== accountNumber) {

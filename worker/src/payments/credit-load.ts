@@ -5,14 +5,14 @@
  */
 
 import { findAppliedTransactionIds } from '../db/bank-credits';
-import { findUnstartedOpenBills, type PayableBill } from '../db/bills';
+import { findBillsByCodes, findUnstartedOpenBills, type PayableBill } from '../db/bills';
 import { findClosedDates } from '../db/days';
 import { findStallsByReferences } from '../db/markets';
 import { findAccountOwner } from '../db/organizations';
 import { findPaymentsByReferences, findPendingPaymentsOnAccount, type Payment, type PaymentWithBill } from '../db/payments';
 import { asStatementLines, type BankCredit, type StatementLine } from '../domain/bank-credit';
-import { findPaymentReferences } from '../domain/reference-search';
-import type { KnownPayment, KnownStall, MatcherState, OpenTarget } from '../domain/statement-matcher';
+import { findBillCodes, findPaymentReferences } from '../domain/reference-search';
+import type { KnownBill, KnownPayment, KnownStall, MatcherState, OpenTarget } from '../domain/statement-matcher';
 import { vietnamDate } from '../domain/vietnam-time';
 
 export interface CreditContext {
@@ -22,10 +22,12 @@ export interface CreditContext {
   lines: StatementLine[];
   /** The references found in each line's description, in line order. */
   references: string[][];
+  /** The bill codes found in each line's description, in line order. */
+  billCodes: string[][];
   state: MatcherState;
   /** Full rows of every payment a decision can name, by id. */
   payments: ReadonlyMap<string, Payment>;
-  /** Open bills a payment can be made for on the spot (targets and stall bills), by id. */
+  /** Open bills a payment can be made for on the spot (targets, stall bills and bills named by code), by id. */
   bills: ReadonlyMap<string, PayableBill>;
   /** The market board of each stall named, by stall id. */
   stallBoards: ReadonlyMap<string, string>;
@@ -49,9 +51,11 @@ const known = (payment: PaymentWithBill): KnownPayment => ({
 export async function loadCredits(db: D1Database, accountNumber: string, credits: readonly BankCredit[]): Promise<CreditContext> {
   const lines = asStatementLines(credits);
   const references = lines.map((line) => findPaymentReferences(line.description));
+  const billCodes = lines.map((line) => findBillCodes(line.description));
   const named = [...new Set(references.flat())];
+  const namedCodes = [...new Set(billCodes.flat())];
   const bookedDates = [...new Set(lines.map((line) => vietnamDate(new Date(line.bookedAt))))];
-  const [applied, namedPayments, stalls, owner, pending, closedDates] = await Promise.all([
+  const [applied, namedPayments, stalls, namedBills, owner, pending, closedDates] = await Promise.all([
     findAppliedTransactionIds(
       db,
       accountNumber,
@@ -59,6 +63,7 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     ),
     findPaymentsByReferences(db, named),
     findStallsByReferences(db, named),
+    findBillsByCodes(db, namedCodes),
     findAccountOwner(db, accountNumber),
     findPendingPaymentsOnAccount(db, accountNumber),
     findClosedDates(db, accountNumber, bookedDates),
@@ -100,6 +105,30 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     }
   }
 
+  const billsByCode = new Map<string, KnownBill>();
+  for (const bill of namedBills) {
+    billsByCode.set(bill.code, {
+      id: bill.id,
+      code: bill.code,
+      amount: bill.amount,
+      status: bill.status,
+      accountNumber: bill.accountNo ?? '',
+      pendingPaymentId: bill.pendingPaymentId,
+      onOtherRail: bill.onOtherRail,
+    });
+    const { bankBin, accountNo, accountName } = bill;
+    if (bill.status === 'open' && bill.pendingPaymentId === null && !bill.onOtherRail && bankBin && accountNo && accountName)
+      bills.set(bill.id, {
+        id: bill.id,
+        amount: bill.amount,
+        billerId: bill.billerId,
+        dueDate: bill.dueDate,
+        bankBin,
+        accountNo,
+        accountName,
+      });
+  }
+
   const openTargets: OpenTarget[] = [
     ...pendingTransfers.map((payment) => ({
       kind: 'payment' as const,
@@ -114,11 +143,13 @@ export async function loadCredits(db: D1Database, accountNumber: string, credits
     ownerId: owner?.id ?? null,
     lines,
     references,
+    billCodes,
     state: {
       accountNumber,
       confirmedTransactionIds: new Set(applied),
       paymentsByReference: new Map(namedPayments.map((payment) => [payment.reference, known(payment)])),
       stallsByReference,
+      billsByCode,
       openTargets,
     },
     payments,

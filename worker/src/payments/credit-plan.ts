@@ -113,6 +113,18 @@ function decide(decision: LineDecision, credit: BankCredit, index: number, conte
         details: stallDetails,
       };
     }
+    case 'matched_bill': {
+      const billDetails = { ...details, billId: decision.bill.id, billCode: decision.bill.code, matchedBy: 'bill code' };
+      if (decision.paymentId !== null) {
+        const payment = context.payments.get(decision.paymentId);
+        if (!payment) return missing('payment');
+        return { kind: 'confirm', payment, isNew: false, organizationId: payment.payeeOrgId, details: billDetails };
+      }
+      const bill = context.bills.get(decision.bill.id);
+      if (!bill) return missing('bill');
+      const payment = draftBillPayment(bill, credit.bookedAt, `bill:${decision.bill.id}`, now);
+      return { kind: 'confirm', payment, isNew: true, organizationId: payment.payeeOrgId, details: billDetails };
+    }
     case 'matched_target': {
       const matched = { ...details, references: context.references[index], matchedBy: 'amount and date', target: decision.target };
       if (decision.target.kind === 'payment') {
@@ -139,6 +151,25 @@ function decide(decision: LineDecision, credit: BankCredit, index: number, conte
             stallCode: decision.stall.code,
             stallReference: decision.stall.reference,
             ...(decision.billId ? { billId: decision.billId } : {}),
+            ...(decision.reason ? { reason: decision.reason } : {}),
+          },
+        };
+      }
+      if (decision.bill) {
+        // Money that named a bill by its code: in its biller's queue when the bill is on this account.
+        const bill = context.state.billsByCode?.get(decision.bill.code);
+        const onThisAccount = bill !== undefined && bill.accountNumber === credit.accountNumber;
+        const payment = onThisAccount && decision.paymentId ? (context.payments.get(decision.paymentId) ?? null) : null;
+        return {
+          kind: 'exception',
+          type: decision.type,
+          payment,
+          expected: decision.expectedAmount ?? payment?.amount ?? null,
+          organizationId: payment?.payeeOrgId ?? context.ownerId,
+          details: {
+            ...details,
+            billId: decision.bill.id,
+            billCode: decision.bill.code,
             ...(decision.reason ? { reason: decision.reason } : {}),
           },
         };

@@ -35,7 +35,7 @@ export async function applyBankCredits(
       accountNumber,
       pending.map((item) => item.credit),
     );
-    const { decisions } = matchStatement(context.lines, context.state, context.references);
+    const { decisions } = matchStatement(context.lines, context.state, context.references, context.billCodes);
     const planned = pending.map(({ credit }, i) => ({
       credit,
       plan:
