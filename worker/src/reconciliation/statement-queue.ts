@@ -19,11 +19,10 @@ import {
 import type { StatementLine } from '../domain/bank-credit';
 import { statementCredits } from '../domain/bank-credit';
 import { EXCEPTION_TYPES, zeroCounts } from '../domain/exception-types';
-import type { ParsedStatement } from '../domain/statement-csv';
 import { newId } from '../domain/tokens';
 import { applyBankCredits } from '../payments/credits';
 import { applyStatementDebits } from './statement-debits';
-import { countOutcomes, flagMissingAtBank, type OutcomeCounts } from './statements';
+import { countOutcomes, flagMissingAtBank, type OutcomeCounts, type StatementImportInput } from './statements';
 
 /** Lines per chunk: about 25 D1 queries each, far within one invocation's 1,000. */
 export const STATEMENT_CHUNK_LINES = 500;
@@ -46,14 +45,7 @@ const idsKey = (statementId: string) => `statements/${statementId}/credit-ids.js
 /** Stores a parsed statement's lines in chunks and queues them: nothing is applied yet. */
 export async function queueStatement(
   env: Env,
-  input: {
-    accountNumber: string;
-    organizationId: string | null;
-    fileName: string;
-    parsed: ParsedStatement;
-    importedBy: string;
-    now: string;
-  },
+  input: StatementImportInput,
 ): Promise<{ statementId: string; status: 'processing'; lines: number; processed: number; summary: null }> {
   const { parsed } = input;
   const statementId = newId('stm');

@@ -13,6 +13,16 @@ import { ApiError } from '../errors';
 import { applyBankCredits, type CreditOutcome } from '../payments/credits';
 import { applyStatementDebits } from './statement-debits';
 
+/** A checked, parsed statement upload: what both the import at once and the queue take. */
+export interface StatementImportInput {
+  accountNumber: string;
+  organizationId: string | null;
+  fileName: string;
+  parsed: ParsedStatement;
+  importedBy: string;
+  now: string;
+}
+
 export interface ImportSummary {
   statementId: string;
   lines: number;
@@ -28,17 +38,7 @@ export interface ImportSummary {
  * confirmed from a notification on this account within the statement's dates must have its
  * line in the statement; one that has not is `missing_at_bank`.
  */
-export async function importStatement(
-  db: D1Database,
-  input: {
-    accountNumber: string;
-    organizationId: string | null;
-    fileName: string;
-    parsed: ParsedStatement;
-    importedBy: string;
-    now: string;
-  },
-): Promise<ImportSummary> {
+export async function importStatement(db: D1Database, input: StatementImportInput): Promise<ImportSummary> {
   const { accountNumber, parsed, now } = input;
   const statementId = newId('stm');
   await insertStatement(db, {
