@@ -4,7 +4,7 @@ import { PRODUCER_KINDS } from '../src/db/products';
 import { buildSeedStatements, renderStatement } from '../src/seed/statements.ts';
 import { api, bearer, login, seedDemo } from './helpers';
 
-const TABLES = ['organizations', 'users', 'products', 'products_fts', 'bills', 'markets', 'stalls'];
+const TABLES = ['organizations', 'users', 'products', 'products_fts', 'bills', 'markets', 'stalls', 'payers'];
 
 /** Every row of every seeded table, as text: equal snapshots mean nothing changed. */
 async function snapshot(): Promise<string> {
@@ -23,12 +23,14 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 /** What the demo seed holds, as the README describes it. */
-const SEEDED_ROWS = { organizations: 23, users: 9, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10 };
+const SEEDED_ROWS = { organizations: 23, users: 9, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10, payers: 6 };
 
 /** Empties the seeded tables, children first (a session goes with its user). */
 async function emptySeededTables(): Promise<void> {
   await env.DB.batch(
-    ['products', 'bills', 'stalls', 'markets', 'sessions', 'users', 'organizations'].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
+    ['products', 'bills', 'stalls', 'markets', 'payers', 'sessions', 'users', 'organizations'].map((table) =>
+      env.DB.prepare(`DELETE FROM ${table}`),
+    ),
   );
 }
 

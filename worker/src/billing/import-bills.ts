@@ -37,11 +37,9 @@ export async function importBills(
     result.bills.map((b) => b.importKey),
   );
   const fresh = result.bills.filter((b) => !existing.has(b.importKey));
-  // A drawn code that is already taken fails the batch as a whole; draw again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const bills: NewImportedBill[] = fresh.map((row) => ({
-      id: newId('bil'),
-      code: newBillCode(),
+  const created = await writeNewBills(
+    db,
+    fresh.map((row) => ({
       billerId: input.billerId,
       type: DEFAULT_BILL_TYPE[input.billerKind],
       payerName: row.payerName,
@@ -53,13 +51,32 @@ export async function importBills(
       importKey: row.importKey,
       payerGroup: row.group,
       payerPhone: row.phone,
-    }));
+    })),
+    input.now,
+  );
+  return { rows: result.bills.length, created, alreadyImported: existing.size };
+}
+
+/**
+ * The one bill writer for bills in bulk (a file, a bill run): every bill in one db.batch, each
+ * with a fresh id and code. A bill whose import key the biller has already is skipped, so a
+ * retry creates nothing twice. Returns how many bills it was asked to write.
+ */
+export async function writeNewBills(
+  db: D1Database,
+  bills: ReadonlyArray<Omit<NewImportedBill, 'id' | 'code'>>,
+  now: string,
+): Promise<number> {
+  if (bills.length === 0) return 0;
+  // A drawn code that is already taken fails the batch as a whole; draw again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const drawn: NewImportedBill[] = bills.map((bill) => ({ ...bill, id: newId('bil'), code: newBillCode() }));
     try {
-      if (bills.length > 0) await db.batch(insertImportedBillsStatements(db, bills, input.now));
-      return { rows: result.bills.length, created: bills.length, alreadyImported: existing.size };
+      await db.batch(insertImportedBillsStatements(db, drawn, now));
+      return drawn.length;
     } catch (error) {
       if (!String((error as Error)?.message).includes('bills.code')) throw error;
     }
   }
-  throw new ApiError(409, 'conflict', 'Chưa tạo được mã hoá đơn mới; hãy tải tệp lên lại');
+  throw new ApiError(409, 'conflict', 'Chưa tạo được mã hoá đơn mới; hãy thử lại');
 }

@@ -297,6 +297,8 @@ export interface NewImportedBill extends NewBill {
   importKey: string;
   payerGroup: string | null;
   payerPhone: string | null;
+  /** The bill run that issued it (billing/payer-lists.ts); a file's bills have none. */
+  billRunId?: string | null;
 }
 
 /**
@@ -347,14 +349,15 @@ export function insertImportedBillsStatements(db: D1Database, bills: readonly Ne
         b.importKey,
         b.payerGroup,
         b.payerPhone,
+        b.billRunId ?? null,
       ]);
     statements.push(
       prepare(
         db,
         sql`INSERT INTO bills (id, code, biller_id, type, payer_name, payer_ref, description, amount, due_date, created_by,
-              import_key, payer_group, payer_phone, created_at, updated_at)
+              import_key, payer_group, payer_phone, bill_run_id, created_at, updated_at)
             SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6,
-              r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, r.value ->> 12, ${now}, ${now}
+              r.value ->> 7, r.value ->> 8, r.value ->> 9, r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13, ${now}, ${now}
             FROM json_each(${JSON.stringify(rows)}) r WHERE true
             ON CONFLICT (biller_id, import_key) WHERE import_key IS NOT NULL DO NOTHING`,
       ),

@@ -23,7 +23,7 @@ export type BillColumn = 'payerRef' | 'payerName' | 'description' | 'amount' | '
 const REQUIRED: readonly BillColumn[] = ['payerRef', 'payerName', 'description', 'amount', 'dueDate'];
 
 /** Column names a person may write, folded (lower case, no accents, no spaces). */
-const HEADER_NAMES: Record<string, BillColumn> = {
+export const HEADER_NAMES: Record<string, BillColumn> = {
   payerref: 'payerRef',
   mahocsinh: 'payerRef',
   makhachhang: 'payerRef',
@@ -53,7 +53,7 @@ const HEADER_NAMES: Record<string, BillColumn> = {
 /** The column names the template file uses. */
 export const BILL_TEMPLATE_HEADER = ['payerRef', 'payerName', 'description', 'amount', 'dueDate', 'class', 'phone'] as const;
 
-const COLUMN_NAMES: Record<BillColumn, string> = {
+export const COLUMN_NAMES: Record<BillColumn, string> = {
   payerRef: 'mã người nộp (payerRef)',
   payerName: 'họ tên (payerName)',
   description: 'nội dung (description)',
@@ -97,6 +97,9 @@ export type BillFileResult = { ok: true; bills: ImportedBillRow[] } | { ok: fals
 export const billImportKey = (payerRef: string, description: string): string =>
   `${payerRef.trim().toUpperCase()}\u001f${description.trim().replace(/\s+/g, ' ').toLowerCase()}`;
 
+/** A phone number as a list has it: 8 to 15 digits, spaces or dots, perhaps a leading +. */
+export const isPhoneText = (text: string): boolean => /^\+?[0-9 .]{8,15}$/.test(text);
+
 /** Whole đồng from "350000", "350.000", "350,000" or "350 000"; null otherwise. */
 export function parseDong(text: string): number | null {
   const compact = text.trim().replace(/\s|₫|đ$/gi, '');
@@ -116,7 +119,7 @@ export function parseDueDate(cell: SheetCell): string | null {
   return isIsoDate(iso) ? iso : null;
 }
 
-const LIMITS: Partial<Record<BillColumn, number>> = { payerRef: 50, payerName: 100, description: 200, group: 50, phone: 15 };
+export const LIMITS: Partial<Record<BillColumn, number>> = { payerRef: 50, payerName: 100, description: 200, group: 50, phone: 15 };
 
 /**
  * The bills in a table whose first non-empty row is the header, or every problem found
@@ -164,7 +167,7 @@ export function readBillRows(rows: readonly (readonly SheetCell[])[]): BillFileR
     const dueDate = parseDueDate(dueCell);
     if (dueDate === null) wrong.push('hạn nộp không phải một ngày có thật (viết dd/mm/yyyy, ví dụ 30/11/2026)');
     const phone = text('phone');
-    if (phone !== '' && !/^\+?[0-9 .]{8,15}$/.test(phone)) wrong.push('số điện thoại chỉ gồm chữ số');
+    if (phone !== '' && !isPhoneText(phone)) wrong.push('số điện thoại chỉ gồm chữ số');
     const importKey = billImportKey(text('payerRef'), text('description'));
     const earlier = seen.get(importKey);
     if (text('payerRef') !== '' && earlier !== undefined) wrong.push(`trùng người nộp và nội dung với dòng ${earlier}`);

@@ -48,6 +48,12 @@ export const BODY_LIMIT_OVERRIDES: BodyLimitOverride[] = [
     tooLarge: tooLarge('2 MB', 'Hãy tách danh sách hoá đơn thành nhiều tệp.'),
   },
   {
+    // A payer list: 2,000 rows, like a file of bills.
+    path: /^\/api\/v1\/bills\/payers\/import$/,
+    maxBytes: 2 * MB,
+    tooLarge: tooLarge('2 MB', 'Hãy tách danh sách người nộp thành nhiều tệp.'),
+  },
+  {
     // A market's stall list as CSV: a few thousand lines at most.
     path: /^\/api\/v1\/markets\/[^/]+\/stalls\/import$/,
     maxBytes: 1 * MB,

@@ -4,7 +4,11 @@
  * Content-Length, or cut off as it streams (the page's form reader then answers 413).
  */
 export const PAGE_FORM_LIMIT_BYTES = 64 * 1024;
-const PAGE_UPLOAD_LIMITS: Array<[RegExp, number]> = [[/^\/quan-ly\/sao-ke$/, 16 * 1024 * 1024 + 64 * 1024]];
+const PAGE_UPLOAD_LIMITS: Array<[RegExp, number]> = [
+  [/^\/quan-ly\/sao-ke$/, 16 * 1024 * 1024 + 64 * 1024],
+  // A payer list of up to 2 MB, as the API takes it.
+  [/^\/quan-ly\/hoa-don\/nguoi-nop$/, 2 * 1024 * 1024 + 64 * 1024],
+];
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

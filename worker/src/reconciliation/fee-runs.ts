@@ -1,11 +1,11 @@
 import { claimFeeRun, type FeeRun, findFeeRun, findStallsWithoutBill, insertFeeBillStatement, type Market } from '../db/markets';
 import { newBillCode } from '../domain/codes';
+import { billEachPayerOnce, periodLabel } from '../domain/payer-list';
 import { newId } from '../domain/tokens';
+import { ApiError } from '../errors';
 
 /** Statements per D1 batch: a 2,000-stall market is written in a few round trips. */
 const BILLS_PER_BATCH = 400;
-
-const MONTH_NAMES = (period: string) => `${Number(period.slice(5, 7))}/${period.slice(0, 4)}`;
 
 /** A month's fees are due on the 10th of that month. */
 function feeDueDate(period: string): string {
@@ -13,26 +13,43 @@ function feeDueDate(period: string): string {
 }
 
 /**
- * Issues one market_fee bill per active stall for `period` ("2026-12"). Running it again
- * creates nothing: the run is unique per market and month, and each bill is unique per run
- * and stall, so a run cut short by a failure is completed by running it again.
+ * Issues one market_fee bill per active stall for `period` ("2026-12"): the market's case of
+ * a bill run (billing/payer-lists.ts), each stall a payer billed once for the month at its
+ * own fee. Running it again creates nothing: the run is unique per market and month, and each
+ * bill is unique per run and stall, so a run cut short by a failure is completed by running it again.
  */
 export async function createFeeRun(db: D1Database, market: Market, period: string, userId: string, now: string): Promise<FeeRun> {
   const runId = await claimFeeRun(db, { id: newId('run'), marketId: market.id, period, createdBy: userId, now });
   const stalls = await findStallsWithoutBill(db, market.id, runId);
-  for (let start = 0; start < stalls.length; start += BILLS_PER_BATCH) {
+  const planned = billEachPayerOnce(
+    stalls.map((stall) => ({
+      ...stall,
+      payerRef: stall.code,
+      payerName: stall.traderName || `Ki-ốt ${stall.code}`,
+      amount: stall.monthlyFee,
+    })),
+    {
+      period,
+      description: (stall) => `Phí chợ ki-ốt ${stall.payerRef}, ${market.name}, ${periodLabel(period)}`,
+      dueDate: feeDueDate(period),
+      amount: null,
+    },
+  );
+  // A stall's fee is checked when the stall is saved; a stall without one is a bug, not input.
+  if (!planned.ok) throw new ApiError(409, 'stall_fee_missing', planned.problems.map((p) => p.message).join('; '));
+  for (let start = 0; start < planned.bills.length; start += BILLS_PER_BATCH) {
     await db.batch(
-      stalls.slice(start, start + BILLS_PER_BATCH).map((stall) =>
+      planned.bills.slice(start, start + BILLS_PER_BATCH).map((bill) =>
         insertFeeBillStatement(db, {
           id: newId('bil'),
           code: newBillCode(),
           billerId: market.boardId,
-          payerName: stall.traderName || `Ki-ốt ${stall.code}`,
-          payerRef: stall.code,
-          description: `Phí chợ ki-ốt ${stall.code}, ${market.name}, tháng ${MONTH_NAMES(period)}`,
-          amount: stall.monthlyFee,
-          dueDate: feeDueDate(period),
-          stallId: stall.id,
+          payerName: bill.payer.payerName,
+          payerRef: bill.payer.payerRef,
+          description: bill.description,
+          amount: bill.amount,
+          dueDate: bill.dueDate,
+          stallId: bill.payer.id,
           feeRunId: runId,
           createdBy: userId,
           now,

@@ -1,12 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { importBills } from '../billing/import-bills';
 import { MAX_PRINTED_BILLS, printedBills } from '../billing/printed-bills';
+import { billIdsOfRun } from '../db/payer-lists';
 import { billTemplateCsv } from '../domain/bill-import';
 import { isBillerKind } from '../domain/billers';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
 import { createRouter, errorResponses, jsonResponse } from '../openapi';
 import { publicUrl } from '../payments/settings';
+import { token } from '../schemas/text';
 
 /** Bills in bulk: a file of bills, and the template to fill in. Mounted under /api/v1/bills. */
 const billImports = createRouter();
@@ -102,22 +104,33 @@ billImports.openapi(
           .string()
           .min(1)
           .max(MAX_PRINTED_BILLS * 40)
+          .optional()
           .openapi({ description: 'Bill ids separated by commas', example: 'bil_1,bil_2' }),
+        runId: token(64)
+          .optional()
+          .openapi({ description: `Instead of ids: a bill run's bills (its first ${MAX_PRINTED_BILLS})` }),
       }),
     },
     responses: { 200: jsonResponse('The bills', z.object({ items: z.array(PrintedBillSchema) })), ...errorResponses(400, 401, 403) },
   }),
   async (c) => {
     const { billerId } = requireBillerOrganization(c);
-    const ids = [
-      ...new Set(
-        c.req
-          .valid('query')
-          .ids.split(',')
-          .map((id) => id.trim())
-          .filter(Boolean),
-      ),
-    ];
+    const query = c.req.valid('query');
+    if (!query.ids && !query.runId) {
+      throw new ApiError(400, 'validation_failed', 'Hãy chọn hoá đơn để in (ids) hoặc một đợt thu (runId)', [
+        { path: 'ids', message: 'Bắt buộc khi không có runId' },
+      ]);
+    }
+    const ids = query.runId
+      ? await billIdsOfRun(c.env.DB, billerId, query.runId, MAX_PRINTED_BILLS)
+      : [
+          ...new Set(
+            query
+              .ids!.split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          ),
+        ];
     if (ids.length > MAX_PRINTED_BILLS || ids.some((id) => id.length > 64)) {
       throw new ApiError(400, 'validation_failed', `In tối đa ${MAX_PRINTED_BILLS} hoá đơn mỗi lần`, [
         { path: 'ids', message: 'Quá nhiều hoá đơn' },

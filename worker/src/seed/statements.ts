@@ -15,6 +15,7 @@ import { SEED_BILLS } from './bills.ts';
 import { SEED_ORGANIZATIONS, SEED_PRODUCTS, SEED_USERS } from './catalogue.ts';
 import { buildFulfilmentSeedStatements } from './fulfilment.ts';
 import { SEED_MARKET, SEED_STALLS } from './markets.ts';
+import { SEED_PAYERS } from './payers.ts';
 import { buildPayoutSeedStatements, SEED_PAYOUT_USERS } from './payouts.ts';
 
 export type SqlValue = string | number | null;
@@ -124,6 +125,15 @@ export async function buildSeedStatements(): Promise<SeedStatement[]> {
         stall.status,
         demoStallReference(stall.referencePayload),
       ],
+    });
+  }
+  for (const payer of SEED_PAYERS) {
+    // Any conflict, on the id or on the school's Mã học sinh, leaves the row as it is.
+    statements.push({
+      sql: `INSERT INTO payers (id, biller_id, payer_ref, payer_name, payer_group, phone, amount, active, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, '2026-09-05T01:00:00.000Z', '2026-09-05T01:00:00.000Z')
+            ON CONFLICT DO NOTHING`,
+      params: [payer.id, payer.billerId, payer.payerRef, payer.payerName, payer.group, payer.phone, payer.amount],
     });
   }
   return statements;
