@@ -18,6 +18,8 @@ const FORM_PAGES = [
   '/quan-ly/bao-cao',
   '/quan-ly/cho',
   '/quan-ly/cho/mkt_cho_chu',
+  '/quan-ly/hoa-don/nguoi-nop',
+  '/quan-ly/hoa-don/dot-thu',
 ];
 
 const BODIES: Array<{ name: string; contentType: string | null; body: BodyInit | null }> = [

@@ -13,6 +13,9 @@ describe('workspace areas', () => {
     ['/quan-ly/bao-cao', 'admin', true],
     ['/quan-ly/hoa-don/nhap', 'biller_staff', true],
     ['/quan-ly/hoa-don', 'seller', false],
+    ['/quan-ly/hoa-don/dot-thu', 'market_manager', true],
+    ['/quan-ly/hoa-don/nguoi-nop', 'biller_staff', true],
+    ['/quan-ly/hoa-don/nguoi-nop', 'admin', false],
     ['/tai-khoan', 'shopper', true],
     ['/san-pham', 'shopper', true],
   ] as const)('%s for a %s: %s', (path, role, allowed) => {
@@ -35,6 +38,8 @@ describe('workspace areas', () => {
       'overview',
       'markets',
       'bills',
+      'payers',
+      'bill-runs',
       'statements',
       'exceptions',
       'reports',
@@ -44,14 +49,17 @@ describe('workspace areas', () => {
     expect(menuFor('biller_staff').map((entry) => entry.key)).toEqual([
       'overview',
       'bills',
+      'payers',
+      'bill-runs',
       'statements',
       'exceptions',
       'reports',
       'refund-approvals',
     ]);
     expect(menuFor('biller_staff').map((entry) => entry.key)).not.toContain('markets');
-    // Admins see every entry but a seller's own revenue, which belongs to one producer.
-    expect(menuFor('admin')).toEqual(WORKSPACE_MENU.filter((entry) => entry.key !== 'revenue'));
+    // Admins see every entry but what belongs to one organization: a seller's own revenue, a
+    // biller's payer list and its runs.
+    expect(menuFor('admin')).toEqual(WORKSPACE_MENU.filter((entry) => !['revenue', 'payers', 'bill-runs'].includes(entry.key)));
     for (const role of ['seller', 'biller_staff', 'market_manager', 'admin'] as const) {
       for (const entry of menuFor(role)) expect(mayOpen(role, entry.href)).toBe(true);
     }

@@ -19,6 +19,8 @@ export const ROLE_NAMES: Record<Role, string> = {
 export const STAFF_ROLES: readonly Role[] = ['seller', 'biller_staff', 'market_manager', 'admin'];
 const ALL_ROLES: readonly Role[] = ['shopper', ...STAFF_ROLES];
 const COLLECTORS: readonly Role[] = ['biller_staff', 'market_manager', 'admin'];
+/** A biller's own staff: the payer list and its runs belong to one organization, so admins have none. */
+const BILLER_STAFF: readonly Role[] = ['biller_staff', 'market_manager'];
 
 export interface Area {
   prefix: string;
@@ -41,6 +43,8 @@ export const AREAS: readonly Area[] = [
   { prefix: '/quan-ly/to-chuc', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/kiem-duyet', roles: ['admin'], audience: 'quản trị viên' },
   { prefix: '/quan-ly/hoa-don', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
+  { prefix: '/quan-ly/hoa-don/nguoi-nop', roles: BILLER_STAFF, audience: 'nhân viên đơn vị thu và ban quản lý chợ' },
+  { prefix: '/quan-ly/hoa-don/dot-thu', roles: BILLER_STAFF, audience: 'nhân viên đơn vị thu và ban quản lý chợ' },
   { prefix: '/quan-ly/duyet-hoan-tien', roles: COLLECTORS, audience: 'đơn vị thu và ban quản lý chợ' },
 ];
 
@@ -77,6 +81,8 @@ export const WORKSPACE_MENU: readonly MenuEntry[] = [
   { key: 'overview', href: '/quan-ly', label: 'Tổng quan', roles: STAFF_ROLES },
   { key: 'markets', href: '/quan-ly/cho', label: 'Chợ và ki-ốt', roles: ['market_manager', 'admin'] },
   { key: 'bills', href: '/quan-ly/hoa-don', label: 'Hoá đơn', roles: COLLECTORS },
+  { key: 'payers', href: '/quan-ly/hoa-don/nguoi-nop', label: 'Người nộp', roles: BILLER_STAFF },
+  { key: 'bill-runs', href: '/quan-ly/hoa-don/dot-thu', label: 'Đợt thu', roles: BILLER_STAFF },
   { key: 'statements', href: '/quan-ly/sao-ke', label: 'Sao kê ngân hàng', roles: COLLECTORS },
   { key: 'exceptions', href: '/quan-ly/ngoai-le', label: 'Ngoại lệ', roles: COLLECTORS },
   { key: 'reports', href: '/quan-ly/bao-cao', label: 'Báo cáo ngày', roles: COLLECTORS },
