@@ -22,7 +22,10 @@ const CREATIONS = 2000;
 const NOTIFICATIONS = 2000;
 
 const problems = [];
-const report = { machine: `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`, phases: [] };
+const report = {
+  machine: `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`,
+  phases: [],
+};
 const fail = (message) => {
   problems.push(message);
   console.error(`✗ ${message}`);
@@ -249,7 +252,11 @@ async function main() {
       return row;
     };
 
-    const earlyRun = record('bank notifications naming a bill code, before any payment', earlyCredits.length, await sendNotifications(earlyCredits));
+    const earlyRun = record(
+      'bank notifications naming a bill code, before any payment',
+      earlyCredits.length,
+      await sendNotifications(earlyCredits),
+    );
 
     // Payment creations: 1,600 first requests over the 300 bills, and 400 retries of one of them.
     const firsts = Array.from({ length: CREATIONS * 0.8 }, (_, i) => ({
@@ -336,7 +343,8 @@ async function main() {
       body: JSON.stringify({ email: 'admin@choso.test', password: DEMO_PASSWORD }),
     });
     const integrity = await api(base, '/api/v1/admin/integrity', { headers: { Authorization: `Bearer ${admin.token}` } });
-    if (integrity.status !== 200 || integrity.body?.ok !== true) fail(`admin integrity: ${integrity.status} ${integrity.text.slice(0, 500)}`);
+    if (integrity.status !== 200 || integrity.body?.ok !== true)
+      fail(`admin integrity: ${integrity.status} ${integrity.text.slice(0, 500)}`);
 
     const [[credits], [exceptions], [paidBills], [paidPayments], [oddBills], [unappliedCredits]] = query(
       state,
@@ -365,7 +373,8 @@ async function main() {
     if (counts.creditsWritten !== counts.creditsSent) fail(`credits written ${counts.creditsWritten}, sent ${counts.creditsSent}`);
     if (counts.openExceptionsNew !== counts.openExceptionsExpected)
       fail(`open exceptions ${counts.openExceptionsNew}, expected ${counts.openExceptionsExpected}`);
-    if (counts.paidBills !== BILLS || counts.paidPayments !== BILLS) fail(`paid bills ${counts.paidBills}, paid payments ${counts.paidPayments}`);
+    if (counts.paidBills !== BILLS || counts.paidPayments !== BILLS)
+      fail(`paid bills ${counts.paidBills}, paid payments ${counts.paidPayments}`);
     if (counts.billsWhosePaymentsDisagree !== 0) fail(`${counts.billsWhosePaymentsDisagree} bills whose paid payments disagree`);
     if (counts.creditsNeitherAppliedNorOpen !== 0) fail(`${counts.creditsNeitherAppliedNorOpen} credits neither applied nor open`);
   } finally {

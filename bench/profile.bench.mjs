@@ -22,8 +22,9 @@ const VARIANTS = [
 /** A Chrome DevTools protocol session over the inspector's WebSocket. */
 async function devtools() {
   const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json();
-  const target = targets.find((one) => one.webSocketDebuggerUrl && !/miniflare|proxy/i.test(one.title ?? '')) ?? targets[0];
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  const target = targets.find((one) => one.webSocketDebuggerUrl);
+  // wrangler's inspector proxy accepts DevTools' own origin (undici's WebSocket takes headers).
+  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'https://devtools.devprod.cloudflare.dev' } });
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true });
     socket.addEventListener('error', reject, { once: true });

@@ -57,7 +57,9 @@ for (const name of chosen) {
       maxMb: Math.round(Math.max(...values)),
       endMb: Math.round(values.at(-1)),
       settledMb: Math.round(settled ?? Number.NaN),
-      curve: samples.filter((_, index) => index % Math.max(1, Math.floor(samples.length / 12)) === 0).map((one) => `${one.s}s:${Math.round(one.mb)}`),
+      curve: samples
+        .filter((_, index) => index % Math.max(1, Math.floor(samples.length / 12)) === 0)
+        .map((one) => `${one.s}s:${Math.round(one.mb)}`),
     };
     rows.push(row);
     console.log(JSON.stringify(row));

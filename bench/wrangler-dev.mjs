@@ -52,7 +52,12 @@ export async function freshState({ seed = true } = {}) {
     npx(['wrangler', 'd1', 'execute', 'DB', '--local', '--persist-to', state, '-c', 'wrangler.toml', '--file', file]);
   }
   const envFile = path.join(state, 'load.env');
-  writeFileSync(envFile, Object.entries(LOAD_VARS).map(([key, value]) => `${key}=${value}`).join('\n'));
+  writeFileSync(
+    envFile,
+    Object.entries(LOAD_VARS)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n'),
+  );
   return { state, envFile };
 }
 
