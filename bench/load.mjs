@@ -119,6 +119,27 @@ function notification(base, credit) {
   });
 }
 
+/**
+ * Sends again when the connection drops before an answer (wrangler dev's proxy sometimes closes
+ * a kept-alive socket under load), as a bank or a browser would: both requests are idempotent
+ * (the bank transaction id, the Idempotency-Key), so a resend can never count twice.
+ */
+async function withResend(send) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      resends += 1;
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+let resends = 0;
+
+/** A phase stops by itself after this long, whatever is left unsent (and the run then fails). */
+const PHASE_LIMIT_MS = Number(process.env.LOAD_PHASE_LIMIT_SECONDS ?? 600) * 1000;
+
 function shuffle(items) {
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = randomInt(i + 1);
@@ -221,9 +242,16 @@ async function main() {
       const latencies = [];
       const statuses = {};
       await pool(credits, 20, async (one) => {
+        if (performance.now() - started > PHASE_LIMIT_MS) {
+          statuses.unsent = (statuses.unsent ?? 0) + 1;
+          return;
+        }
         const t = performance.now();
-        const res = await notification(base, one);
-        await res.arrayBuffer();
+        const res = await withResend(async () => {
+          const answer = await notification(base, one);
+          await answer.arrayBuffer();
+          return answer;
+        });
         latencies.push(performance.now() - t);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       });
@@ -243,7 +271,7 @@ async function main() {
         p50: percentile(run.latencies, 50),
         p99: percentile(run.latencies, 99),
         errors: Object.entries(run.statuses)
-          .filter(([code]) => Number(code) >= 500)
+          .filter(([code]) => code === 'unsent' || Number(code) >= 500)
           .reduce((sum, [, n]) => sum + n, 0),
         statuses: run.statuses,
       };
@@ -270,12 +298,18 @@ async function main() {
     const statuses = {};
     const answers = new Map();
     await pool(creations, 20, async (one) => {
+      if (performance.now() - started > PHASE_LIMIT_MS) {
+        statuses.unsent = (statuses.unsent ?? 0) + 1;
+        return;
+      }
       const t = performance.now();
-      const res = await api(base, '/api/v1/payments', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': one.key, 'CF-Connecting-IP': one.client },
-        body: JSON.stringify({ billCode: one.billCode, method: 'vietqr' }),
-      });
+      const res = await withResend(() =>
+        api(base, '/api/v1/payments', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': one.key, 'CF-Connecting-IP': one.client },
+          body: JSON.stringify({ billCode: one.billCode, method: 'vietqr' }),
+        }),
+      );
       latencies.push(performance.now() - t);
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 201 || res.status === 200) {
@@ -368,6 +402,7 @@ async function main() {
       billsWhosePaymentsDisagree: oddBills.n,
       creditsNeitherAppliedNorOpen: unappliedCredits.n,
     };
+    report.resends = resends;
     report.integrity = { checkIntegrity: check.status === 0, admin: integrity.body?.ok === true, counts, sent };
     console.log(JSON.stringify(report.integrity));
     if (counts.creditsWritten !== counts.creditsSent) fail(`credits written ${counts.creditsWritten}, sent ${counts.creditsSent}`);
