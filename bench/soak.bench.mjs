@@ -3,7 +3,7 @@
 // doing the same D1 query (bench/bare/), each on a fresh seeded local database, with the
 // workerd process's resident memory (VmRSS) sampled every SOAK_SAMPLE_MS (default 2,000 ms).
 // If ours grows and the bare one does not, the growth is ours; if both grow alike, it is the
-// local runtime's. SOAK_TARGETS picks targets (ours,bare,ours-uncached). Prints a table.
+// local runtime's. SOAK_TARGETS picks targets (ours,bare,ours-uncached,bare-no-d1). Prints a table.
 import autocannon from 'autocannon';
 import { ensureBuild, freshState, removeState, rssMb, startWranglerDev } from './wrangler-dev.mjs';
 
@@ -15,6 +15,8 @@ const TARGETS = {
   // A session cookie bypasses the catalogue cache: every request runs the list and its facets.
   'ours-uncached': { config: 'web/dist/server/wrangler.json', headers: { Cookie: 'choso_session=soak-not-a-session' } },
   bare: { config: 'bench/bare/wrangler.toml', headers: {} },
+  // The bare worker without D1: tells D1's share of the runtime's growth from the rest.
+  'bare-no-d1': { config: 'bench/bare/wrangler.toml', headers: {}, path: '/api/health' },
 };
 const chosen = (process.env.SOAK_TARGETS ?? 'ours,bare').split(',').map((name) => name.trim());
 
@@ -32,7 +34,7 @@ for (const name of chosen) {
   const { state, envFile } = await freshState();
   const server = await startWranglerDev({ config: target.config, state, envFile, port: PORT, inspectorPort: PORT + 1 });
   try {
-    const url = `${server.base}/api/v1/products?limit=24`;
+    const url = `${server.base}${target.path ?? '/api/v1/products?limit=24'}`;
     for (let i = 0; i < 200; i += 1) await (await fetch(url, { headers: target.headers })).arrayBuffer();
     const samples = [];
     const started = performance.now();
