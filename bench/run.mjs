@@ -1,7 +1,10 @@
 // `npm run bench`: runs bench/matcher.bench.mjs with --expose-gc, so that heap numbers are
 // measured from a collected heap, and passes its output (and exit code) through.
 // `npm run bench -- import matcher` runs bench/import.bench.mjs and then the matcher's;
-// only the matcher's runs by default, as the others start servers and take minutes.
+// only the matcher's runs by default, as the others start servers and take minutes:
+// `requests` (CPU and D1 rows per request), `soak` (workerd memory over 100,000 requests, ours
+// against bench/bare/), `profile` (a V8 CPU profile of the catalogue list through the inspector).
+// `npm run load` (bench/load.mjs) is the bounded load run with its integrity check.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

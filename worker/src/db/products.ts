@@ -298,12 +298,17 @@ function buildFilters(
   return { from, where, params, bind, bindToday, tier };
 }
 
-/** Builds the SQL for `listProducts`; exported for the query-plan test. */
+/**
+ * Builds the SQL for `listProducts`; exported for the query-plan test. It reads one row past
+ * the page to learn whether another page follows, unless the caller knows that already
+ * (`probeNext: false`: the whole catalogue's first page, whose size the facet summary holds).
+ */
 export function buildListQuery(
   query: ProductQuery,
   today: string,
   viewerSellerId: string | null = null,
   last: LastWordMatch = query.cursor ? lastWordOfCursor(query) : 'whole',
+  probeNext = true,
 ) {
   const sort = effectiveSort(query);
   const { from, where, params, bind, bindToday, tier } = buildFilters(query, today, viewerSellerId, last);
@@ -321,7 +326,7 @@ export function buildListQuery(
     FROM ${from}
     WHERE ${where.join(' AND ')}
     ORDER BY ${key} ${spec.direction}, p.id ${spec.direction}
-    LIMIT ${query.limit + 1}`;
+    LIMIT ${probeNext ? query.limit + 1 : query.limit}`;
   return { sql, params, sort };
 }
 
@@ -378,6 +383,108 @@ export async function countFacets(db: D1Database, query: ProductQuery, today: st
       count: (prices ?? []).find((row) => row.value === index)?.count ?? 0,
     })).filter((range) => range.count > 0),
   };
+}
+
+/** The first page of the whole public catalogue: no words, no filter, no seller, no cursor. */
+export function isWholeCatalogueFirstPage(query: ProductQuery): boolean {
+  return (
+    !query.cursor &&
+    !(query.q && toFtsQuery(query.q) !== null) &&
+    query.sellerId === undefined &&
+    query.category === undefined &&
+    query.commune === undefined &&
+    query.minPrice === undefined &&
+    query.maxPrice === undefined &&
+    query.minStars === undefined
+  );
+}
+
+interface FacetSummaryRow {
+  products: number;
+  categories: string;
+  communes: string;
+  prices: string;
+  stars: string;
+}
+
+export const FACET_SUMMARY_SQL = 'SELECT products, categories, communes, prices, stars FROM catalogue_facet_summary WHERE id = 1';
+
+const utf8 = new TextDecoder();
+const utf8Bytes = new TextEncoder();
+
+/** A commune's key in the summary is 'x' followed by the hex of its UTF-8 bytes. */
+function communeOfKey(key: string): string {
+  const bytes = new Uint8Array((key.length - 1) / 2);
+  for (let i = 0; i < bytes.length; i += 1) bytes[i] = Number.parseInt(key.slice(1 + 2 * i, 3 + 2 * i), 16);
+  return utf8.decode(bytes);
+}
+
+/** SQLite's BINARY collation: UTF-8 bytes in order, so ties list as the grouped count listed them. */
+function compareAsSqlite(a: string, b: string): number {
+  const x = utf8Bytes.encode(a);
+  const y = utf8Bytes.encode(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The facets of the whole catalogue from the summary row, exactly as `countFacets` counts them. */
+export function facetsFromSummary(row: FacetSummaryRow, today: string): ProductFacets {
+  const counts = (json: string) => Object.entries(JSON.parse(json) as Record<string, number>).filter(([, count]) => count > 0);
+  const stars = counts(row.stars).map(([key, count]) => {
+    const [value, expiresAt] = key.split('@');
+    return { stars: Number(value), expiresAt: expiresAt ?? '', count };
+  });
+  const starCount = (value: number) =>
+    stars.filter((row) => row.stars >= value && row.expiresAt >= today).reduce((sum, row) => sum + row.count, 0);
+  const priceCounts = PRICE_RANGES.map(() => 0);
+  for (const [price, count] of counts(row.prices)) {
+    const index = PRICE_RANGES.findIndex((range) => Number(price) <= range.max);
+    if (index >= 0) priceCounts[index]! += count;
+  }
+  return {
+    categories: counts(row.categories)
+      .sort(([a], [b]) => compareAsSqlite(a, b))
+      .map(([slug, count]) => ({ slug: slug as CategorySlug, count })),
+    stars: ([5, 4, 3] as const).map((value) => ({ stars: value, count: starCount(value) })).filter((row) => row.count > 0),
+    communes: counts(row.communes)
+      .map(([key, count]) => ({ commune: communeOfKey(key), count }))
+      .sort((a, b) => b.count - a.count || compareAsSqlite(a.commune, b.commune))
+      .slice(0, MAX_COMMUNE_FACETS),
+    priceRanges: PRICE_RANGES.map((range, index) => ({ ...range, count: priceCounts[index]! })).filter((range) => range.count > 0),
+  };
+}
+
+/**
+ * A catalogue page with its facets (on the first page only: the next pages keep the same
+ * filters, hence the same counts). The whole catalogue's first page, what most shoppers see,
+ * reads its facets and its size from the summary kept by triggers (migration 0017), in the
+ * same batch as the page, so both come from one snapshot: about two rows per product listed
+ * and one more. Filtered pages count their facets through the indexes.
+ */
+export async function listProductsWithFacets(
+  db: D1Database,
+  query: ProductQuery,
+  today: string,
+  viewerSellerId: string | null = null,
+): Promise<ProductPage & { lastWord: LastWordMatch; facets: ProductFacets | null }> {
+  if (isWholeCatalogueFirstPage(query)) {
+    const { sql, params, sort } = buildListQuery(query, today, viewerSellerId, 'whole', false);
+    const [summary, page] = await db.batch([db.prepare(FACET_SUMMARY_SQL), db.prepare(sql).bind(...params)]);
+    const summaryRow = (summary?.results as FacetSummaryRow[] | undefined)?.[0];
+    const rows = (page?.results ?? []) as Array<ProductRow & { sort_key: string | number }>;
+    if (summaryRow) {
+      const lastRow = rows.at(-1);
+      return {
+        items: rows.map((row) => rowToProduct(row, today)),
+        nextCursor: summaryRow.products > query.limit && lastRow ? encodeCursor([sort, lastRow.sort_key, lastRow.id, 'whole']) : null,
+        lastWord: 'whole',
+        facets: facetsFromSummary(summaryRow, today),
+      };
+    }
+  }
+  const page = await listProducts(db, query, today, viewerSellerId);
+  const facets = query.cursor ? null : await countFacets(db, query, today, page.lastWord);
+  return { ...page, facets };
 }
 
 /** One product in any status; the caller decides who may see drafts and archived ones. */
@@ -513,9 +620,9 @@ export interface CategorySummary {
 export async function listCategories(db: D1Database): Promise<CategorySummary[]> {
   const { results } = await db
     .prepare(
-      `SELECT c.slug, c.name,
-         (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.hidden_at IS NULL AND p.category = c.slug) AS product_count
-       FROM categories c ORDER BY c.position`,
+      // The counts come from the facet summary (one row), not from counting the products.
+      `SELECT c.slug, c.name, coalesce(json_extract(s.categories, '$."' || c.slug || '"'), 0) AS product_count
+       FROM categories c JOIN catalogue_facet_summary s ON s.id = 1 ORDER BY c.position`,
     )
     .all<{ slug: CategorySlug; name: string; product_count: number }>();
   return results.map((row) => ({ slug: row.slug, name: row.name, productCount: row.product_count }));

@@ -41,6 +41,65 @@ function marked(response: Response, status: PageCacheStatus): Response {
   return result;
 }
 
+/**
+ * The hottest catalogue answers are also kept in the isolate's own memory, under the same key
+ * (version and day): a hit then costs the version read and no cache round trip, which was the
+ * largest cost of a cached catalogue request in the profile (BENCHMARKS.md, "Profile"). Bounded
+ * by count and bytes, oldest dropped first; an entry also ages out with the edge cache's
+ * s-maxage. Each isolate keeps its own: nothing is shared, and a new version misses at once.
+ */
+const MEMORY_ENTRIES = 64;
+const MEMORY_BYTES = 4 * 1024 * 1024;
+const MEMORY_ENTRY_BYTES = 512 * 1024;
+const MEMORY_TTL_MS = 600_000;
+
+interface Remembered {
+  body: ArrayBuffer;
+  status: number;
+  headers: Array<[string, string]>;
+  storedAt: number;
+}
+
+const remembered = new Map<string, Remembered>();
+let rememberedBytes = 0;
+
+function forget(key: string) {
+  const entry = remembered.get(key);
+  if (!entry) return;
+  remembered.delete(key);
+  rememberedBytes -= entry.body.byteLength;
+}
+
+function recall(key: string, now: number): Response | null {
+  const entry = remembered.get(key);
+  if (!entry) return null;
+  if (now - entry.storedAt > MEMORY_TTL_MS) {
+    forget(key);
+    return null;
+  }
+  // Most recently used last: the oldest is the Map's first entry.
+  remembered.delete(key);
+  remembered.set(key, entry);
+  return new Response(entry.body, { status: entry.status, headers: entry.headers });
+}
+
+async function remember(key: string, response: Response, now: number) {
+  const body = await response.arrayBuffer();
+  if (body.byteLength > MEMORY_ENTRY_BYTES) return;
+  forget(key);
+  remembered.set(key, { body, status: response.status, headers: [...response.headers], storedAt: now });
+  rememberedBytes += body.byteLength;
+  for (const oldest of remembered.keys()) {
+    if (remembered.size <= MEMORY_ENTRIES && rememberedBytes <= MEMORY_BYTES) break;
+    forget(oldest);
+  }
+}
+
+/** For the tests: how many answers this isolate keeps in memory. */
+export function rememberedPages(): number {
+  return remembered.size;
+}
+
 /** A catalogue page from the cache, or rendered and kept there; other requests are rendered as they are. */
 export async function servePage(
   request: Request,
@@ -56,13 +115,26 @@ export async function servePage(
   if (version === null) return marked(await render(), 'BYPASS');
   const url = new URL(request.url);
   url.searchParams.set('__catalogue', `${version}.${vietnamDate(new Date())}`);
-  const key = new Request(url.toString());
+  const keyUrl = url.toString();
+  const now = Date.now();
+  const inMemory = recall(keyUrl, now);
+  if (inMemory) return marked(inMemory, 'HIT');
+  const key = new Request(keyUrl);
   const cache = (caches as unknown as { default: Cache }).default;
   const hit = await cache.match(key);
-  if (hit) return marked(hit, 'HIT');
+  if (hit) {
+    const marking = marked(hit, 'HIT');
+    await remember(keyUrl, marking.clone(), now);
+    return marking;
+  }
   const response = await render();
   const shareable =
     response.status === 200 && /\bpublic\b/.test(response.headers.get('Cache-Control') ?? '') && !response.headers.has('Set-Cookie');
-  if (shareable) ctx.waitUntil(cache.put(key, response.clone()));
+  if (shareable) {
+    ctx.waitUntil(cache.put(key, response.clone()));
+    const marking = marked(response, 'MISS');
+    await remember(keyUrl, marking.clone(), now);
+    return marking;
+  }
   return marked(response, 'MISS');
 }

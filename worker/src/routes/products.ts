@@ -2,12 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   appendProductImage,
   archiveProduct,
-  countFacets,
   findProduct,
   imageUrl,
   insertProduct,
   isInPublicCatalogue,
-  listProducts,
+  listProductsWithFacets,
   MAX_IMAGES_PER_PRODUCT,
   type OcopInput,
   type Product,
@@ -78,9 +77,7 @@ products.openapi(
     const viewer = c.get('user');
     const viewerSellerId = viewer?.role === 'seller' ? (viewer.organization?.id ?? null) : null;
     const today = vietnamDate(new Date());
-    const { items, nextCursor, lastWord } = await listProducts(c.env.DB, query, today, viewerSellerId);
-    // Counted on the first page only: the next pages keep the same filters, hence the same counts.
-    const facets = query.cursor ? null : await countFacets(c.env.DB, query, today, lastWord);
+    const { items, nextCursor, facets } = await listProductsWithFacets(c.env.DB, query, today, viewerSellerId);
     if (!viewer) c.header('Cache-Control', PUBLIC_CATALOGUE_CACHE);
     return c.json({ items, nextCursor, facets }, 200);
   },

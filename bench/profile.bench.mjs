@@ -1,0 +1,103 @@
+// `npm run bench -- profile`: a V8 CPU profile of the catalogue list inside workerd, taken
+// through `wrangler dev`'s inspector with the Chrome DevTools protocol (Profiler domain), on a
+// fresh seeded local database. PROFILE_REQUESTS (default 2,000) sequential requests of each
+// variant: anonymous (`GET /api/v1/products?limit=24`, the catalogue cache's path) and
+// uncached (a session cookie bypasses the cache: the list, its facets, the session lookup).
+// Prints the top functions by self time and writes the .cpuprofile files (open them in Chrome
+// DevTools) under PROFILE_OUT (default the system temp directory).
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureBuild, freshState, removeState, startWranglerDev } from './wrangler-dev.mjs';
+
+const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 2_000);
+const OUT = process.env.PROFILE_OUT ?? tmpdir();
+const PORT = Number(process.env.CHOSO_LOAD_PORT ?? (process.env.CHOSO_DEV_PORT ? Number(process.env.CHOSO_DEV_PORT) + 10 : 8797));
+const INSPECTOR = PORT + 1;
+const VARIANTS = [
+  { name: 'anonymous', headers: {} },
+  { name: 'uncached', headers: { Cookie: 'choso_session=profile-not-a-session' } },
+];
+
+/** A Chrome DevTools protocol session over the inspector's WebSocket. */
+async function devtools() {
+  const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json();
+  const target = targets.find((one) => one.webSocketDebuggerUrl);
+  // wrangler's inspector proxy accepts DevTools' own origin (undici's WebSocket takes headers).
+  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'https://devtools.devprod.cloudflare.dev' } });
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve, { once: true });
+    socket.addEventListener('error', reject, { once: true });
+  });
+  let id = 0;
+  const waiting = new Map();
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data));
+    if (message.id && waiting.has(message.id)) {
+      waiting.get(message.id)(message);
+      waiting.delete(message.id);
+    }
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      id += 1;
+      waiting.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result)));
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => socket.close(), title: target.title };
+}
+
+/** Self time per function (name, file, line), and per file, from a CPU profile. */
+function topCosts(profile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  const deltas = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i += 1) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (deltas[i] ?? 0));
+  const total = [...self.values()].reduce((sum, us) => sum + us, 0);
+  const functions = new Map();
+  const files = new Map();
+  for (const [nodeId, us] of self) {
+    const frame = byId.get(nodeId).callFrame;
+    const file = frame.url ? frame.url.split('/').slice(-2).join('/') : '(native)';
+    const key = `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + us);
+    files.set(file, (files.get(file) ?? 0) + us);
+  }
+  const top = (map, n) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${key}`);
+  return { totalMs: Math.round(total / 1000), functions: top(functions, 25), files: top(files, 12) };
+}
+
+ensureBuild();
+const { state, envFile } = await freshState();
+const server = await startWranglerDev({ config: 'web/dist/server/wrangler.json', state, envFile, port: PORT, inspectorPort: INSPECTOR });
+try {
+  const session = await devtools();
+  console.log(`inspector target: ${session.title}`);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 200 });
+  for (const variant of VARIANTS) {
+    const url = `${server.base}/api/v1/products?limit=24`;
+    for (let i = 0; i < 100; i += 1) await (await fetch(url, { headers: variant.headers })).arrayBuffer();
+    await session.send('Profiler.start');
+    const started = performance.now();
+    for (let i = 0; i < REQUESTS; i += 1) await (await fetch(url, { headers: variant.headers })).arrayBuffer();
+    const wallMs = performance.now() - started;
+    const { profile } = await session.send('Profiler.stop');
+    const file = path.join(OUT, `choso-catalogue-${variant.name}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const costs = topCosts(profile);
+    console.log(`\n## ${variant.name}: ${REQUESTS} requests, ${(wallMs / REQUESTS).toFixed(2)} ms each (wall), profile ${file}`);
+    console.log(`sampled ${costs.totalMs} ms in the worker's isolate\nby function (self time):`);
+    for (const line of costs.functions) console.log(line);
+    console.log('by file:');
+    for (const line of costs.files) console.log(line);
+  }
+  session.close();
+} finally {
+  await server.stop();
+  removeState(state);
+}

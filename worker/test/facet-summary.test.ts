@@ -1,0 +1,120 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  countFacets,
+  FACET_SUMMARY_SQL,
+  facetsFromSummary,
+  listCategories,
+  type Product,
+  type ProductFacets,
+  type ProductQuery,
+} from '../src/db/products';
+import { vietnamDate } from '../src/domain/vietnam-time';
+import { api, seedDemo } from './helpers';
+
+// The whole catalogue's facets come from one summary row kept by triggers (migration 0017).
+// Whatever is written to products and sellers, that row must give exactly what counting the
+// products gives.
+
+const wholeCatalogue: ProductQuery = { sort: 'relevance', limit: 24 };
+const today = vietnamDate(new Date());
+
+async function fromSummary(day = today): Promise<ProductFacets> {
+  const row = await env.DB.prepare(FACET_SUMMARY_SQL).first<Parameters<typeof facetsFromSummary>[0]>();
+  if (!row) throw new Error('no facet summary');
+  return facetsFromSummary(row, day);
+}
+
+async function expectSummaryToMatchCounts() {
+  for (const day of [today, '2027-06-01', '2099-12-31']) {
+    expect(await fromSummary(day)).toEqual(await countFacets(env.DB, wholeCatalogue, day, 'whole'));
+  }
+  const counted = await env.DB.prepare(
+    `SELECT c.slug, (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.hidden_at IS NULL AND p.category = c.slug) AS n
+     FROM categories c ORDER BY c.position`,
+  ).all<{ slug: string; n: number }>();
+  expect((await listCategories(env.DB)).map((c) => [c.slug, c.productCount])).toEqual(counted.results.map((r) => [r.slug, r.n]));
+  const publicCount = await env.DB.prepare(
+    "SELECT count(*) AS n FROM products p JOIN organizations o ON o.id = p.seller_id WHERE p.status = 'active' AND p.hidden_at IS NULL",
+  ).first<number>('n');
+  expect(await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products')).toBe(publicCount);
+}
+
+beforeAll(async () => {
+  await seedDemo();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO organizations (id, kind, name, commune, province) VALUES
+       ('org_facet_a', 'household', 'Hộ Tóm Tắt', 'Xã Đếm Thử', 'Bắc Ninh'),
+       ('org_facet_b', 'household', 'Hộ Tổng Hợp', 'Phường "Ngoặc" Kép', 'Bắc Ninh')`,
+    ),
+    env.DB.prepare(
+      `INSERT INTO products (id, seller_id, name, category, price, unit, stock, status,
+         ocop_stars, ocop_certificate_no, ocop_issued_at, ocop_expires_at)
+       VALUES
+       ('prd_facet_1', 'org_facet_a', 'Chè đếm một', 'beverages', 99999, 'gói', 3, 'active', 5, 'F1', '2025-01-01', '2027-01-01'),
+       ('prd_facet_2', 'org_facet_a', 'Chè đếm hai', 'beverages', 100000, 'gói', 3, 'active', 3, 'F2', '2025-01-01', '2099-01-01'),
+       ('prd_facet_3', 'org_facet_b', 'Nón đếm ba', 'handicrafts', 1000001, 'chiếc', 3, 'draft', NULL, NULL, NULL, NULL),
+       ('prd_facet_4', 'org_facet_b', 'Nón đếm bốn', 'handicrafts', 300001, 'chiếc', 3, 'active', 4, 'F4', '2025-01-01', '2027-01-01')`,
+    ),
+  ]);
+});
+
+describe('the facet summary', () => {
+  it('matches the counted facets after seeding and new products', async () => {
+    await expectSummaryToMatchCounts();
+  });
+
+  it('follows every change a facet or the public filter reads', async () => {
+    const steps = [
+      "UPDATE products SET status = 'active' WHERE id = 'prd_facet_3'",
+      "UPDATE products SET price = 300000, category = 'food' WHERE id = 'prd_facet_1'",
+      "UPDATE products SET hidden_at = '2026-12-01T00:00:00Z', hidden_reason = 'Ảnh sai' WHERE id = 'prd_facet_2'",
+      "UPDATE products SET ocop_stars = 5, ocop_expires_at = '2030-01-01' WHERE id = 'prd_facet_4'",
+      "UPDATE products SET seller_id = 'org_facet_a' WHERE id = 'prd_facet_4'",
+      "UPDATE organizations SET commune = 'Xã Mới Đổi' WHERE id = 'org_facet_a'",
+      "UPDATE products SET stock = 0 WHERE id = 'prd_facet_1'",
+      "UPDATE products SET status = 'archived' WHERE id = 'prd_facet_3'",
+      "DELETE FROM products WHERE id = 'prd_facet_1'",
+      "UPDATE products SET hidden_at = NULL, hidden_reason = NULL WHERE id = 'prd_facet_2'",
+    ];
+    for (const sql of steps) {
+      await env.DB.prepare(sql).run();
+      await expectSummaryToMatchCounts();
+    }
+  });
+
+  it('serves the first page with the same facets and pages through the whole catalogue', async () => {
+    const first = await api('/api/v1/products?limit=24');
+    const page = await first.json<{ items: Product[]; nextCursor: string | null; facets: ProductFacets }>();
+    expect(page.facets).toEqual(await countFacets(env.DB, wholeCatalogue, today, 'whole'));
+    expect(page.items).toHaveLength(24);
+    const seen = page.items.map((p) => p.id);
+    let cursor = page.nextCursor;
+    while (cursor) {
+      const next = await (await api(`/api/v1/products?limit=24&cursor=${encodeURIComponent(cursor)}`)).json<{
+        items: Product[];
+        nextCursor: string | null;
+      }>();
+      seen.push(...next.items.map((p) => p.id));
+      cursor = next.nextCursor;
+    }
+    const total = await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products');
+    expect(seen).toHaveLength(total ?? -1);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('answers no next page when the whole catalogue fits the first page exactly', async () => {
+    const total = (await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products')) ?? 0;
+    const exact = await (await api(`/api/v1/products?limit=${Math.min(total, 100)}`)).json<{
+      items: Product[];
+      nextCursor: string | null;
+    }>();
+    if (total <= 100) {
+      expect(exact.items).toHaveLength(total);
+      expect(exact.nextCursor).toBeNull();
+    }
+    const short = await (await api(`/api/v1/products?limit=${total - 1}`)).json<{ items: Product[]; nextCursor: string | null }>();
+    expect(short.nextCursor).not.toBeNull();
+  });
+});
