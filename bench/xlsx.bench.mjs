@@ -279,13 +279,16 @@ try {
     files.push({ name: layout.bank, kind: 'xlsx', file, bytes: bytes.length });
   }
 
-  console.log(`${LINES.toLocaleString('en-US')} lines per file, best of ${RUNS}; ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}`);
+  console.log(
+    `${LINES.toLocaleString('en-US')} lines per file, best of ${RUNS}; ${os.cpus()[0]?.model} × ${os.cpus().length}, Node ${process.version}`,
+  );
   const results = [];
   for (const { name, kind, file, bytes } of files) {
     const child = spawnSync(process.execPath, ['--expose-gc', self, '--parse', kind, file, ACCOUNT], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`${name}: ${child.stderr}`);
     const measured = JSON.parse(child.stdout.trim().split('\n').at(-1));
-    if (measured.credits + measured.debits !== LINES) throw new Error(`${name}: read ${measured.credits} + ${measured.debits} lines, not ${LINES}`);
+    if (measured.credits + measured.debits !== LINES)
+      throw new Error(`${name}: read ${measured.credits} + ${measured.debits} lines, not ${LINES}`);
     results.push({ name, bytes, ...measured, linesPerSecond: LINES / (measured.ms / 1000) });
   }
   const baseline = results[0].linesPerSecond;

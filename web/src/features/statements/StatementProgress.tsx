@@ -1,6 +1,6 @@
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { exceptionShortLabel } from '#worker/domain/exception-types';
 import { groupDigits } from '#worker/domain/money';
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 
 export interface StatementProgressState {
   statementId: string;
@@ -47,7 +47,13 @@ export default function StatementProgress(props: { initial: StatementProgressSta
           <h2 id="progress-heading">{STATUS_NAMES[statement().status]}</h2>
           <p id="statement-progress-label">Đã xử lý {counted()} dòng</p>
         </div>
-        <progress id="statement-progress" aria-labelledby="statement-progress-label" value={statement().processed} max={statement().lines}>
+        <progress
+          id="statement-progress"
+          class="statement-progress"
+          aria-labelledby="statement-progress-label"
+          value={statement().processed}
+          max={statement().lines}
+        >
           {counted()}
         </progress>
         <Show when={statement().status === 'processing'}>
