@@ -11,7 +11,8 @@
 //  - the worker isolate's V8 heap (used and allocated), sampled every 100 ms over the inspector
 //    (Runtime.getHeapUsage): the memory the Workers 128 MB limit is about. In `wrangler dev` the
 //    isolate serves the progress polls and the queue's batches at once, so a sample holds every
-//    invocation in flight: an upper bound for one consumer invocation;
+//    invocation in flight: an upper bound for one consumer invocation. Every tenth sample forces
+//    a full GC first, so heap used is then what is live. Split at the 202: upload, consumer;
 //  - the RSS of the workerd process, sampled from /proc: the runtime, local SQLite and R2 and
 //    every isolate together, so far more than the limit applies to; shown for scale.
 // Uses its own throwaway database, never the dev one, and its own ports (BENCH_QUEUE_PORT).
