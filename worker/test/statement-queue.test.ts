@@ -3,9 +3,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import wranglerToml from '../../wrangler.toml?raw';
 import app from '../src/app';
 import { checkCharacter } from '../src/domain/codes';
-import type { StatementChunkMessage } from '../src/reconciliation/statement-queue';
+import { STATEMENT_CHUNK_LINES, STATEMENT_CHUNK_MAX_RETRIES, type StatementChunkMessage } from '../src/reconciliation/statement-queue';
 import worker from '../src/worker';
 import { faultyD1 } from './d1-faults';
 import { expectError, login, ORIGIN, seedDemo } from './helpers';
@@ -170,5 +171,34 @@ describe('a large statement goes through the queue', () => {
     await expectError(await progress(statementId, biller), 404, 'statement_not_found');
     await expectError(await progress('stm_nope'), 404, 'statement_not_found');
     expect((await progress(statementId, await login('admin@choso.test'))).status).toBe(200);
+  });
+});
+
+describe('retries and repeated transaction ids', () => {
+  it('the consumer gives up after as many retries as wrangler.toml lets Queues make', () => {
+    const consumer = /\[\[queues\.consumers\]\]\s*queue = "choso-statements"[^[]*?max_retries = (\d+)/.exec(wranglerToml);
+    expect(consumer, 'the choso-statements consumer in wrangler.toml').not.toBeNull();
+    expect(STATEMENT_CHUNK_MAX_RETRIES).toBe(Number(consumer![1]));
+  });
+
+  it('a transaction id repeated in another chunk is refused with both lines, and nothing is stored or queued', async () => {
+    // The retry recount (recountRetried) takes a credit row of this statement with the same id
+    // for this line's own first attempt; that holds because no statement has an id twice.
+    const lines = statement(1_200, 'Q-TWICE-').split('\n');
+    const repeated = lines[1]!.split(',').at(-1)!;
+    const farLine = STATEMENT_CHUNK_LINES + 100;
+    lines[farLine] = lines[farLine]!.replace(/,[^,]+$/, `,${repeated}`);
+    const recorder = recordingQueue();
+    const statements = async () => (await env.DB.prepare('SELECT count(*) AS n FROM statements').first<{ n: number }>())!.n;
+    const before = await statements();
+    const refused = await expectError(
+      await upload(lines.join('\n'), recorder.queue, { STATEMENT_INLINE_LINES: '1000' }),
+      400,
+      'invalid_statement',
+    );
+    expect(refused.error.details?.[0]?.message).toContain(`mã giao dịch "${repeated}" đã có ở dòng 2`);
+    expect(recorder.sent).toEqual([]);
+    expect(await statements()).toBe(before);
+    expect(await creditsLike('Q-TWICE-')).toBe(0);
   });
 });

@@ -133,6 +133,9 @@ export async function applyChunk(env: Env, message: StatementChunkMessage, now: 
 /**
  * A chunk retried after its credits were written counts them as they were written the first
  * time, not as already confirmed: the credit rows of this statement say what each one was.
+ * A row of this statement with a line's transaction id can only be that line's own, from an
+ * earlier attempt, because a statement never has a credit's id twice (the parser refuses
+ * the file, naming both lines): no other chunk can have written it.
  */
 async function recountRetried(
   db: D1Database,
