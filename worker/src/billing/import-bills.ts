@@ -3,9 +3,10 @@
  * row's reason), and otherwise write every new bill in one db.batch. A row whose bill was
  * imported before (same biller, payer reference and description) is not written again.
  */
+
+import type { BillType } from '../db/bills';
 import { existingImportKeys, insertImportedBillsStatements, type NewImportedBill } from '../db/bills';
 import { BILL_IMPORT_MAX_BYTES, BILL_IMPORT_MAX_ROWS, readBillRows } from '../domain/bill-import';
-import type { BillType } from '../db/bills';
 import { type BillerKind, defaultBillType, issuesBillType } from '../domain/billers';
 import { newBillCode } from '../domain/codes';
 import { newId } from '../domain/tokens';

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { importBills } from '../billing/import-bills';
 import { MAX_PRINTED_BILLS, printedBills } from '../billing/printed-bills';
-import { billTemplateCsv } from '../domain/bill-import';
 import { BILL_TYPES, type BillType } from '../db/bills';
+import { billTemplateCsv } from '../domain/bill-import';
 import { isBillerKind } from '../domain/billers';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
@@ -55,7 +55,10 @@ billImports.openapi(
           'multipart/form-data': {
             schema: z.object({
               file: z.any().openapi({ type: 'string', format: 'binary' }),
-              type: z.enum(BILL_TYPES).optional().openapi({ description: "The kind of bill, for a biller that issues more than one (a utility: 'water' or 'electricity')" }),
+              type: z
+                .enum(BILL_TYPES)
+                .optional()
+                .openapi({ description: "The kind of bill, for a biller that issues more than one (a utility: 'water' or 'electricity')" }),
             }),
           },
         },
