@@ -16,7 +16,8 @@ describe('GET /api/v1/billers', () => {
     expect(items.find((b) => b.id === 'org_school_dinh_bang')).toMatchObject({ kind: 'school', payerRefLabel: 'Mã học sinh' });
     expect(items.find((b) => b.id === 'org_hospital')).toMatchObject({ kind: 'hospital', payerRefLabel: 'Mã bệnh nhân' });
     // Producers sell on the marketplace; they do not issue bills.
-    expect(items.every((b) => ['market_board', 'school', 'hospital', 'commune_office'].includes(b.kind))).toBe(true);
+    expect(items.every((b) => ['market_board', 'school', 'hospital', 'commune_office', 'utility'].includes(b.kind))).toBe(true);
+    expect(items.find((b) => b.id === 'org_water_bac_ninh')).toMatchObject({ kind: 'utility', payerRefLabel: 'Mã khách hàng' });
   });
 });
 

@@ -123,6 +123,7 @@ describe('GET /api/v1/bills/lookup/:code', () => {
       dueDate: '2026-12-15',
       status: 'open',
       payerName: 'Nguyễn V** A**',
+      receiptUrl: null,
     });
   });
 

@@ -100,6 +100,8 @@ describe('reports', () => {
             tuition: tally(0, 0),
             hospital: tally(0, 0),
             admin_fee: tally(0, 0),
+            electricity: tally(0, 0),
+            water: tally(0, 0),
             order: tally(0, 0),
           },
           refunds: tally(1, 300000),
@@ -131,11 +133,11 @@ describe('reports', () => {
     expect(header).toContain('Đơn vị,Ngày,Tổng số giao dịch');
     expect(header).toBe(
       'Đơn vị,Ngày,Tổng số giao dịch,Tổng số tiền (đồng),VietQR - số giao dịch,VietQR - số tiền,Thẻ (Stripe) - số giao dịch,' +
-        'Thẻ (Stripe) - số tiền,Phí chợ,Học phí,Viện phí,Lệ phí hành chính,Đơn hàng,Hoàn tiền - số giao dịch,Hoàn tiền - số tiền,' +
+        'Thẻ (Stripe) - số tiền,Phí chợ,Học phí,Viện phí,Lệ phí hành chính,Tiền điện,Tiền nước,Đơn hàng,Hoàn tiền - số giao dịch,Hoàn tiền - số tiền,' +
         'Ngoại lệ chưa xử lý,Điều chỉnh - số khoản,Điều chỉnh - số tiền,Đã chốt sổ',
     );
     const date = today.split('-').reverse().join('/'); // 30/11/2026
-    expect(row).toBe(`Ban quản lý chợ Chũ,${date},2,550000,2,550000,0,0,550000,0,0,0,0,1,300000,1,1,180000,Có`);
+    expect(row).toBe(`Ban quản lý chợ Chũ,${date},2,550000,2,550000,0,0,550000,0,0,0,0,0,0,1,300000,1,1,180000,Có`);
     expect(row!.endsWith(',Có')).toBe(true);
     expect(lines).toHaveLength(3); // the header, one organization, and the final line end
     expect(lines[2]).toBe('');

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { BILL_TYPES } from '../src/db/bills';
 import { MODERATION_ACTIONS } from '../src/db/seller-products';
 import { CREDIT_CHANNELS } from '../src/domain/bank-credit';
 import { CARRIERS } from '../src/domain/carriers';
@@ -29,6 +30,7 @@ describe('the lists of codes and the database agree', () => {
     ['sub_orders', 'status', FULFILMENT_STATUSES],
     ['sub_orders', 'carrier', CARRIERS],
     ['organizations', 'kind', ORGANIZATION_KINDS],
+    ['bills', 'type', BILL_TYPES],
     ['product_moderation_events', 'action', MODERATION_ACTIONS],
   ])('%s.%s allows exactly the values of its module', async (table, column, values) => {
     expect((await checkedValues(table, column)).sort()).toEqual([...values].sort());

@@ -23,7 +23,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 /** What the demo seed holds, as the README describes it. */
-const SEEDED_ROWS = { organizations: 23, users: 9, products: 80, products_fts: 80, bills: 6, markets: 1, stalls: 10, payers: 6 };
+const SEEDED_ROWS = { organizations: 24, users: 10, products: 80, products_fts: 80, bills: 9, markets: 1, stalls: 10, payers: 6 };
 
 /** Empties the seeded tables, children first (a session goes with its user). */
 async function emptySeededTables(): Promise<void> {
@@ -83,6 +83,7 @@ describe('the dev seed', () => {
       { kind: 'household', n: 6 },
       { kind: 'market_board', n: 1 },
       { kind: 'school', n: 1 },
+      { kind: 'utility', n: 1 },
     ]);
     const products = await env.DB.prepare(
       "SELECT count(*) AS n, count(DISTINCT category) AS groups, sum(status = 'draft') AS drafts FROM products",
@@ -141,6 +142,7 @@ describe('the dev seed', () => {
       { email: 'seller3@choso.test', role: 'seller', organization: 'HTX Rượu làng Vân', kind: 'cooperative' },
       { email: 'seller@choso.test', role: 'seller', organization: 'HTX Gốm Phù Lãng', kind: 'cooperative' },
       { email: 'shopper@choso.test', role: 'shopper', organization: null, kind: null },
+      { email: 'water@choso.test', role: 'biller_staff', organization: 'Công ty CP Nước sạch Bắc Ninh', kind: 'utility' },
     ]);
   });
 
@@ -155,6 +157,9 @@ describe('the dev seed', () => {
       { code: 'KQBTM2526A', type: 'market_fee', biller: 'Ban quản lý chợ Chũ', amount: 250000, status: 'open' },
       { code: 'VPBNH2628W', type: 'hospital', biller: 'Bệnh viện Đa khoa Thuận Thành', amount: 1250000, status: 'open' },
       { code: 'HCCTD2637Z', type: 'admin_fee', biller: 'Ủy ban nhân dân xã Phù Lãng', amount: 50000, status: 'open' },
+      { code: 'NBNKH2345F', type: 'water', biller: 'Công ty CP Nước sạch Bắc Ninh', amount: 187000, status: 'open' },
+      { code: 'NBNKH2346D', type: 'water', biller: 'Công ty CP Nước sạch Bắc Ninh', amount: 163000, status: 'open' },
+      { code: 'NBNKH2347B', type: 'water', biller: 'Công ty CP Nước sạch Bắc Ninh', amount: 241000, status: 'open' },
     ]);
   });
 
@@ -173,6 +178,7 @@ describe('the dev seed', () => {
     ['shopper@choso.test', 'shopper', null],
     ['biller@choso.test', 'biller_staff', 'school'],
     ['market@choso.test', 'market_manager', 'market_board'],
+    ['water@choso.test', 'biller_staff', 'utility'],
   ])('lets %s sign in with demo1234 as %s', async (email, role, kind) => {
     const me = await (await api('/api/v1/me', bearer(await login(email)))).json<{
       role: string;
@@ -182,7 +188,7 @@ describe('the dev seed', () => {
     if (kind) expect(me.organization?.kind).toBe(kind);
     else expect(me.organization).toBeNull();
     if (role === 'seller') expect(PRODUCER_KINDS).toContain(me.organization?.kind);
-    if (kind === 'school' || kind === 'market_board') {
+    if (kind === 'school' || kind === 'market_board' || kind === 'utility') {
       // Billers are paid by VietQR later, so they need a payee account.
       const bank = await env.DB.prepare('SELECT bank_bin, bank_account_no FROM organizations WHERE id = ?1')
         .bind(me.organization!.id)

@@ -3,9 +3,11 @@
  * row's reason), and otherwise write every new bill in one db.batch. A row whose bill was
  * imported before (same biller, payer reference and description) is not written again.
  */
+
+import type { BillType } from '../db/bills';
 import { existingImportKeys, insertImportedBillsStatements, type NewImportedBill } from '../db/bills';
 import { BILL_IMPORT_MAX_BYTES, BILL_IMPORT_MAX_ROWS, readBillRows } from '../domain/bill-import';
-import { type BillerKind, DEFAULT_BILL_TYPE } from '../domain/billers';
+import { type BillerKind, defaultBillType, issuesBillType } from '../domain/billers';
 import { newBillCode } from '../domain/codes';
 import { newId } from '../domain/tokens';
 import { ApiError } from '../errors';
@@ -22,8 +24,14 @@ const rejected = (details: Array<{ path: string; message: string }>) =>
 
 export async function importBills(
   db: D1Database,
-  input: { file: File; billerId: string; billerKind: BillerKind; createdBy: string; now: string },
+  input: { file: File; billerId: string; billerKind: BillerKind; billType?: BillType; createdBy: string; now: string },
 ): Promise<BillImportSummary> {
+  const type = input.billType ?? defaultBillType(input.billerKind);
+  if (!issuesBillType(input.billerKind, type)) {
+    throw new ApiError(400, 'validation_failed', 'Đơn vị của bạn không phát hành loại hoá đơn này', [
+      { path: 'type', message: `Không thu loại «${type}»` },
+    ]);
+  }
   if (input.file.size > BILL_IMPORT_MAX_BYTES) {
     throw new ApiError(413, 'payload_too_large', 'Tệp hoá đơn tối đa 2 MB: hãy tách thành nhiều tệp');
   }
@@ -41,7 +49,7 @@ export async function importBills(
     db,
     fresh.map((row) => ({
       billerId: input.billerId,
-      type: DEFAULT_BILL_TYPE[input.billerKind],
+      type,
       payerName: row.payerName,
       payerRef: row.payerRef,
       description: row.description,

@@ -16,7 +16,7 @@ import {
   upsertPayersStatements,
 } from '../db/payer-lists';
 import { BILL_IMPORT_MAX_BYTES } from '../domain/bill-import';
-import { type BillerKind, DEFAULT_BILL_TYPE } from '../domain/billers';
+import { type BillerKind, defaultBillType } from '../domain/billers';
 import { billEachPayerOnce, PAYER_IMPORT_MAX_ROWS, readPayerRows } from '../domain/payer-list';
 import { newId } from '../domain/tokens';
 import { ApiError } from '../errors';
@@ -143,7 +143,7 @@ export async function startBillRun(
       .filter((bill) => !billed.has(bill.key))
       .map((bill) => ({
         billerId: caller.billerId,
-        type: DEFAULT_BILL_TYPE[caller.billerKind],
+        type: defaultBillType(caller.billerKind),
         payerName: bill.payer.payerName,
         payerRef: bill.payer.payerRef,
         description: bill.description,

@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { inSlices, list, prepare, rowsWritten, type Sql, sql } from './sql';
 
-export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee'] as const;
+export const BILL_TYPES = ['market_fee', 'tuition', 'hospital', 'admin_fee', 'electricity', 'water'] as const;
 export type BillType = (typeof BILL_TYPES)[number];
 /** What each kind of bill is called on receipts and pages. */
 export const BILL_TYPE_NAMES: Record<BillType, string> = {
@@ -9,6 +9,8 @@ export const BILL_TYPE_NAMES: Record<BillType, string> = {
   tuition: 'Học phí',
   hospital: 'Viện phí',
   admin_fee: 'Lệ phí thủ tục hành chính',
+  electricity: 'Tiền điện',
+  water: 'Tiền nước',
 };
 export const BILL_STATUSES = ['open', 'paid', 'cancelled'] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];

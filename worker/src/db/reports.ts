@@ -7,12 +7,13 @@
  * report answers for any data already in the database.
  */
 import { MAX_AMOUNT } from '../domain/money';
+import type { BillType } from './bills';
 import { prepare, sql, trusted } from './sql';
 
 export interface PaidRow {
   org: string | null;
   method: 'vietqr' | 'stripe';
-  kind: 'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'order';
+  kind: BillType | 'order';
   n: number;
   total: number;
   over: number;

@@ -6,7 +6,7 @@
 import type { Role } from '../db/users';
 
 export const PRODUCER_KINDS = ['cooperative', 'cooperative_group', 'enterprise', 'household'] as const;
-export const BILLER_KINDS = ['market_board', 'school', 'hospital', 'commune_office'] as const;
+export const BILLER_KINDS = ['market_board', 'school', 'hospital', 'commune_office', 'utility'] as const;
 export const ORGANIZATION_KINDS = [...PRODUCER_KINDS, ...BILLER_KINDS] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
 
@@ -19,6 +19,7 @@ export const ORGANIZATION_KIND_NAMES: Record<OrganizationKind, string> = {
   school: 'Trường học',
   hospital: 'Bệnh viện',
   commune_office: 'UBND xã, phường',
+  utility: 'Công ty điện, nước',
 };
 
 /**

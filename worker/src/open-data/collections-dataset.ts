@@ -10,7 +10,7 @@ export const COLLECTIONS_DATASET: OpenDataset = {
   keywords: ['thanh toán không dùng tiền mặt', 'học phí', 'viện phí', 'phí chợ', 'Bắc Ninh'],
   fields: [
     { name: 'month', type: 'string', description: 'Tháng phát hành hoá đơn (YYYY-MM, giờ Việt Nam)' },
-    { name: 'billerKind', type: 'string', description: 'Loại đơn vị thu (school, hospital, market_board, commune_office, …)' },
+    { name: 'billerKind', type: 'string', description: 'Loại đơn vị thu (school, hospital, market_board, commune_office, utility)' },
     { name: 'commune', type: 'string', description: 'Xã/phường của đơn vị thu' },
     { name: 'billsIssued', type: 'integer', description: 'Số hoá đơn phát hành (trống nếu dưới 5)' },
     { name: 'amountIssued', type: 'integer', description: 'Tổng số tiền phát hành, đồng (trống nếu dưới 5 hoá đơn)' },

@@ -42,7 +42,14 @@ export interface StartPaymentInput {
 }
 
 /** Plain words for the bank transfer's purpose (no diacritics: banks strip them anyway). */
-const BILL_TYPE_LABELS = { market_fee: 'Phi cho', tuition: 'Hoc phi', hospital: 'Vien phi', admin_fee: 'Le phi' } as const;
+const BILL_TYPE_LABELS = {
+  market_fee: 'Phi cho',
+  tuition: 'Hoc phi',
+  hospital: 'Vien phi',
+  admin_fee: 'Le phi',
+  electricity: 'Tien dien',
+  water: 'Tien nuoc',
+} as const;
 
 interface Target {
   billId: string | null;

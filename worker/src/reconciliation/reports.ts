@@ -1,4 +1,5 @@
 /** Daily reports and collection series, by Vietnamese day. */
+import type { BillType } from '../db/bills';
 import type { DayTotals } from '../db/days';
 import { collectionRows, dayRows } from '../db/reports';
 import { vietnamDayBounds } from '../domain/vietnam-time';
@@ -23,7 +24,7 @@ export interface OrganizationDay {
   /** Money received that day, by the day the bank (or Stripe) booked it. */
   total: Tally;
   byRail: Record<'vietqr' | 'stripe', Tally>;
-  byType: Record<'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'order', Tally>;
+  byType: Record<BillType | 'order', Tally>;
   refunds: Tally;
   openExceptions: Tally;
   /** Corrections made that day: money booked on a day already closed, matches made after a close. */
@@ -68,7 +69,15 @@ export async function dailyReport(
         accountNumber: org === null ? platformAccount : (organizations.get(org)?.bank_account_no ?? null),
         total: empty(),
         byRail: { vietqr: empty(), stripe: empty() },
-        byType: { market_fee: empty(), tuition: empty(), hospital: empty(), admin_fee: empty(), order: empty() },
+        byType: {
+          market_fee: empty(),
+          tuition: empty(),
+          hospital: empty(),
+          admin_fee: empty(),
+          electricity: empty(),
+          water: empty(),
+          order: empty(),
+        },
         refunds: empty(),
         openExceptions: empty(),
         adjustments: empty(),
@@ -121,6 +130,8 @@ const CSV_HEADER = [
   'Học phí',
   'Viện phí',
   'Lệ phí hành chính',
+  'Tiền điện',
+  'Tiền nước',
   'Đơn hàng',
   'Hoàn tiền - số giao dịch',
   'Hoàn tiền - số tiền',
@@ -154,6 +165,8 @@ export function dailyReportCsv(report: DailyReport): string {
     org.byType.tuition.amount,
     org.byType.hospital.amount,
     org.byType.admin_fee.amount,
+    org.byType.electricity.amount,
+    org.byType.water.amount,
     org.byType.order.amount,
     org.refunds.count,
     org.refunds.amount,

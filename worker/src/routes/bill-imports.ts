@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { importBills } from '../billing/import-bills';
 import { MAX_PRINTED_BILLS, printedBills } from '../billing/printed-bills';
+import { BILL_TYPES, type BillType } from '../db/bills';
 import { billIdsOfRun } from '../db/payer-lists';
 import { billTemplateCsv } from '../domain/bill-import';
 import { isBillerKind } from '../domain/billers';
@@ -30,6 +31,15 @@ billImports.openapi(
   },
 );
 
+/** The optional `type` field of the import form: absent, or one of the bill types. */
+function parseBillType(value: unknown): BillType | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && (BILL_TYPES as readonly string[]).includes(value)) return value as BillType;
+  throw new ApiError(400, 'validation_failed', 'Loại hoá đơn không hợp lệ', [
+    { path: 'type', message: `Một trong: ${BILL_TYPES.join(', ')}` },
+  ]);
+}
+
 billImports.openapi(
   createRoute({
     method: 'post',
@@ -43,7 +53,17 @@ billImports.openapi(
     request: {
       body: {
         required: true,
-        content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
+        content: {
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.any().openapi({ type: 'string', format: 'binary' }),
+              type: z
+                .enum(BILL_TYPES)
+                .optional()
+                .openapi({ description: "The kind of bill, for a biller that issues more than one (a utility: 'water' or 'electricity')" }),
+            }),
+          },
+        },
       },
     },
     responses: {
@@ -56,7 +76,7 @@ billImports.openapi(
   }),
   async (c) => {
     const { user, billerId } = requireBillerOrganization(c);
-    const { file } = c.req.valid('form') as { file?: unknown };
+    const { file, type } = c.req.valid('form') as { file?: unknown; type?: unknown };
     if (!(file instanceof File)) {
       throw new ApiError(400, 'validation_failed', 'Hãy đính kèm tệp hoá đơn (trường `file`, CSV hoặc Excel .xlsx)', [
         { path: 'file', message: 'Bắt buộc: tệp CSV hoặc .xlsx' },
@@ -64,7 +84,15 @@ billImports.openapi(
     }
     const kind = user.organization!.kind;
     if (!isBillerKind(kind)) throw new ApiError(403, 'forbidden', 'Đơn vị của bạn không phát hành hoá đơn');
-    const summary = await importBills(c.env.DB, { file, billerId, billerKind: kind, createdBy: user.id, now: new Date().toISOString() });
+    const billType = parseBillType(type);
+    const summary = await importBills(c.env.DB, {
+      file,
+      billerId,
+      billerKind: kind,
+      billType,
+      createdBy: user.id,
+      now: new Date().toISOString(),
+    });
     return c.json(summary, 201);
   },
 );

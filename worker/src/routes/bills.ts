@@ -43,6 +43,10 @@ const PublicBillSchema = z
     dueDate: z.string(),
     status: z.enum(BILL_STATUSES),
     payerName: z.string().openapi({ description: 'Masked, e.g. "Nguyễn V** A**"' }),
+    receiptUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Once paid, the receipt (masked like this answer); null before', example: '/api/v1/payments/pay_…/receipt' }),
   })
   .openapi('PublicBill');
 
@@ -76,6 +80,9 @@ function billToPublicJson(bill: Bill) {
     dueDate: bill.dueDate,
     status: bill.status,
     payerName: maskPersonName(bill.payerName),
+    // Whoever holds the paper can come back for proof of payment; the receipt shows no more
+    // than this answer does.
+    receiptUrl: bill.status === 'paid' && bill.paymentId ? `/api/v1/payments/${bill.paymentId}/receipt` : null,
   };
 }
 

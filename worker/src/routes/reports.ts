@@ -41,7 +41,15 @@ reports.openapi(
                   accountNumber: z.string().nullable(),
                   total: Tally,
                   byRail: z.object({ vietqr: Tally, stripe: Tally }),
-                  byType: z.object({ market_fee: Tally, tuition: Tally, hospital: Tally, admin_fee: Tally, order: Tally }),
+                  byType: z.object({
+                    market_fee: Tally,
+                    tuition: Tally,
+                    hospital: Tally,
+                    admin_fee: Tally,
+                    electricity: Tally,
+                    water: Tally,
+                    order: Tally,
+                  }),
                   refunds: Tally,
                   openExceptions: Tally,
                   adjustments: Tally.openapi({

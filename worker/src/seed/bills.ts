@@ -7,7 +7,8 @@ export interface SeedBill {
   id: string;
   codePayload: string;
   billerId: string;
-  type: 'market_fee' | 'tuition' | 'hospital' | 'admin_fee';
+  // Written out rather than imported: Node runs the seed data without the Workers types.
+  type: 'market_fee' | 'tuition' | 'hospital' | 'admin_fee' | 'electricity' | 'water';
   payerName: string;
   payerRef: string;
   description: string;
@@ -80,6 +81,41 @@ export const SEED_BILLS: SeedBill[] = [
     payerRef: 'HS-CT-2026-377',
     description: 'Lệ phí chứng thực hồ sơ đất đai',
     amount: 50000,
+    dueDate: '2026-12-20',
+  },
+  // A household with two water bills open and a neighbour with one: a resident who types
+  // their customer code sees both of theirs and none of the neighbour's.
+  {
+    id: 'bil_demo_water_hoa_nov',
+    codePayload: 'NBNKH2345',
+    billerId: 'org_water_bac_ninh',
+    type: 'water',
+    payerName: 'Nguyễn Thị Hoa',
+    payerRef: 'KH0012345',
+    description: 'Tiền nước tháng 11/2026 (chỉ số 1.204 → 1.218, 14 m³)',
+    amount: 187000,
+    dueDate: '2026-12-20',
+  },
+  {
+    id: 'bil_demo_water_hoa_oct',
+    codePayload: 'NBNKH2346',
+    billerId: 'org_water_bac_ninh',
+    type: 'water',
+    payerName: 'Nguyễn Thị Hoa',
+    payerRef: 'KH0012345',
+    description: 'Tiền nước tháng 10/2026 (chỉ số 1.192 → 1.204, 12 m³)',
+    amount: 163000,
+    dueDate: '2026-11-20',
+  },
+  {
+    id: 'bil_demo_water_binh_nov',
+    codePayload: 'NBNKH2347',
+    billerId: 'org_water_bac_ninh',
+    type: 'water',
+    payerName: 'Trần Văn Bình',
+    payerRef: 'KH0012388',
+    description: 'Tiền nước tháng 11/2026 (chỉ số 860 → 878, 18 m³)',
+    amount: 241000,
     dueDate: '2026-12-20',
   },
 ];

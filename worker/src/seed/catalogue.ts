@@ -309,6 +309,18 @@ export const SEED_ORGANIZATIONS: SeedOrganization[] = [
     phone: '0222 3866 301',
     bank: { bin: '970405', accountNo: '2605205009146', accountName: 'UBND XA PHU LANG' },
   },
+  {
+    id: 'org_water_bac_ninh',
+    kind: 'utility',
+    name: 'Công ty CP Nước sạch Bắc Ninh',
+    description:
+      'Đơn vị cấp nước sạch cho các phường Kinh Bắc, Võ Cường, Vũ Ninh và vùng lân cận. Khách hàng tra và trả tiền nước hằng tháng bằng mã khách hàng in trên hoá đơn.',
+    commune: 'Kinh Bắc',
+    province: 'Bắc Ninh',
+    address: 'Số 8 đường Nguyễn Văn Cừ, phường Kinh Bắc, tỉnh Bắc Ninh',
+    phone: '0222 3822 576',
+    bank: { bin: '970415', accountNo: '118000245671', accountName: 'CONG TY CP NUOC SACH BAC NINH' },
+  },
 ];
 
 export const SEED_PRODUCTS: SeedProduct[] = [
@@ -1513,5 +1525,12 @@ export const SEED_USERS: SeedUser[] = [
     name: 'Hoàng Văn Long',
     role: 'market_manager',
     organizationId: 'org_market_board',
+  },
+  {
+    id: 'usr_water',
+    email: 'water@choso.test',
+    name: 'Ngô Thị Thanh Hương',
+    role: 'biller_staff',
+    organizationId: 'org_water_bac_ninh',
   },
 ];

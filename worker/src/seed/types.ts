@@ -6,7 +6,7 @@
  */
 
 export type ProducerKind = 'cooperative' | 'cooperative_group' | 'enterprise' | 'household';
-export type BillerKind = 'market_board' | 'school' | 'hospital' | 'commune_office';
+export type BillerKind = 'market_board' | 'school' | 'hospital' | 'commune_office' | 'utility';
 
 export type CategorySlug = 'food' | 'beverages' | 'herbs' | 'textiles' | 'handicrafts' | 'tourism';
 

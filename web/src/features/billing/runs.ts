@@ -1,6 +1,6 @@
 /** Words for payer lists and bill runs on the biller's pages, in one place. */
 import { BILL_TYPE_NAMES } from '#worker/db/bills';
-import { type BillerKind, DEFAULT_BILL_TYPE, isBillerKind } from '#worker/domain/billers';
+import { defaultBillType, isBillerKind } from '#worker/domain/billers';
 import { formatVnd } from '#worker/domain/money';
 import { periodLabel } from '#worker/domain/payer-list';
 
@@ -47,7 +47,7 @@ export function collectionSummary(run: Pick<BillRunJson, 'billsPaid' | 'billsIss
  * @example defaultRunDescription('school', '2026-12') // 'Học phí tháng 12/2026'
  */
 export function defaultRunDescription(kind: string, period: string): string {
-  const type = isBillerKind(kind) ? DEFAULT_BILL_TYPE[kind as BillerKind] : 'tuition';
+  const type = isBillerKind(kind) ? defaultBillType(kind) : 'tuition';
   return `${BILL_TYPE_NAMES[type]} ${periodLabel(period)}`;
 }
 
