@@ -8,6 +8,7 @@ import {
   newContext,
   notifyBankCredit,
   screenshot,
+  signIn,
   useBrowser,
   visit,
 } from './browser';
@@ -101,6 +102,26 @@ describeInBrowser('paying a water bill by customer code', () => {
     expect(await page.textContent('main')).toContain(
       `Công ty CP Nước sạch Bắc Ninh không có hoá đơn nào chưa thanh toán với mã khách hàng ${customerCode}.`,
     );
+    await context.close();
+  });
+  it("the water company imports a month's electricity bills from a file of 1.500 rows on its phone", async () => {
+    const context = await newContext(browser());
+    const page = await context.newPage();
+    await signIn(page, 'water@choso.test');
+    await visit(page, '/quan-ly/hoa-don/nhap');
+    const prefix = `EL${String(Date.now()).slice(-6)}`;
+    const rows = Array.from(
+      { length: 1500 },
+      (_, i) => `${prefix}-${String(i + 1).padStart(4, '0')},Khách hàng số ${i + 1},Tiền điện tháng 11/2026,${200000 + i},20/12/2026`,
+    );
+    const csv = `payerRef,payerName,description,amount,dueDate\r\n${rows.join('\r\n')}\r\n`;
+    expect(csv.length).toBeGreaterThan(64 * 1024); // above the limit of the other forms
+    await page.getByLabel('Loại hoá đơn trong tệp').selectOption({ label: 'Tiền điện' });
+    await page.getByLabel('Tệp hoá đơn').setInputFiles({ name: 'tien-dien-11.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Nhập hoá đơn' }).click()]);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('1500 dòng: tạo mới 1500 hoá đơn');
+    await visit(page, `/quan-ly/hoa-don?q=${prefix}-0001`);
+    expect(await page.locator('.bill-card').first().textContent()).toContain('Tiền điện');
     await context.close();
   });
 });

@@ -8,6 +8,8 @@ const PAGE_UPLOAD_LIMITS: Array<[RegExp, number]> = [
   [/^\/quan-ly\/sao-ke$/, 16 * 1024 * 1024 + 64 * 1024],
   // A payer list of up to 2 MB, as the API takes it.
   [/^\/quan-ly\/hoa-don\/nguoi-nop$/, 2 * 1024 * 1024 + 64 * 1024],
+  // A file of up to 2.000 bills (2 MB), as the API takes it.
+  [/^\/quan-ly\/hoa-don\/nhap$/, 2 * 1024 * 1024 + 64 * 1024],
 ];
 
 export class BodyTooLargeError extends Error {
