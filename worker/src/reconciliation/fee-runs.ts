@@ -1,11 +1,10 @@
 import { claimFeeRun, type FeeRun, findFeeRun, findStallsWithoutBill, insertFeeBillStatement, type Market } from '../db/markets';
 import { newBillCode } from '../domain/codes';
 import { newId } from '../domain/tokens';
+import { formatMonth } from '../domain/vietnam-time';
 
 /** Statements per D1 batch: a 2,000-stall market is written in a few round trips. */
 const BILLS_PER_BATCH = 400;
-
-const MONTH_NAMES = (period: string) => `${Number(period.slice(5, 7))}/${period.slice(0, 4)}`;
 
 /** A month's fees are due on the 10th of that month. */
 function feeDueDate(period: string): string {
@@ -29,7 +28,7 @@ export async function createFeeRun(db: D1Database, market: Market, period: strin
           billerId: market.boardId,
           payerName: stall.traderName || `Ki-ốt ${stall.code}`,
           payerRef: stall.code,
-          description: `Phí chợ ki-ốt ${stall.code}, ${market.name}, tháng ${MONTH_NAMES(period)}`,
+          description: `Phí chợ ki-ốt ${stall.code}, ${market.name}, ${formatMonth(period)}`,
           amount: stall.monthlyFee,
           dueDate: feeDueDate(period),
           stallId: stall.id,
