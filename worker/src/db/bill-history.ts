@@ -13,7 +13,15 @@ export interface BillHistory {
     createdAt: string;
     paidAt: string | null;
   }>;
-  refunds: Array<{ id: string; paymentId: string; amount: number; reason: string; method: 'vietqr' | 'stripe'; status: RefundStatus; createdAt: string }>;
+  refunds: Array<{
+    id: string;
+    paymentId: string;
+    amount: number;
+    reason: string;
+    method: 'vietqr' | 'stripe';
+    status: RefundStatus;
+    createdAt: string;
+  }>;
 }
 
 export async function findBillHistory(db: D1Database, billId: string): Promise<BillHistory> {

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { findBillHistory } from '../db/bill-history';
 import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
-import { PAYMENT_STATUSES } from '../domain/payment-state';
-import { REFUND_STATUSES } from '../domain/refund-state';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
+import { PAYMENT_STATUSES } from '../domain/payment-state';
+import { REFUND_STATUSES } from '../domain/refund-state';
 import { newId } from '../domain/tokens';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
 import { findException, listExceptions } from '../db/exceptions';
 import { findRefund, listExceptionRefunds, type Refund } from '../db/refunds';
-import { encodeCursor, decodeCursor, invalidCursor } from '../db/cursor';
 import { findStatement, listStatementLines } from '../db/statements';
 import { formatBillCode } from '../domain/codes';
 import { EXCEPTION_TYPES, type ExceptionType } from '../domain/exception-types';
@@ -464,7 +464,9 @@ reconciliation.openapi(
         items: page.items.map((line) => ({
           ...line,
           exception: line.exception ? { ...line.exception, type: line.exception.type as ExceptionType } : null,
-          payment: line.payment ? { ...line.payment, billCode: line.payment.billCode ? formatBillCode(line.payment.billCode) : null } : null,
+          payment: line.payment
+            ? { ...line.payment, billCode: line.payment.billCode ? formatBillCode(line.payment.billCode) : null }
+            : null,
         })),
         nextCursor: page.more && page.last ? encodeCursor([page.last.bookedAt, page.last.id]) : null,
       },
