@@ -1,5 +1,16 @@
 import { expect, it } from 'vitest';
-import { apiToken, baseUrl, describeInBrowser, newContext, notifyBankCredit, PHONE, screenshot, signIn, useBrowser, visit } from './browser';
+import {
+  apiToken,
+  baseUrl,
+  describeInBrowser,
+  newContext,
+  notifyBankCredit,
+  PHONE,
+  screenshot,
+  signIn,
+  useBrowser,
+  visit,
+} from './browser';
 
 // A refund by bank transfer needs two people, at 360 px: the school's clerk (biller@) asks
 // for it, the accountant (ketoan@) approves it and marks the transfer sent; the clerk's own
@@ -36,7 +47,12 @@ describeInBrowser('two people for a refund by bank transfer', () => {
     });
     expect(bill.status).toBe(201);
     billId = String(bill.body.id);
-    const payment = await call(clerk, '/api/v1/payments', { billCode: bill.body.code, method: 'vietqr' }, { 'Idempotency-Key': crypto.randomUUID() });
+    const payment = await call(
+      clerk,
+      '/api/v1/payments',
+      { billCode: bill.body.code, method: 'vietqr' },
+      { 'Idempotency-Key': crypto.randomUUID() },
+    );
     expect(payment.status).toBe(201);
     const { id: paymentId, reference, accountNumber } = payment.body as { id: string; reference: string; accountNumber: string };
     const credit = await notifyBankCredit({

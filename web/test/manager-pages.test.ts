@@ -81,7 +81,9 @@ beforeAll(async () => {
 describe('closing the day', () => {
   it('a day with open exceptions shows the button disabled and says why, with the count', async () => {
     const page = await html(`/quan-ly/bao-cao?ngay=${BLOCKED_DAY}`, board);
-    expect(page).toMatch(/<button class="button" type="submit" disabled aria-describedby="close-blocked-113000178542">Chốt sổ ngày<\/button>/);
+    expect(page).toMatch(
+      /<button class="button" type="submit" disabled aria-describedby="close-blocked-113000178542">Chốt sổ ngày<\/button>/,
+    );
     expect(text(page)).toContain('Còn 3 khoản ngoại lệ chưa xử lý. Xử lý ngoại lệ rồi mới chốt sổ được.');
     expect(page).toContain('id="close-blocked-113000178542"');
   });

@@ -25,21 +25,23 @@ export interface BillHistory {
 }
 
 export async function findBillHistory(db: D1Database, billId: string): Promise<BillHistory> {
-  const [payments, refunds] = await db.batch([
+  const [payments, refunds] = await Promise.all([
     db
       .prepare(
         `SELECT id, reference, method, status, amount, amount_refunded, created_at, paid_at
          FROM payments WHERE bill_id = ?1 ORDER BY created_at, id LIMIT 100`,
       )
-      .bind(billId),
+      .bind(billId)
+      .all(),
     db
       .prepare(
         `SELECT r.id, r.payment_id, r.amount, r.reason, r.method, r.status, r.created_at
          FROM refunds r WHERE r.payment_id IN (SELECT id FROM payments WHERE bill_id = ?1) ORDER BY r.created_at, r.id LIMIT 100`,
       )
-      .bind(billId),
+      .bind(billId)
+      .all(),
   ]);
-  const paymentRows = payments!.results as Array<{
+  const paymentRows = payments.results as Array<{
     id: string;
     reference: string;
     method: 'vietqr' | 'stripe';
@@ -49,7 +51,7 @@ export async function findBillHistory(db: D1Database, billId: string): Promise<B
     created_at: string;
     paid_at: string | null;
   }>;
-  const refundRows = refunds!.results as Array<{
+  const refundRows = refunds.results as Array<{
     id: string;
     payment_id: string;
     amount: number;
