@@ -54,10 +54,10 @@ describeInBrowser('two people for a refund by bank transfer', () => {
       { 'Idempotency-Key': crypto.randomUUID() },
     );
     expect(payment.status).toBe(201);
-    const { id: paymentId, reference, accountNumber } = payment.body as { id: string; reference: string; accountNumber: string };
+    const { id: paymentId, reference, payee } = payment.body as { id: string; reference: string; payee: { accountNumber: string } };
     const credit = await notifyBankCredit({
       transactionId: `E2E-HOAN-${Date.now()}`,
-      accountNumber,
+      accountNumber: payee.accountNumber,
       amount: AMOUNT,
       description: `MBVCB.1234.${reference} hoc them`,
     });
