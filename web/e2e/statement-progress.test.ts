@@ -48,7 +48,7 @@ describeInBrowser('a large statement through the queue', () => {
     await page.waitForLoadState();
 
     // The progress page, as served: the bar counts out of every line of the file.
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tiến độ nhập sao kê');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sao kê đã nhập');
     const bar = page.getByRole('progressbar', { name: /Đã xử lý [\d.]+\/12\.000 dòng/ });
     expect(await bar.getAttribute('max')).toBe(String(LINES));
     await expectAccessible(page);

@@ -217,7 +217,7 @@ describe("the manager's area", () => {
     const overview = await staffPage('/quan-ly', cookie);
     expect(overview.status).toBe(200);
     expect(text(overview.html)).toContain('Tiền thu 30 ngày qua');
-    expect(overview.html).toMatch(/<svg viewBox="0 0 600 200" role="img"/);
+    expect(overview.html).toMatch(/<svg viewBox="0 0 360 200" role="img"/);
     const market = await staffPage('/quan-ly/cho/mkt_cho_chu', cookie);
     expect(market.status).toBe(200);
     expect(market.html).toContain('/api/v1/stalls/stl_chu_a01/qr.svg');

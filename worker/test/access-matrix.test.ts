@@ -44,6 +44,9 @@ const MATRIX: Array<[string, string, unknown, Record<Role, number>]> = [
     { ...NOT_STAFF, biller: 404, market: 404, admin: 404 },
   ],
   ['POST', '/api/v1/reconciliation/statements', undefined, { ...NOT_STAFF, biller: 400, market: 400, admin: 400 }],
+  ['GET', '/api/v1/reconciliation/statements/stm_missing/lines', undefined, { ...NOT_STAFF, biller: 404, market: 404, admin: 404 }],
+  // A bill's payments: its own biller only (the board issues stall fees); an admin belongs to no biller.
+  ['GET', '/api/v1/bills/bil_demo_stall_b07/payments', undefined, { ...NOT_STAFF, biller: 404, market: 200, admin: 403 }],
   // The board closes its day first; the admin then finds it closed (409).
   [
     'POST',

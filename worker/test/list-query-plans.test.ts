@@ -1,9 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findBillHistory } from '../src/db/bill-history';
 import { type BillQuery, listBills } from '../src/db/bills';
 import { listOcopProductRecords } from '../src/db/open-data';
 import { listBuyerOrders, listSellerSubOrders } from '../src/db/orders';
 import { buildFacetQueries, listProducts, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
+import { listStatementLines } from '../src/db/statements';
 import { api, jsonRequest, seedDemo } from './helpers';
 import { insertOpenBill } from './payment-helpers';
 
@@ -77,6 +79,8 @@ describe('bill list query plans', () => {
     ['status and type', { status: 'paid', type: 'tuition' }],
     ['search', { q: 'Nam' }],
     ['search and status', { q: 'HS-X', status: 'open' }],
+    ['month', { period: '2026-12' }],
+    ['month and status', { period: '2026-12', status: 'paid' }],
   ];
 
   it.each(queries)('%s: the first page and the page after its cursor search an index', async (_name, filter) => {
@@ -96,6 +100,28 @@ describe('bill list query plans', () => {
       expect(plan).toMatch(/SEARCH b USING (COVERING )?INDEX bills_biller_/);
     }
     expect(second.statements[0]!.sql).toMatch(/b\.created_at < \?\d+ OR/);
+  });
+});
+
+describe("a statement's lines and a bill's payments (migration 0018)", () => {
+  it("a statement's page of lines searches its credits by statement, and each line's exception by credit", async () => {
+    const { db, statements } = recording(env.DB);
+    await listStatementLines(db, 'stm_plan', { limit: 100, after: { bookedAt: '2026-11-30T02:00:00.000Z', id: 'bcr_x' } });
+    const plan = await planOf(statements[0]!);
+    expect(fullScans(plan)).toEqual([]);
+    expect(plan).toMatch(/SEARCH b USING INDEX bank_credits_statement \(statement_id=\?/);
+    expect(plan).toMatch(/SEARCH x USING (COVERING )?INDEX payment_exceptions_bank_credit \(bank_credit_id=\?\)/);
+  });
+
+  it("a bill's payments and refunds are searched by bill, then by payment", async () => {
+    const { db, statements } = recording(env.DB);
+    await findBillHistory(db, 'bil_demo_stall_b07');
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      const plan = await planOf(statement);
+      expect(fullScans(plan)).toEqual([]);
+      expect(plan).toMatch(/INDEX payments_bill \(bill_id=\?\)/);
+    }
   });
 });
 

@@ -131,6 +131,8 @@ export interface BillQuery {
   status?: BillStatus;
   type?: BillType;
   q?: string;
+  /** YYYY-MM: bills falling due in that month. */
+  period?: string;
   limit: number;
   cursor?: string;
 }
@@ -145,6 +147,9 @@ export async function listBills(db: D1Database, query: BillQuery): Promise<{ ite
   };
   if (query.status) where.push(`b.status = ${bind(query.status)}`);
   if (query.type) where.push(`b.type = ${bind(query.type)}`);
+  // A bill's month is the month it falls due (a fee run's bills are due on the 10th of theirs);
+  // day "32" sorts after every real day, so the range is the whole month as text.
+  if (query.period) where.push(`b.due_date >= ${bind(`${query.period}-01`)} AND b.due_date < ${bind(`${query.period}-32`)}`);
   if (query.q) {
     const like = bind(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(`(b.payer_name LIKE ${like} ESCAPE '\\' OR b.payer_ref LIKE ${like} ESCAPE '\\' OR b.code LIKE ${like} ESCAPE '\\')`);

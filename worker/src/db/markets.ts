@@ -260,20 +260,20 @@ export async function findStallsByReferences(db: D1Database, references: readonl
 export async function listStallsForSheet(
   db: D1Database,
   marketId: string,
-): Promise<{ stalls: Stall[]; board: { bankBin: string | null; accountNo: string | null } }> {
+): Promise<{ stalls: Stall[]; board: { bankBin: string | null; accountNo: string | null; accountName: string | null } }> {
   const { results } = await db
     .prepare(
-      `SELECT ${STALL_COLUMNS}, o.bank_bin, o.bank_account_no
+      `SELECT ${STALL_COLUMNS}, o.bank_bin, o.bank_account_no, o.bank_account_name
        FROM markets m JOIN organizations o ON o.id = m.board_id
        LEFT JOIN stalls s ON s.market_id = m.id AND s.status = 'active'
        WHERE m.id = ?1 ORDER BY s.code`,
     )
     .bind(marketId)
-    .all<StallRow & { bank_bin: string | null; bank_account_no: string | null }>();
+    .all<StallRow & { bank_bin: string | null; bank_account_no: string | null; bank_account_name: string | null }>();
   const first = results[0];
   return {
     stalls: results.filter((row) => row.id !== null).map(rowToStall),
-    board: { bankBin: first?.bank_bin ?? null, accountNo: first?.bank_account_no ?? null },
+    board: { bankBin: first?.bank_bin ?? null, accountNo: first?.bank_account_no ?? null, accountName: first?.bank_account_name ?? null },
   };
 }
 

@@ -142,3 +142,80 @@ export async function findStatementCreditOutcomes(db: D1Database, accountNumber:
   }
   return rows;
 }
+
+/** One bank credit a statement brought, with what it paid or the exception it became. */
+export interface StatementLine {
+  creditId: string;
+  transactionId: string;
+  amount: number;
+  description: string;
+  bookedAt: string;
+  outcome: 'matched' | 'exception';
+  payment: { id: string; reference: string; billId: string | null; billCode: string | null; orderId: string | null } | null;
+  exception: { id: string; type: string; status: 'open' | 'resolved' } | null;
+}
+
+interface StatementLineRow {
+  id: string;
+  transaction_id: string;
+  amount: number;
+  description: string;
+  booked_at: string;
+  outcome: 'matched' | 'exception';
+  payment_id: string | null;
+  payment_reference: string | null;
+  bill_id: string | null;
+  bill_code: string | null;
+  order_id: string | null;
+  exception_id: string | null;
+  exception_type: string | null;
+  exception_status: 'open' | 'resolved' | null;
+}
+
+/**
+ * The credits a statement brought, in booking order, a page at a time (a queued statement
+ * has up to 100,000). A line the bank had already told us about belongs to the notification
+ * or the earlier statement that brought it first, so it is not among these.
+ */
+export async function listStatementLines(
+  db: D1Database,
+  statementId: string,
+  { limit, after }: { limit: number; after?: { bookedAt: string; id: string } },
+): Promise<{ items: StatementLine[]; last: { bookedAt: string; id: string } | null; more: boolean }> {
+  const { results } = await db
+    .prepare(
+      `SELECT b.id, b.transaction_id, b.amount, b.description, b.booked_at, b.outcome, b.payment_id,
+              p.reference AS payment_reference, p.bill_id, bl.code AS bill_code, p.order_id,
+              e.id AS exception_id, e.type AS exception_type, e.status AS exception_status
+       FROM bank_credits b
+       LEFT JOIN payments p ON p.id = b.payment_id
+       LEFT JOIN bills bl ON bl.id = p.bill_id
+       LEFT JOIN payment_exceptions e ON e.id = (SELECT x.id FROM payment_exceptions x WHERE x.bank_credit_id = b.id ORDER BY x.created_at LIMIT 1)
+       WHERE b.statement_id = ?1 AND (?2 IS NULL OR b.booked_at > ?2 OR (b.booked_at = ?2 AND b.id > ?3))
+       ORDER BY b.booked_at, b.id LIMIT ?4`,
+    )
+    .bind(statementId, after?.bookedAt ?? null, after?.id ?? null, limit + 1)
+    .all<StatementLineRow>();
+  const rows = results.slice(0, limit);
+  const lastRow = rows.at(-1);
+  return {
+    items: rows.map((row) => ({
+      creditId: row.id,
+      transactionId: row.transaction_id,
+      amount: row.amount,
+      description: row.description,
+      bookedAt: row.booked_at,
+      outcome: row.outcome,
+      payment:
+        row.payment_id && row.payment_reference
+          ? { id: row.payment_id, reference: row.payment_reference, billId: row.bill_id, billCode: row.bill_code, orderId: row.order_id }
+          : null,
+      exception:
+        row.exception_id && row.exception_type && row.exception_status
+          ? { id: row.exception_id, type: row.exception_type, status: row.exception_status }
+          : null,
+    })),
+    last: lastRow ? { bookedAt: lastRow.booked_at, id: lastRow.id } : null,
+    more: results.length > limit,
+  };
+}

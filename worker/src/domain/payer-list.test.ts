@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { billEachPayerOnce, isPeriod, periodBillKey, periodLabel, readPayerRows, selectablePeriods } from './payer-list';
+import { billEachPayerOnce, isPeriod, periodBillKey, readPayerRows, selectablePeriods } from './payer-list';
+import { formatMonth } from './vietnam-time';
 
 describe('readPayerRows', () => {
   it('reads a school list with Vietnamese headers in any order', () => {
@@ -77,7 +78,7 @@ describe('billEachPayerOnce', () => {
     const result = billEachPayerOnce([{ payerRef: 'A01', payerName: 'Hạnh', amount: null }], {
       ...run,
       amount: 250000,
-      description: (payer) => `Phí chợ ki-ốt ${payer.payerRef}, ${periodLabel('2026-12')}`,
+      description: (payer) => `Phí chợ ki-ốt ${payer.payerRef}, ${formatMonth('2026-12')}`,
     });
     expect(result.ok && result.bills.map((b) => [b.amount, b.description])).toEqual([[250000, 'Phí chợ ki-ốt A01, tháng 12/2026']]);
   });
@@ -116,8 +117,8 @@ describe('periods', () => {
   it.each([
     ['2026-12', 'tháng 12/2026'],
     ['2027-01', 'tháng 1/2027'],
-  ])('periodLabel(%s) is %s', (period, label) => {
-    expect(periodLabel(period)).toBe(label);
+  ])('formatMonth(%s) is %s', (period, label) => {
+    expect(formatMonth(period)).toBe(label);
   });
 
   it('keys a bill by month and payer, whatever the case of the reference', () => {

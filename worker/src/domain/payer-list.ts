@@ -132,13 +132,6 @@ export const payerKey = (payerRef: string): string => payerRef.trim().toUpperCas
 export const isPeriod = (text: string): boolean => /^\d{4}-(0[1-9]|1[0-2])$/.test(text);
 
 /**
- * A month as a person reads it.
- *
- * @example periodLabel('2026-12') // 'tháng 12/2026'
- */
-export const periodLabel = (period: string): string => `tháng ${Number(period.slice(5, 7))}/${period.slice(0, 4)}`;
-
-/**
  * What keeps a payer to one bill per month at a biller, whichever run issued it (stored as the
  * bill's import key, which a file's rows never take: theirs have no "run" prefix).
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
+import { formatMonth, formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
 
 describe('vietnamDate', () => {
   it.each([
@@ -23,5 +23,15 @@ describe('formatVietnamTime', () => {
 describe('vietnamDayBounds', () => {
   it('runs from 17:00 UTC the day before to 17:00 UTC', () => {
     expect(vietnamDayBounds('2026-11-30')).toEqual({ start: '2026-11-29T17:00:00.000Z', end: '2026-11-30T17:00:00.000Z' });
+  });
+});
+
+describe('formatMonth', () => {
+  it.each([
+    ['2026-12', 'tháng 12/2026'],
+    ['2027-01', 'tháng 1/2027'],
+    ['2026-09', 'tháng 9/2026'],
+  ])('%s reads %s', (period, text) => {
+    expect(formatMonth(period)).toBe(text);
   });
 });

@@ -43,3 +43,13 @@ export function vietnamLocalToIso(text: string): string | null {
   if (check.getUTCDate() !== Number(day) || check.getUTCHours() !== Number(hour) || check.getUTCMonth() !== Number(month) - 1) return null;
   return new Date(utc - VIETNAM_OFFSET_MS).toISOString();
 }
+
+/**
+ * A month ("2026-12", as the API and `<input type="month">` write it) as people read it.
+ * The month is not zero-padded, as bills have always printed it ("tháng 1/2027").
+ *
+ * @example formatMonth("2026-12") // "tháng 12/2026"
+ */
+export function formatMonth(period: string): string {
+  return `tháng ${Number(period.slice(5, 7))}/${period.slice(0, 4)}`;
+}

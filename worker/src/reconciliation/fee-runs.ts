@@ -1,7 +1,8 @@
 import { claimFeeRun, type FeeRun, findFeeRun, findStallsWithoutBill, insertFeeBillStatement, type Market } from '../db/markets';
 import { newBillCode } from '../domain/codes';
-import { billEachPayerOnce, periodLabel } from '../domain/payer-list';
+import { billEachPayerOnce } from '../domain/payer-list';
 import { newId } from '../domain/tokens';
+import { formatMonth } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
 
 /** Statements per D1 batch: a 2,000-stall market is written in a few round trips. */
@@ -30,7 +31,7 @@ export async function createFeeRun(db: D1Database, market: Market, period: strin
     })),
     {
       period,
-      description: (stall) => `Phí chợ ki-ốt ${stall.payerRef}, ${market.name}, ${periodLabel(period)}`,
+      description: (stall) => `Phí chợ ki-ốt ${stall.payerRef}, ${market.name}, ${formatMonth(period)}`,
       dueDate: feeDueDate(period),
       amount: null,
     },

@@ -1,8 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { findBillHistory } from '../db/bill-history';
 import { BILL_STATUSES, BILL_TYPES, type Bill, findBillByCode, findBillById, insertBill, listBills } from '../db/bills';
 import { formatBillCode, newBillCode, normalizeBillCode } from '../domain/codes';
 import { maskPersonName } from '../domain/masking';
 import { isIsoDate } from '../domain/ocop';
+import { PAYMENT_STATUSES } from '../domain/payment-state';
+import { REFUND_STATUSES } from '../domain/refund-state';
 import { newId } from '../domain/tokens';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
@@ -182,6 +185,11 @@ bills.openapi(
         status: z.enum(BILL_STATUSES).optional(),
         type: z.enum(BILL_TYPES).optional(),
         q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Payer name, payer reference or bill code' }),
+        period: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Tháng viết dạng YYYY-MM, ví dụ 2026-12')
+          .optional()
+          .openapi({ description: 'Bills falling due in this month (YYYY-MM)', example: '2026-12' }),
         limit: z.coerce.number().int().min(1).max(100).default(50),
         cursor: z.string().max(512).optional(),
       }),
@@ -215,6 +223,52 @@ bills.openapi(
     // Another organization's bill answers exactly like a missing one.
     if (!bill || bill.billerId !== billerId) throw billNotFound();
     return c.json(billToJson(bill), 200);
+  },
+);
+
+const BillHistorySchema = z
+  .object({
+    payments: z.array(
+      z.object({
+        id: z.string(),
+        reference: z.string(),
+        method: z.enum(['vietqr', 'stripe']),
+        status: z.enum(PAYMENT_STATUSES),
+        amount: z.number().int(),
+        amountRefunded: z.number().int(),
+        createdAt: z.string(),
+        paidAt: z.string().nullable(),
+      }),
+    ),
+    refunds: z.array(
+      z.object({
+        id: z.string(),
+        paymentId: z.string(),
+        amount: z.number().int(),
+        reason: z.string(),
+        method: z.enum(['vietqr', 'stripe']),
+        status: z.enum(REFUND_STATUSES),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .openapi('BillHistory');
+
+bills.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/payments',
+    tags: ['Bills'],
+    summary: "One of your bills' payments (every one tried, paid or not) and their refunds",
+    request: { params: BillIdParam },
+    responses: { 200: jsonResponse('Payments and refunds, oldest first', BillHistorySchema), ...errorResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const { billerId } = requireBillerOrganization(c);
+    const bill = await findBillById(c.env.DB, c.req.valid('param').id);
+    if (!bill || bill.billerId !== billerId) throw billNotFound();
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(await findBillHistory(c.env.DB, bill.id), 200);
   },
 );
 

@@ -4,6 +4,7 @@ import { html, raw } from 'hono/html';
 import QRCode from 'qrcode';
 import { findMarket, findStall, insertMarket, listFeeRuns, listMarkets, listStalls, listStallsForSheet, type Market } from '../db/markets';
 import { findPayeeAccount } from '../db/organizations';
+import { bankName } from '../domain/banks';
 import { formatVnd } from '../domain/money';
 import { newId } from '../domain/tokens';
 import { encodeVietQr } from '../domain/vietqr';
@@ -252,16 +253,24 @@ const qrSvg = (text: string, margin: number) => QRCode.toString(text, { type: 's
 markets.get('/:id/stalls/sheet', async (c) => {
   const { market } = await loadMarket(c, c.req.param('id'));
   const { stalls, board } = await listStallsForSheet(c.env.DB, market.id);
+  // Each card is cut out and hung at its stall: it carries the account too, so a trader whose
+  // app cannot scan (or who pays at the counter) can still transfer by hand and check the payee.
+  const payee = board.bankBin && board.accountNo ? payeeLines(board.bankBin, board.accountNo, board.accountName) : null;
   const cards = await Promise.all(
     stalls.map(async (stall) => {
       const svg = await qrSvg(staticStallQr(board, stall), 1);
-      return html`<section class="card"><h2>Ki-ốt ${stall.code}</h2>${raw(svg)}<p>${stall.traderName}</p><p class="fee">Phí tháng: ${formatVnd(stall.monthlyFee)}</p><p class="ref">${stall.reference}</p></section>`;
+      return html`<section class="card"><h2>Ki-ốt ${stall.code}</h2>${raw(svg)}<p>${stall.traderName}</p><p class="fee">Phí tháng: ${formatVnd(stall.monthlyFee)}</p><p class="ref">Nội dung: ${stall.reference}</p>${payee ? html`<p class="payee">${payee.bank}<br />STK ${payee.account}${payee.name ? html`<br />${payee.name}` : ''}</p>` : ''}</section>`;
     }),
   );
-  return c.html(stallSheet(market.name, cards));
+  return c.html(stallSheet(market.name, cards, payee));
 });
 
-function stallSheet(marketName: string, cards: unknown[]) {
+/** The board's account as printed: the bank's name, the number in groups of four, the holder. */
+function payeeLines(bankBin: string, accountNo: string, accountName: string | null) {
+  return { bank: bankName(bankBin), account: accountNo.replace(/(\d{4})(?=\d)/g, '$1 '), name: accountName };
+}
+
+function stallSheet(marketName: string, cards: unknown[], payee: { bank: string; account: string; name: string | null } | null) {
   return html`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8" /><title>Mã QR ki-ốt · ${marketName}</title>
 <style>
@@ -274,8 +283,14 @@ function stallSheet(marketName: string, cards: unknown[]) {
   .card svg { width: 45mm; height: 45mm; }
   .card p { margin: 1mm 0; font-size: 10pt; }
   .ref { font-family: monospace; font-size: 11pt; font-weight: 700; }
+  .payee { font-size: 9pt; }
+  .account { font-size: 11pt; margin: 0 0 4mm; }
 </style></head>
-<body><h1>${marketName}: quét mã để nộp phí chợ bằng ứng dụng ngân hàng</h1><div class="grid">${cards}</div></body></html>`;
+<body><h1>${marketName}: quét mã để nộp phí chợ bằng ứng dụng ngân hàng</h1>${
+    payee
+      ? html`<p class="account">Tài khoản nhận tiền: ${payee.bank}, số tài khoản ${payee.account}${payee.name ? html`, chủ tài khoản ${payee.name}` : ''}. Chuyển khoản tay thì ghi đúng nội dung in trên thẻ ki-ốt.</p>`
+      : ''
+  }<div class="grid">${cards}</div></body></html>`;
 }
 
 export default markets;

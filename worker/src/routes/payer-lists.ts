@@ -15,8 +15,9 @@ import {
 import { isPhoneText } from '../domain/bill-import';
 import { type BillerKind, isBillerKind } from '../domain/billers';
 import { isIsoDate } from '../domain/ocop';
-import { isPeriod, payerTemplateCsv, periodLabel } from '../domain/payer-list';
+import { isPeriod, payerTemplateCsv } from '../domain/payer-list';
 import { newId } from '../domain/tokens';
+import { formatMonth } from '../domain/vietnam-time';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
 import { requireBillerOrganization } from '../middleware/session';
@@ -238,7 +239,7 @@ const BillRunSchema = z
 const runToJson = (run: BillRun) => ({
   id: run.id,
   period: run.period,
-  periodLabel: periodLabel(run.period),
+  periodLabel: formatMonth(run.period),
   group: run.group,
   description: run.description,
   dueDate: run.dueDate,

@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { decodeCursor, encodeCursor, invalidCursor } from '../db/cursor';
 import { findException, listExceptions } from '../db/exceptions';
 import { findRefund, listExceptionRefunds, type Refund } from '../db/refunds';
-import { findStatement } from '../db/statements';
-import { EXCEPTION_TYPES } from '../domain/exception-types';
+import { findStatement, listStatementLines } from '../db/statements';
+import { formatBillCode } from '../domain/codes';
+import { EXCEPTION_TYPES, type ExceptionType } from '../domain/exception-types';
 import { isIsoDate } from '../domain/ocop';
 import { ApiError } from '../errors';
 import { requireReconciler } from '../middleware/session';
@@ -389,6 +391,87 @@ reconciliation.openapi(
       throw new ApiError(404, 'statement_not_found', 'Không tìm thấy sao kê này trong đơn vị bạn');
     c.header('Cache-Control', 'private, no-store');
     return c.json(statementProgress(statement), 200);
+  },
+);
+
+const StatementLineSchema = z
+  .object({
+    creditId: z.string(),
+    transactionId: z.string(),
+    amount: z.number().int().openapi({ description: 'Whole đồng' }),
+    description: z.string(),
+    bookedAt: z.string(),
+    outcome: z.enum(['matched', 'exception']),
+    payment: z
+      .object({
+        id: z.string(),
+        reference: z.string(),
+        billId: z.string().nullable(),
+        billCode: z.string().nullable().openapi({ description: 'As printed, e.g. 7KQM2-X9PA4' }),
+        orderId: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'The payment the line paid, when it matched one' }),
+    exception: z
+      .object({ id: z.string(), type: z.enum(EXCEPTION_TYPES), status: z.enum(['open', 'resolved']) })
+      .nullable()
+      .openapi({ description: 'The exception the line became, when it matched nothing on its own' }),
+  })
+  .openapi('StatementLine');
+
+reconciliation.openapi(
+  createRoute({
+    method: 'get',
+    path: '/statements/{id}/lines',
+    tags: ['Reconciliation'],
+    summary: 'The credits a statement brought: what each paid, or the exception it became',
+    description:
+      'In booking order, a page at a time. A line already recorded before (by a bank notification or an earlier statement) belongs to that one and is not listed here.',
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(200).default(100),
+        cursor: z.string().max(512).optional(),
+      }),
+    },
+    responses: {
+      200: jsonResponse('A page of lines', z.object({ items: z.array(StatementLineSchema), nextCursor: z.string().nullable() })),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  async (c) => {
+    const { organizationId } = requireReconciler(c);
+    const statement = await findStatement(c.env.DB, c.req.valid('param').id);
+    if (!statement || (organizationId !== undefined && statement.organization_id !== organizationId))
+      throw new ApiError(404, 'statement_not_found', 'Không tìm thấy sao kê này trong đơn vị bạn');
+    const { limit, cursor } = c.req.valid('query');
+    let after: { bookedAt: string; id: string } | undefined;
+    if (cursor) {
+      const [bookedAt, id] = decodeCursor(cursor);
+      if (typeof bookedAt !== 'string' || typeof id !== 'string') throw invalidCursor();
+      after = { bookedAt, id };
+    }
+    const page = await listStatementLines(c.env.DB, statement.id, { limit, after });
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(
+      {
+        items: page.items.map((line) => ({
+          ...line,
+          exception: line.exception ? { ...line.exception, type: line.exception.type as ExceptionType } : null,
+          payment: line.payment
+            ? { ...line.payment, billCode: line.payment.billCode ? formatBillCode(line.payment.billCode) : null }
+            : null,
+        })),
+        nextCursor: page.more && page.last ? encodeCursor([page.last.bookedAt, page.last.id]) : null,
+      },
+      200,
+    );
   },
 );
 

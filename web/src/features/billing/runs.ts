@@ -2,7 +2,7 @@
 import { BILL_TYPE_NAMES } from '#worker/db/bills';
 import { defaultBillType, isBillerKind } from '#worker/domain/billers';
 import { formatVnd } from '#worker/domain/money';
-import { periodLabel } from '#worker/domain/payer-list';
+import { formatMonth } from '#worker/domain/vietnam-time';
 
 // The answers' shapes come from the API's own schemas, so the pages cannot drift from them.
 export interface PayerJson {
@@ -48,7 +48,7 @@ export function collectionSummary(run: Pick<BillRunJson, 'billsPaid' | 'billsIss
  */
 export function defaultRunDescription(kind: string, period: string): string {
   const type = isBillerKind(kind) ? defaultBillType(kind) : 'tuition';
-  return `${BILL_TYPE_NAMES[type]} ${periodLabel(period)}`;
+  return `${BILL_TYPE_NAMES[type]} ${formatMonth(period)}`;
 }
 
 /** Whole đồng from what a person types in an amount box ("350.000", "350 000"), or undefined when empty. */

@@ -97,6 +97,12 @@ export default function StatementProgress(props: { initial: StatementProgressSta
                 </For>
               </tbody>
             </table>
+            {/* The lines are listed by the server; a page that watched the import finish reloads for them. */}
+            <Show when={props.initial.status === 'processing'}>
+              <p>
+                <a href={`/quan-ly/sao-ke/${encodeURIComponent(props.initial.statementId)}`}>Xem từng dòng tiền vào</a>
+              </p>
+            </Show>
             <Show when={Object.values(summary().exceptions).some((n) => n > 0)}>
               <p>
                 <a class="button" href="/quan-ly/ngoai-le">
