@@ -164,7 +164,12 @@ describe("a statement's lines", () => {
 
   it('is offered from the import result', async () => {
     expect(text(importResult)).toContain('Xem từng dòng: khớp với gì, thành ngoại lệ gì');
-    expect(text(await html(`/quan-ly/sao-ke/${statementId}`, board))).toContain('Sao kê đã nhập Đã xong');
+    const detail = text(await html(`/quan-ly/sao-ke/${statementId}`, board));
+    expect(detail).toContain('Sao kê đã nhập');
+    expect(detail).toContain('Đã xong Đã xử lý 4/4 dòng');
+    // Only the kinds of exception the statement produced are listed.
+    expect(detail).toContain('Ngoại lệ: không có mã 3');
+    expect(detail).not.toContain('Ngoại lệ: mã lạ');
   });
 });
 

@@ -87,7 +87,7 @@ export default function StatementProgress(props: { initial: StatementProgressSta
                   <th>Đã ghi nhận trước đó</th>
                   <td>{groupDigits(summary().alreadyConfirmed)}</td>
                 </tr>
-                <For each={Object.entries(summary().exceptions)}>
+                <For each={Object.entries(summary().exceptions).filter(([, count]) => count > 0)}>
                   {([type, count]) => (
                     <tr>
                       <th>Ngoại lệ: {exceptionShortLabel(type)}</th>
