@@ -85,7 +85,7 @@ payerLists.openapi(
   createRoute({
     method: 'post',
     path: '/payers',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Add a payer to your list, or update the one with this payerRef',
     description: 'Matched on payerRef (case does not matter). A payer removed before is listed again.',
     request: { body: jsonBody(PayerBody) },
@@ -119,7 +119,7 @@ payerLists.openapi(
   createRoute({
     method: 'get',
     path: '/payers',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Your payers by reference, searched by name or reference, a page at a time',
     request: {
       query: z.object({
@@ -153,7 +153,7 @@ payerLists.openapi(
   createRoute({
     method: 'get',
     path: '/payers/template.csv',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'The template for a file of payers (CSV, opens in Excel)',
     responses: { 200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(401, 403) },
   }),
@@ -170,7 +170,7 @@ payerLists.openapi(
   createRoute({
     method: 'post',
     path: '/payers/import',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Add or update payers from a file (CSV or .xlsx), all or nothing',
     description:
       'multipart/form-data `file`: one payer per row with payerRef and payerName, and optionally class, phone and amount ' +
@@ -203,7 +203,7 @@ payerLists.openapi(
   createRoute({
     method: 'delete',
     path: '/payers/{id}',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Remove a payer from your list',
     description: 'The payer is kept (inactive) with their bills, and no run bills them again until they are added again.',
     request: { params: IdParam },
@@ -272,7 +272,7 @@ payerLists.openapi(
   createRoute({
     method: 'post',
     path: '/runs',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Bill each active payer once for a month',
     description:
       'One bill per active payer (of one group, or all). A payer already billed for the month (by this run or a run of their ' +
@@ -303,7 +303,7 @@ payerLists.openapi(
   createRoute({
     method: 'get',
     path: '/runs',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'Your bill runs, newest first, with what each has collected',
     request: {
       query: z.object({
@@ -327,7 +327,7 @@ payerLists.openapi(
   createRoute({
     method: 'get',
     path: '/runs/{id}',
-    tags: ['Payer lists'],
+    tags: ['Bills'],
     summary: 'One of your bill runs, with what it has collected',
     request: { params: IdParam },
     responses: { 200: jsonResponse('The run', BillRunSchema), ...errorResponses(400, 401, 403, 404) },
