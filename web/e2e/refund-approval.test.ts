@@ -90,6 +90,8 @@ describeInBrowser('two people for a refund by bank transfer', () => {
     const text = (await waiting.textContent()) ?? '';
     expect(text).toContain('123.000 ₫');
     expect(text).toContain('Lê Thị Hồng Nhung');
+    // It names what the money paid for, not only a payment reference.
+    expect(text).toContain('Hoàn tiền Học thêm tháng 12/2026 của Lê Minh Khang (hoá đơn');
     await screenshot(page, 'refund-approval-waiting-360');
     await Promise.all([page.waitForLoadState('load'), waiting.getByRole('button', { name: 'Duyệt hoàn 123.000 ₫' }).click()]);
     await expect(page.getByRole('status').textContent()).resolves.toContain('Đã duyệt lệnh hoàn tiền');

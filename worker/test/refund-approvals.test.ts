@@ -51,6 +51,12 @@ describe('GET /api/v1/refund-approvals and the second person', () => {
     const item = (await queue(accountant)).find((refund) => refund.id === refundId);
     expect(item).toMatchObject({
       paymentReference: reference,
+      // What the money was for, so the second person can weigh the reason against it.
+      paidFor: {
+        billCode: DEMO_BILLS.tuitionNgoc.code,
+        description: 'Tiền ăn bán trú tháng 12/2026, lớp 8C',
+        payerName: 'Trần Thị Bích Ngọc',
+      },
       amount: 80000,
       reason: 'Học sinh chuyển trường giữa kỳ',
       status: 'awaiting_approval',

@@ -6,6 +6,8 @@ export interface RefundAwaitingAction {
   paymentId: string | null;
   exceptionId: string | null;
   paymentReference: string | null;
+  /** What the refunded payment paid for: a bill (its code, description and payer) or an order. */
+  paidFor: { billCode: string; description: string; payerName: string } | { orderId: string } | null;
   amount: number;
   reason: string;
   status: 'awaiting_approval' | 'approved';
@@ -27,10 +29,12 @@ export async function listRefundsAwaitingAction(
   const scope = organizationId === undefined ? sql`1 = 1` : sql`coalesce(p.payee_org_id, e.organization_id) = ${organizationId}`;
   const { results } = await prepare(
     db,
-    sql`SELECT r.id, r.payment_id, r.exception_id, p.reference AS payment_reference, r.amount, r.reason, r.status,
+    sql`SELECT r.id, r.payment_id, r.exception_id, p.reference AS payment_reference,
+          b.code AS bill_code, b.description AS bill_description, b.payer_name AS bill_payer_name, p.order_id, r.amount, r.reason, r.status,
           r.requested_by, ru.name AS requested_by_name, au.name AS approved_by_name, r.created_at
         FROM refunds r
         LEFT JOIN payments p ON p.id = r.payment_id
+        LEFT JOIN bills b ON b.id = p.bill_id
         LEFT JOIN payment_exceptions e ON e.id = r.exception_id
         LEFT JOIN users ru ON ru.id = r.requested_by
         LEFT JOIN users au ON au.id = r.approved_by
@@ -41,6 +45,10 @@ export async function listRefundsAwaitingAction(
     payment_id: string | null;
     exception_id: string | null;
     payment_reference: string | null;
+    bill_code: string | null;
+    bill_description: string | null;
+    bill_payer_name: string | null;
+    order_id: string | null;
     amount: number;
     reason: string;
     status: 'awaiting_approval' | 'approved';
@@ -54,6 +62,12 @@ export async function listRefundsAwaitingAction(
     paymentId: row.payment_id,
     exceptionId: row.exception_id,
     paymentReference: row.payment_reference,
+    paidFor:
+      row.bill_code !== null
+        ? { billCode: row.bill_code, description: row.bill_description ?? '', payerName: row.bill_payer_name ?? '' }
+        : row.order_id !== null
+          ? { orderId: row.order_id }
+          : null,
     amount: row.amount,
     reason: row.reason,
     status: row.status,

@@ -18,6 +18,10 @@ const RefundApprovalSchema = z
     paymentId: z.string().nullable(),
     exceptionId: z.string().nullable(),
     paymentReference: z.string().nullable(),
+    paidFor: z
+      .union([z.object({ billCode: z.string(), description: z.string(), payerName: z.string() }), z.object({ orderId: z.string() })])
+      .nullable()
+      .openapi({ description: 'What the refunded payment paid for: a bill or an order; null for exception money' }),
     amount: z.number().int(),
     reason: z.string(),
     status: z.enum(['awaiting_approval', 'approved']),
