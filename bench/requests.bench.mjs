@@ -7,94 +7,16 @@
 // all threads, including the local D1's SQLite, which in production runs elsewhere) over
 // hundreds or thousands of sequential requests per route. Rows read come from D1's
 // `meta.rows_read`, summed per request by the worker when MEASURE_D1_READS=1 (db/resilient-d1.ts).
-import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from 'wrangler';
 import { newBillCode } from '../worker/src/domain/codes.ts';
-import { buildSeedStatements, DEMO_PASSWORD } from '../worker/src/seed/statements.ts';
+import { DEMO_PASSWORD } from '../worker/src/seed/statements.ts';
+import { startMiniflare } from './miniflare.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-// The Miniflare that wrangler itself runs (its options must match what wrangler's config reader gives).
-const fromWrangler = createRequire(createRequire(import.meta.url).resolve('wrangler'));
-const { Miniflare, convertV4MiniflareOptions } = await import(pathToFileURL(fromWrangler.resolve('miniflare')).href);
-const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', DO_NOT_TRACK: '1' };
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-
-if (!existsSync(path.join(root, 'web/dist/server/wrangler.json'))) {
-  spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', env: quietEnv });
-}
-
-// A throwaway database (Miniflare's own temporary storage), migrated and seeded below.
-const state = mkdtempSync(path.join(tmpdir(), 'choso-bench-'));
-
-const { workerOptions, main } = unstable_getMiniflareWorkerOptions(path.join(root, 'web/dist/server/wrangler.json'));
 const BANK_SECRET = 'bench-bank-secret';
-// Every module of the build is JavaScript: list them all, the entry first (Astro splits chunks).
-const withoutModulesRules = ({ modulesRules: _rules, ...options }) => options;
-const serverDir = path.dirname(main);
-const moduleFiles = readdirSync(serverDir, { recursive: true })
-  .map(String)
-  .filter((file) => /\.m?js$/.test(file) && !file.startsWith('node_modules'))
-  .map((file) => path.join(serverDir, file))
-  .sort((a, b) => (a === main ? -1 : b === main ? 1 : a.localeCompare(b)));
-// wrangler's reader speaks Miniflare's v4 options; the Miniflare it ships converts them.
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    workers: [
-      {
-        ...withoutModulesRules(workerOptions),
-        name: 'choso',
-        modules: moduleFiles.map((file) => ({ type: 'ESModule', path: file })),
-        modulesRoot: serverDir,
-        bindings: {
-          ...workerOptions.bindings,
-          ENVIRONMENT: 'development',
-          BANK_WEBHOOK_SECRET: BANK_SECRET,
-          STRIPE_SECRET_KEY: '',
-          MEASURE_D1_READS: '1',
-        },
-        cronTriggers: [],
-      },
-    ],
-  }),
-);
-await mf.ready;
-const db = await mf.getD1Database('DB');
-for (const file of readdirSync(path.join(root, 'migrations'))
-  .filter((name) => name.endsWith('.sql'))
-  .sort()) {
-  const statements = unstable_splitSqlQuery(readFileSync(path.join(root, 'migrations', file), 'utf8'));
-  await db.batch(statements.map((statement) => db.prepare(statement)));
-}
-const seed = await buildSeedStatements();
-for (let i = 0; i < seed.length; i += 50) {
-  await db.batch(seed.slice(i, i + 50).map(({ sql, params }) => db.prepare(sql).bind(...params)));
-}
-
-/** workerd is Miniflare's child; its CPU ticks (user + system) from /proc. */
-function workerdPid() {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid && stat.includes('(workerd)')) return Number(entry);
-    } catch {}
-  }
-  throw new Error('workerd process not found');
-}
-const pid = workerdPid();
-const TICKS_PER_SECOND = 100;
-const cpuMs = () => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-};
+const { mf, db, cpuMs, stop } = await startMiniflare({
+  bindings: { ENVIRONMENT: 'development', BANK_WEBHOOK_SECRET: BANK_SECRET, STRIPE_SECRET_KEY: '', MEASURE_D1_READS: '1' },
+});
 
 let addressCounter = 0;
 /** A different client address each time, so per-client rate limits don't answer instead of the route. */
@@ -184,6 +106,12 @@ const uncached = { Cookie: 'choso_session=bench-not-a-session' };
 results.push(
   await measure('GET /api/v1/products?limit=24, uncached', N / 2, () => ({ path: '/api/v1/products?limit=24', headers: uncached })),
 );
+results.push(
+  await measure('GET /api/v1/products?category=food&minStars=4&limit=24, uncached', N / 2, () => ({
+    path: '/api/v1/products?category=food&minStars=4&limit=24',
+    headers: uncached,
+  })),
+);
 results.push(await measure('GET /san-pham (SSR), uncached', N / 4, () => ({ path: '/san-pham', headers: uncached })));
 results.push(await measure('GET /san-pham/:id (SSR), uncached', N / 4, () => ({ path: `/san-pham/${product}`, headers: uncached })));
 results.push(await measure('GET /api/v1/bills/lookup/:code', N, () => ({ path: `/api/v1/bills/lookup/${billCode}` })));
@@ -249,8 +177,7 @@ results.push(
   ),
 );
 
-await mf.dispose();
-rmSync(state, { recursive: true, force: true });
+await stop();
 
 const base = results[0];
 const fmt = (n, digits = 2) => n.toFixed(digits);

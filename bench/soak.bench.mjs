@@ -4,21 +4,44 @@
 // workerd process's resident memory (VmRSS) sampled every SOAK_SAMPLE_MS (default 2,000 ms).
 // If ours grows and the bare one does not, the growth is ours; if both grow alike, it is the
 // local runtime's. SOAK_TARGETS picks targets (ours,bare,ours-uncached,bare-no-d1). Prints a table.
+// SOAK_RUNTIME=miniflare serves each worker through Miniflare's own API instead (bench/miniflare.mjs:
+// workerd with no dev proxy and no inspector in front), to tell wrangler dev's share from workerd's.
 import autocannon from 'autocannon';
+import { startMiniflare } from './miniflare.mjs';
 import { ensureBuild, freshState, removeState, rssMb, startWranglerDev } from './wrangler-dev.mjs';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 100_000);
 const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? 2_000);
 const PORT = Number(process.env.CHOSO_LOAD_PORT ?? (process.env.CHOSO_DEV_PORT ? Number(process.env.CHOSO_DEV_PORT) + 10 : 8797));
 const TARGETS = {
-  ours: { config: 'web/dist/server/wrangler.json', headers: {} },
+  ours: { config: 'web/dist/server/wrangler.json', worker: 'app', headers: {} },
   // A session cookie bypasses the catalogue cache: every request runs the list and its facets.
-  'ours-uncached': { config: 'web/dist/server/wrangler.json', headers: { Cookie: 'choso_session=soak-not-a-session' } },
-  bare: { config: 'bench/bare/wrangler.toml', headers: {} },
+  'ours-uncached': { config: 'web/dist/server/wrangler.json', worker: 'app', headers: { Cookie: 'choso_session=soak-not-a-session' } },
+  bare: { config: 'bench/bare/wrangler.toml', worker: 'bare', headers: {} },
   // The bare worker without D1: tells D1's share of the runtime's growth from the rest.
-  'bare-no-d1': { config: 'bench/bare/wrangler.toml', headers: {}, path: '/api/health' },
+  'bare-no-d1': { config: 'bench/bare/wrangler.toml', worker: 'bare', headers: {}, path: '/api/health' },
 };
 const chosen = (process.env.SOAK_TARGETS ?? 'ours,bare').split(',').map((name) => name.trim());
+const RUNTIME = process.env.SOAK_RUNTIME ?? 'wrangler-dev';
+if (!['wrangler-dev', 'miniflare'].includes(RUNTIME)) throw new Error(`SOAK_RUNTIME is wrangler-dev or miniflare, not ${RUNTIME}`);
+
+/** The worker under `wrangler dev` on a fresh seeded state, or through Miniflare's API on a fresh database. */
+async function serve(target) {
+  if (RUNTIME === 'miniflare') {
+    const server = await startMiniflare({ worker: target.worker, bindings: { ENVIRONMENT: 'development', STRIPE_SECRET_KEY: '' } });
+    return { base: server.base, workerdPid: server.pid, stop: server.stop };
+  }
+  const { state, envFile } = await freshState();
+  const server = await startWranglerDev({ config: target.config, state, envFile, port: PORT, inspectorPort: PORT + 1 });
+  return {
+    base: server.base,
+    workerdPid: server.workerdPid,
+    stop: async () => {
+      await server.stop();
+      removeState(state);
+    },
+  };
+}
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
@@ -31,8 +54,7 @@ const rows = [];
 for (const name of chosen) {
   const target = TARGETS[name];
   if (!target) throw new Error(`no such soak target: ${name}`);
-  const { state, envFile } = await freshState();
-  const server = await startWranglerDev({ config: target.config, state, envFile, port: PORT, inspectorPort: PORT + 1 });
+  const server = await serve(target);
   try {
     const url = `${server.base}${target.path ?? '/api/v1/products?limit=24'}`;
     for (let i = 0; i < 200; i += 1) await (await fetch(url, { headers: target.headers })).arrayBuffer();
@@ -67,11 +89,10 @@ for (const name of chosen) {
     console.log(JSON.stringify(row));
   } finally {
     await server.stop();
-    removeState(state);
   }
 }
 
-console.log(`\nworkerd RSS over ${REQUESTS} requests of GET /api/v1/products?limit=24 (20 connections, sampled every ${SAMPLE_MS} ms)\n`);
+console.log(`\nworkerd RSS over ${REQUESTS} requests each (${RUNTIME}, 20 connections, sampled every ${SAMPLE_MS} ms)\n`);
 console.log('| worker | requests | non-2xx | req/s | RSS start | RSS max | RSS end | 10 s later |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {

@@ -1,9 +1,19 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_CATALOGUE_CACHE, rememberedPages, servePage } from '../src/middleware/page-cache';
+import { CATALOGUE_VERSION_MEMO_MS, PUBLIC_CATALOGUE_CACHE, rememberedPages, servePage } from '../src/middleware/page-cache';
 
 // The catalogue cache keeps its hottest answers in the isolate's memory too: a repeat costs
-// no render and no cache round trip, a catalogue change misses at once, and memory stays bounded.
+// no render and no cache round trip, a catalogue change misses within a second (at once after a
+// write through this isolate), and memory stays bounded.
+
+const changeCatalogue = () => env.DB.prepare('UPDATE catalogue_version SET version = lower(hex(randomblob(8))) WHERE id = 1').run();
+const aWrite = () =>
+  servePage(
+    new Request('http://choso.test/api/v1/orders', { method: 'POST' }),
+    env.DB,
+    ctx,
+    async () => new Response(null, { status: 201 }),
+  );
 
 const waitUntils: Promise<unknown>[] = [];
 const ctx = {
@@ -31,7 +41,24 @@ describe('the in-memory layer of the catalogue cache', () => {
     expect(await again.text()).toBe('<h1>Tất cả sản phẩm OCOP</h1>');
     expect(render.calls).toBe(1);
 
-    await env.DB.prepare('UPDATE catalogue_version SET version = lower(hex(randomblob(8))) WHERE id = 1').run();
+    await changeCatalogue();
+    await aWrite();
+    expect((await servePage(new Request(url), env.DB, ctx, render)).headers.get('X-Page-Cache')).toBe('MISS');
+    expect(render.calls).toBe(2);
+    await Promise.all(waitUntils);
+  });
+
+  it('reads the catalogue version at most once a second, so a change made elsewhere shows within a second', async () => {
+    const render = counted('<h1>Mật ong bạc hà</h1>');
+    const url = `http://choso.test/san-pham/prd_memo?memory=${crypto.randomUUID()}`;
+    await aWrite();
+    await (await servePage(new Request(url), env.DB, ctx, render)).arrayBuffer();
+    // Another isolate (a seller's edit) changes the catalogue: this one still serves what it has…
+    await changeCatalogue();
+    expect((await servePage(new Request(url), env.DB, ctx, render)).headers.get('X-Page-Cache')).toBe('HIT');
+    expect(render.calls).toBe(1);
+    // …until its second is up.
+    await new Promise((resolve) => setTimeout(resolve, CATALOGUE_VERSION_MEMO_MS + 50));
     expect((await servePage(new Request(url), env.DB, ctx, render)).headers.get('X-Page-Cache')).toBe('MISS');
     expect(render.calls).toBe(2);
     await Promise.all(waitUntils);

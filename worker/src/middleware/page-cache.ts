@@ -95,6 +95,25 @@ async function remember(key: string, response: Response, now: number) {
   }
 }
 
+/**
+ * The catalogue version itself is read at most once a second per isolate. Without this, every
+ * cached hit still cost a D1 query, which was most of what a hit cost over the bare route
+ * (BENCHMARKS.md, "Per request", quiet machine). A second's delay is within what the answers
+ * already allow: browsers keep them for a minute (max-age=60), and the catalogue reads from the
+ * nearest D1 replica, which can lag the primary by about as much. Sellers and staff are signed
+ * in and bypass the cache; and any write handled by this isolate (a request that is not GET
+ * or HEAD) forgets the version, so what this isolate changed it serves at once.
+ */
+export const CATALOGUE_VERSION_MEMO_MS = 1_000;
+let versionMemo: { version: string; readAt: number } | null = null;
+
+async function catalogueVersion(db: D1Database, now: number): Promise<string | null> {
+  if (versionMemo && now - versionMemo.readAt < CATALOGUE_VERSION_MEMO_MS) return versionMemo.version;
+  const version = await readCatalogueVersion(db).catch(() => null);
+  versionMemo = version === null ? null : { version, readAt: now };
+  return version;
+}
+
 /** For the tests: how many answers this isolate keeps in memory. */
 export function rememberedPages(): number {
   return remembered.size;
@@ -107,16 +126,17 @@ export async function servePage(
   ctx: ExecutionContext,
   render: () => Promise<Response>,
 ): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') versionMemo = null;
   const audience = catalogueAudience(request);
   if (audience === null) return render();
   if (audience === 'signed-in') return marked(await render(), 'BYPASS');
-  const version = await readCatalogueVersion(db).catch(() => null);
+  const now = Date.now();
+  const version = await catalogueVersion(db, now);
   // Without the version the page could be stale: render it rather than guess.
   if (version === null) return marked(await render(), 'BYPASS');
   const url = new URL(request.url);
   url.searchParams.set('__catalogue', `${version}.${vietnamDate(new Date())}`);
   const keyUrl = url.toString();
-  const now = Date.now();
   const inMemory = recall(keyUrl, now);
   if (inMemory) return marked(inMemory, 'HIT');
   const key = new Request(keyUrl);
