@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBuild, freshState, removeState, startWranglerDev } from './wrangler-dev.mjs';
+import { devtools, ensureBuild, freshState, removeState, startWranglerDev } from './wrangler-dev.mjs';
 
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 2_000);
 const OUT = process.env.PROFILE_OUT ?? tmpdir();
@@ -18,34 +18,6 @@ const VARIANTS = [
   { name: 'anonymous', headers: {} },
   { name: 'uncached', headers: { Cookie: 'choso_session=profile-not-a-session' } },
 ];
-
-/** A Chrome DevTools protocol session over the inspector's WebSocket. */
-async function devtools() {
-  const targets = await (await fetch(`http://127.0.0.1:${INSPECTOR}/json`)).json();
-  const target = targets.find((one) => one.webSocketDebuggerUrl);
-  // wrangler's inspector proxy accepts DevTools' own origin (undici's WebSocket takes headers).
-  const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'https://devtools.devprod.cloudflare.dev' } });
-  await new Promise((resolve, reject) => {
-    socket.addEventListener('open', resolve, { once: true });
-    socket.addEventListener('error', reject, { once: true });
-  });
-  let id = 0;
-  const waiting = new Map();
-  socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data));
-    if (message.id && waiting.has(message.id)) {
-      waiting.get(message.id)(message);
-      waiting.delete(message.id);
-    }
-  });
-  const send = (method, params = {}) =>
-    new Promise((resolve, reject) => {
-      id += 1;
-      waiting.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result)));
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return { send, close: () => socket.close(), title: target.title };
-}
 
 /** Self time per function (name, file, line), and per file, from a CPU profile. */
 function topCosts(profile) {
@@ -75,7 +47,7 @@ ensureBuild();
 const { state, envFile } = await freshState();
 const server = await startWranglerDev({ config: 'web/dist/server/wrangler.json', state, envFile, port: PORT, inspectorPort: INSPECTOR });
 try {
-  const session = await devtools();
+  const session = await devtools(INSPECTOR);
   console.log(`inspector target: ${session.title}`);
   await session.send('Profiler.enable');
   await session.send('Profiler.setSamplingInterval', { interval: 200 });

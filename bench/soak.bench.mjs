@@ -6,9 +6,12 @@
 // local runtime's. SOAK_TARGETS picks targets (ours,bare,ours-uncached,bare-no-d1). Prints a table.
 // SOAK_RUNTIME=miniflare serves each worker through Miniflare's own API instead (bench/miniflare.mjs:
 // workerd with no dev proxy and no inspector in front), to tell wrangler dev's share from workerd's.
+// Under wrangler dev the worker isolate's own JS heap is read too, through the inspector
+// (Runtime.getHeapUsage, before and after a forced collection): memory that our code keeps
+// would show there; memory outside the isolate's heap is the runtime's.
 import autocannon from 'autocannon';
 import { startMiniflare } from './miniflare.mjs';
-import { ensureBuild, freshState, removeState, rssMb, startWranglerDev } from './wrangler-dev.mjs';
+import { devtools, ensureBuild, freshState, removeState, rssMb, startWranglerDev } from './wrangler-dev.mjs';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 100_000);
 const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? 2_000);
@@ -29,14 +32,22 @@ if (!['wrangler-dev', 'miniflare'].includes(RUNTIME)) throw new Error(`SOAK_RUNT
 async function serve(target) {
   if (RUNTIME === 'miniflare') {
     const server = await startMiniflare({ worker: target.worker, bindings: { ENVIRONMENT: 'development', STRIPE_SECRET_KEY: '' } });
-    return { base: server.base, workerdPid: server.pid, stop: server.stop };
+    return { base: server.base, workerdPid: server.pid, stop: server.stop, heap: null };
   }
   const { state, envFile } = await freshState();
   const server = await startWranglerDev({ config: target.config, state, envFile, port: PORT, inspectorPort: PORT + 1 });
+  const inspector = await devtools(PORT + 1);
+  const heapMb = async (collect = false) => {
+    if (collect) await inspector.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await inspector.send('Runtime.getHeapUsage');
+    return usedSize / 1024 / 1024;
+  };
   return {
     base: server.base,
     workerdPid: server.workerdPid,
+    heap: heapMb,
     stop: async () => {
+      inspector.close();
       await server.stop();
       removeState(state);
     },
@@ -59,6 +70,7 @@ for (const name of chosen) {
     const url = `${server.base}${target.path ?? '/api/v1/products?limit=24'}`;
     for (let i = 0; i < 200; i += 1) await (await fetch(url, { headers: target.headers })).arrayBuffer();
     const samples = [];
+    const heapBefore = server.heap ? await server.heap(true) : null;
     const started = performance.now();
     const sample = () => samples.push({ s: Math.round((performance.now() - started) / 1000), mb: rssMb(server.workerdPid) });
     sample();
@@ -69,6 +81,7 @@ for (const name of chosen) {
     // A quiet minute's end: does memory come back once the load stops?
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const settled = rssMb(server.workerdPid);
+    const heapAfter = server.heap ? await server.heap(true) : null;
     const values = samples.map((one) => one.mb).filter((mb) => mb !== null);
     const row = {
       target: name,
@@ -81,6 +94,7 @@ for (const name of chosen) {
       maxMb: Math.round(Math.max(...values)),
       endMb: Math.round(values.at(-1)),
       settledMb: Math.round(settled ?? Number.NaN),
+      heap: heapBefore === null ? null : `${heapBefore.toFixed(1)} MB → ${heapAfter.toFixed(1)} MB`,
       curve: samples
         .filter((_, index) => index % Math.max(1, Math.floor(samples.length / 12)) === 0)
         .map((one) => `${one.s}s:${Math.round(one.mb)}`),
@@ -93,11 +107,11 @@ for (const name of chosen) {
 }
 
 console.log(`\nworkerd RSS over ${REQUESTS} requests each (${RUNTIME}, 20 connections, sampled every ${SAMPLE_MS} ms)\n`);
-console.log('| worker | requests | non-2xx | req/s | RSS start | RSS max | RSS end | 10 s later |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| worker | requests | non-2xx | req/s | RSS start | RSS max | RSS end | 10 s later | isolate JS heap after GC |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.target} | ${r.requests} | ${r.non2xx} | ${r.throughput} | ${r.startMb} MB | ${r.maxMb} MB | ${r.endMb} MB | ${r.settledMb} MB |`,
+    `| ${r.target} | ${r.requests} | ${r.non2xx} | ${r.throughput} | ${r.startMb} MB | ${r.maxMb} MB | ${r.endMb} MB | ${r.settledMb} MB | ${r.heap ?? '—'} |`,
   );
 }
 for (const r of rows) console.log(`${r.target}: ${r.curve.join(' ')}`);
