@@ -7,7 +7,7 @@
 // SOAK_RUNTIME=miniflare serves each worker through Miniflare's own API instead (bench/miniflare.mjs:
 // workerd with no dev proxy and no inspector in front), to tell wrangler dev's share from workerd's.
 // Under wrangler dev the worker isolate's own JS heap is read too, through the inspector
-// (Runtime.getHeapUsage, before and after a forced collection): memory that our code keeps
+// (Runtime.getHeapUsage, before the run and 10 s after it): memory that our code keeps
 // would show there; memory outside the isolate's heap is the runtime's.
 import autocannon from 'autocannon';
 import { startMiniflare } from './miniflare.mjs';
@@ -37,8 +37,9 @@ async function serve(target) {
   const { state, envFile } = await freshState();
   const server = await startWranglerDev({ config: target.config, state, envFile, port: PORT, inspectorPort: PORT + 1 });
   const inspector = await devtools(PORT + 1);
-  const heapMb = async (collect = false) => {
-    if (collect) await inspector.send('HeapProfiler.collectGarbage');
+  // workerd's inspector answers Runtime.getHeapUsage but not HeapProfiler.collectGarbage: V8
+  // collects on its own, so the heap's used size is read as it is.
+  const heapMb = async () => {
     const { usedSize } = await inspector.send('Runtime.getHeapUsage');
     return usedSize / 1024 / 1024;
   };
@@ -70,7 +71,7 @@ for (const name of chosen) {
     const url = `${server.base}${target.path ?? '/api/v1/products?limit=24'}`;
     for (let i = 0; i < 200; i += 1) await (await fetch(url, { headers: target.headers })).arrayBuffer();
     const samples = [];
-    const heapBefore = server.heap ? await server.heap(true) : null;
+    const heapBefore = server.heap ? await server.heap() : null;
     const started = performance.now();
     const sample = () => samples.push({ s: Math.round((performance.now() - started) / 1000), mb: rssMb(server.workerdPid) });
     sample();
@@ -81,7 +82,7 @@ for (const name of chosen) {
     // A quiet minute's end: does memory come back once the load stops?
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const settled = rssMb(server.workerdPid);
-    const heapAfter = server.heap ? await server.heap(true) : null;
+    const heapAfter = server.heap ? await server.heap() : null;
     const values = samples.map((one) => one.mb).filter((mb) => mb !== null);
     const row = {
       target: name,
@@ -107,7 +108,7 @@ for (const name of chosen) {
 }
 
 console.log(`\nworkerd RSS over ${REQUESTS} requests each (${RUNTIME}, 20 connections, sampled every ${SAMPLE_MS} ms)\n`);
-console.log('| worker | requests | non-2xx | req/s | RSS start | RSS max | RSS end | 10 s later | isolate JS heap after GC |');
+console.log('| worker | requests | non-2xx | req/s | RSS start | RSS max | RSS end | 10 s later | isolate JS heap used |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
