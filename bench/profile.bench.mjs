@@ -4,7 +4,8 @@
 // variant: anonymous (`GET /api/v1/products?limit=24`, the catalogue cache's path) and
 // uncached (a session cookie bypasses the cache: the list, its facets, the session lookup).
 // Prints the top functions by self time and writes the .cpuprofile files (open them in Chrome
-// DevTools) under PROFILE_OUT (default the system temp directory).
+// DevTools) under PROFILE_OUT (default the system temp directory). PROFILE_PATH profiles another
+// route instead (for example /san-pham, the catalogue page).
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { devtools, ensureBuild, freshState, removeState, startWranglerDev } from
 
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 2_000);
 const OUT = process.env.PROFILE_OUT ?? tmpdir();
+const ROUTE = process.env.PROFILE_PATH ?? '/api/v1/products?limit=24';
+const fileName = ROUTE.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
 const PORT = Number(process.env.CHOSO_LOAD_PORT ?? (process.env.CHOSO_DEV_PORT ? Number(process.env.CHOSO_DEV_PORT) + 10 : 8797));
 const INSPECTOR = PORT + 1;
 const VARIANTS = [
@@ -52,17 +55,17 @@ try {
   await session.send('Profiler.enable');
   await session.send('Profiler.setSamplingInterval', { interval: 200 });
   for (const variant of VARIANTS) {
-    const url = `${server.base}/api/v1/products?limit=24`;
+    const url = `${server.base}${ROUTE}`;
     for (let i = 0; i < 100; i += 1) await (await fetch(url, { headers: variant.headers })).arrayBuffer();
     await session.send('Profiler.start');
     const started = performance.now();
     for (let i = 0; i < REQUESTS; i += 1) await (await fetch(url, { headers: variant.headers })).arrayBuffer();
     const wallMs = performance.now() - started;
     const { profile } = await session.send('Profiler.stop');
-    const file = path.join(OUT, `choso-catalogue-${variant.name}.cpuprofile`);
+    const file = path.join(OUT, `choso-${fileName}-${variant.name}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
     const costs = topCosts(profile);
-    console.log(`\n## ${variant.name}: ${REQUESTS} requests, ${(wallMs / REQUESTS).toFixed(2)} ms each (wall), profile ${file}`);
+    console.log(`\n## ${ROUTE}, ${variant.name}: ${REQUESTS} requests, ${(wallMs / REQUESTS).toFixed(2)} ms each (wall), profile ${file}`);
     console.log(`sampled ${costs.totalMs} ms in the worker's isolate\nby function (self time):`);
     for (const line of costs.functions) console.log(line);
     console.log('by file:');
