@@ -1,3 +1,11 @@
+import {
+  type CellFilters,
+  categoryCounts,
+  type FacetCell,
+  facetsFromCells,
+  MAX_COMMUNE_FACETS,
+  parseFacetCells,
+} from '../domain/facet-cells';
 import { isOcopValid, type OcopLevel, type OcopStars, ocopLevel } from '../domain/ocop';
 import type { PRODUCER_KINDS } from '../domain/organization-kinds';
 import { PRICE_RANGES, type PriceRange } from '../domain/price-ranges';
@@ -287,7 +295,9 @@ function buildFilters(
   where.push(ownCatalogue ? "p.status IN ('draft', 'active')" : "p.status = 'active' AND p.hidden_at IS NULL");
   if (query.sellerId) where.push(`p.seller_id = ${bind(query.sellerId)}`);
   if (query.category && leaveOut !== 'category') where.push(`p.category = ${bind(query.category)}`);
-  if (query.commune && leaveOut !== 'commune') where.push(`o.commune = ${bind(query.commune)}`);
+  // Through the sellers of that commune (its index), not by reading every product and its seller.
+  if (query.commune && leaveOut !== 'commune')
+    where.push(`p.seller_id IN (SELECT id FROM organizations WHERE commune = ${bind(query.commune)})`);
   if (leaveOut !== 'price') {
     if (query.minPrice !== undefined) where.push(`p.price >= ${bind(query.minPrice)}`);
     if (query.maxPrice !== undefined) where.push(`p.price <= ${bind(query.maxPrice)}`);
@@ -338,8 +348,6 @@ export interface ProductFacets {
   priceRanges: Array<PriceRange & { count: number }>;
 }
 
-const MAX_COMMUNE_FACETS = 20;
-
 /** The statements that count each facet; exported for the query-plan test. */
 export function buildFacetQueries(query: ProductQuery, today: string, last: LastWordMatch) {
   const grouped = (leaveOut: FacetName, select: string, extra = '', tail = '') => {
@@ -385,106 +393,114 @@ export async function countFacets(db: D1Database, query: ProductQuery, today: st
   };
 }
 
-/** The first page of the whole public catalogue: no words, no filter, no seller, no cursor. */
-export function isWholeCatalogueFirstPage(query: ProductQuery): boolean {
-  return (
-    !query.cursor &&
-    !(query.q && toFtsQuery(query.q) !== null) &&
-    query.sellerId === undefined &&
-    query.category === undefined &&
-    query.commune === undefined &&
-    query.minPrice === undefined &&
-    query.maxPrice === undefined &&
-    query.minStars === undefined
-  );
+/**
+ * Whether the facet cells (migration 0020) answer this page: a first page whose words, if any,
+ * search nothing, of the public catalogue with any group, commune, star or price filter. A
+ * seller's page (its drafts, or a filter the cells do not hold) and a search count through the
+ * indexes.
+ */
+export function isAnsweredByFacetCells(query: ProductQuery): boolean {
+  return !query.cursor && !(query.q && toFtsQuery(query.q) !== null) && query.sellerId === undefined;
 }
 
-interface FacetSummaryRow {
-  products: number;
-  categories: string;
-  communes: string;
-  prices: string;
-  stars: string;
+export const FACET_CELLS_SQL = 'SELECT cells FROM catalogue_facet_cells WHERE id = 1';
+
+/** The cells of the public catalogue, or none if the row is missing (a database not yet migrated). */
+function cellsOf(result: D1Result | undefined): FacetCell[] | null {
+  const row = (result?.results as Array<{ cells: string }> | undefined)?.[0];
+  return row ? parseFacetCells(row.cells) : null;
 }
 
-export const FACET_SUMMARY_SQL = 'SELECT products, categories, communes, prices, stars FROM catalogue_facet_summary WHERE id = 1';
+const cellFilters = (query: ProductQuery): CellFilters => ({
+  category: query.category,
+  commune: query.commune,
+  minStars: query.minStars,
+  minPrice: query.minPrice,
+  maxPrice: query.maxPrice,
+});
 
-const utf8 = new TextDecoder();
-const utf8Bytes = new TextEncoder();
-
-/** A commune's key in the summary is 'x' followed by the hex of its UTF-8 bytes. */
-function communeOfKey(key: string): string {
-  const bytes = new Uint8Array((key.length - 1) / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = Number.parseInt(key.slice(1 + 2 * i, 3 + 2 * i), 16);
-  return utf8.decode(bytes);
-}
-
-/** SQLite's BINARY collation: UTF-8 bytes in order, so ties list as the grouped count listed them. */
-function compareAsSqlite(a: string, b: string): number {
-  const x = utf8Bytes.encode(a);
-  const y = utf8Bytes.encode(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i += 1) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}
-
-/** The facets of the whole catalogue from the summary row, exactly as `countFacets` counts them. */
-export function facetsFromSummary(row: FacetSummaryRow, today: string): ProductFacets {
-  const counts = (json: string) => Object.entries(JSON.parse(json) as Record<string, number>).filter(([, count]) => count > 0);
-  const stars = counts(row.stars).map(([key, count]) => {
-    const [value, expiresAt] = key.split('@');
-    return { stars: Number(value), expiresAt: expiresAt ?? '', count };
-  });
-  const starCount = (value: number) =>
-    stars.filter((row) => row.stars >= value && row.expiresAt >= today).reduce((sum, row) => sum + row.count, 0);
-  const priceCounts = PRICE_RANGES.map(() => 0);
-  for (const [price, count] of counts(row.prices)) {
-    const index = PRICE_RANGES.findIndex((range) => Number(price) <= range.max);
-    if (index >= 0) priceCounts[index]! += count;
-  }
-  return {
-    categories: counts(row.categories)
-      .sort(([a], [b]) => compareAsSqlite(a, b))
-      .map(([slug, count]) => ({ slug: slug as CategorySlug, count })),
-    stars: ([5, 4, 3] as const).map((value) => ({ stars: value, count: starCount(value) })).filter((row) => row.count > 0),
-    communes: counts(row.communes)
-      .map(([key, count]) => ({ commune: communeOfKey(key), count }))
-      .sort((a, b) => b.count - a.count || compareAsSqlite(a.commune, b.commune))
-      .slice(0, MAX_COMMUNE_FACETS),
-    priceRanges: PRICE_RANGES.map((range, index) => ({ ...range, count: priceCounts[index]! })).filter((range) => range.count > 0),
-  };
+/** The facets of a page the cells answer, exactly as `countFacets` counts them, and its size. */
+export function facetsOfCells(cells: readonly FacetCell[], query: ProductQuery, today: string): ProductFacets & { total: number } {
+  const { categories, ...rest } = facetsFromCells(cells, cellFilters(query), today);
+  return { ...rest, categories: categories.map((row) => ({ slug: row.slug as CategorySlug, count: row.count })) };
 }
 
 /**
  * A catalogue page with its facets (on the first page only: the next pages keep the same
- * filters, hence the same counts). The whole catalogue's first page, what most shoppers see,
- * reads its facets and its size from the summary kept by triggers (migration 0017), in the
- * same batch as the page, so both come from one snapshot: about two rows per product listed
- * and one more. Filtered pages count their facets through the indexes.
+ * filters, hence the same counts). A first page of the public catalogue, what shoppers see with
+ * or without filters, reads its facets and its size from the cells kept by triggers (migration
+ * 0020), in the same batch as the page, so both come from one snapshot: about two rows per
+ * product listed and one more. A search and a seller's page count their facets through the
+ * indexes.
  */
 export async function listProductsWithFacets(
   db: D1Database,
   query: ProductQuery,
   today: string,
   viewerSellerId: string | null = null,
-): Promise<ProductPage & { lastWord: LastWordMatch; facets: ProductFacets | null }> {
-  if (isWholeCatalogueFirstPage(query)) {
-    const { sql, params, sort } = buildListQuery(query, today, viewerSellerId, 'whole', false);
-    const [summary, page] = await db.batch([db.prepare(FACET_SUMMARY_SQL), db.prepare(sql).bind(...params)]);
-    const summaryRow = (summary?.results as FacetSummaryRow[] | undefined)?.[0];
-    const rows = (page?.results ?? []) as Array<ProductRow & { sort_key: string | number }>;
-    if (summaryRow) {
-      const lastRow = rows.at(-1);
-      return {
-        items: rows.map((row) => rowToProduct(row, today)),
-        nextCursor: summaryRow.products > query.limit && lastRow ? encodeCursor([sort, lastRow.sort_key, lastRow.id, 'whole']) : null,
-        lastWord: 'whole',
-        facets: facetsFromSummary(summaryRow, today),
-      };
-    }
+): Promise<ProductListing> {
+  if (isAnsweredByFacetCells(query)) {
+    const list = buildListQuery(query, today, viewerSellerId, 'whole', false);
+    const [cellsResult, page] = await db.batch([db.prepare(FACET_CELLS_SQL), db.prepare(list.sql).bind(...list.params)]);
+    const cells = cellsOf(cellsResult);
+    if (cells) return listingFromCells(query, list.sort, page, cells, today);
   }
   const page = await listProducts(db, query, today, viewerSellerId);
   const facets = query.cursor ? null : await countFacets(db, query, today, page.lastWord);
   return { ...page, facets };
+}
+
+export type ProductListing = ProductPage & { lastWord: LastWordMatch; facets: ProductFacets | null };
+
+/** A first page listed without probing for a next one: the cells know the page's size. */
+function listingFromCells(
+  query: ProductQuery,
+  sort: ProductSort,
+  page: D1Result | undefined,
+  cells: readonly FacetCell[],
+  today: string,
+): ProductListing {
+  const rows = (page?.results ?? []) as Array<ProductRow & { sort_key: string | number }>;
+  const { total, ...facets } = facetsOfCells(cells, query, today);
+  const lastRow = rows.at(-1);
+  return {
+    items: rows.map((row) => rowToProduct(row, today)),
+    nextCursor: total > query.limit && lastRow ? encodeCursor([sort, lastRow.sort_key, lastRow.id, 'whole']) : null,
+    lastWord: 'whole',
+    facets,
+  };
+}
+
+export interface CataloguePage {
+  categories: CategorySummary[];
+  /** The communes with products on sale, in Vietnamese order: the commune filter's choices. */
+  communes: string[];
+  /** None when the filters were refused before listing. */
+  listing: ProductListing | null;
+}
+
+const vietnameseOrder = new Intl.Collator('vi');
+
+/**
+ * Everything the catalogue page shows, in one batch when the cells answer the page: the groups
+ * with their counts, the communes to filter by, and the page with its facets, all from one
+ * snapshot. A search or a later page lists after the batch (`listProductsWithFacets`).
+ */
+export async function loadCataloguePage(db: D1Database, query: ProductQuery | null, today: string): Promise<CataloguePage> {
+  const list = query && isAnsweredByFacetCells(query) ? buildListQuery(query, today, null, 'whole', false) : null;
+  const [categoriesResult, cellsResult, page] = await db.batch([
+    db.prepare(CATEGORIES_SQL),
+    db.prepare(FACET_CELLS_SQL),
+    ...(list ? [db.prepare(list.sql).bind(...list.params)] : []),
+  ]);
+  const cells = cellsOf(cellsResult);
+  const chrome = {
+    categories: categorySummaries(categoriesResult, cells ?? []),
+    communes: [...new Set((cells ?? []).flatMap((cell) => (cell.commune === null ? [] : [cell.commune])))].sort(vietnameseOrder.compare),
+  };
+  if (!query) return { ...chrome, listing: null };
+  if (list && cells) return { ...chrome, listing: listingFromCells(query, list.sort, page, cells, today) };
+  return { ...chrome, listing: await listProductsWithFacets(db, query, today) };
 }
 
 /** One product in any status; the caller decides who may see drafts and archived ones. */
@@ -617,13 +633,19 @@ export interface CategorySummary {
   productCount: number;
 }
 
+const CATEGORIES_SQL = 'SELECT slug, name FROM categories ORDER BY position';
+
+/** The groups in their order, counted from the facet cells (one row), not from the products. */
+function categorySummaries(categories: D1Result | undefined, cells: readonly FacetCell[]): CategorySummary[] {
+  const counts = categoryCounts(cells);
+  return ((categories?.results ?? []) as Array<{ slug: CategorySlug; name: string }>).map((row) => ({
+    slug: row.slug,
+    name: row.name,
+    productCount: counts.get(row.slug) ?? 0,
+  }));
+}
+
 export async function listCategories(db: D1Database): Promise<CategorySummary[]> {
-  const { results } = await db
-    .prepare(
-      // The counts come from the facet summary (one row), not from counting the products.
-      `SELECT c.slug, c.name, coalesce(json_extract(s.categories, '$."' || c.slug || '"'), 0) AS product_count
-       FROM categories c JOIN catalogue_facet_summary s ON s.id = 1 ORDER BY c.position`,
-    )
-    .all<{ slug: CategorySlug; name: string; product_count: number }>();
-  return results.map((row) => ({ slug: row.slug, name: row.name, productCount: row.product_count }));
+  const [categories, cells] = await db.batch([db.prepare(CATEGORIES_SQL), db.prepare(FACET_CELLS_SQL)]);
+  return categorySummaries(categories, cellsOf(cells) ?? []);
 }

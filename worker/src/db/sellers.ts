@@ -64,11 +64,3 @@ export async function findSeller(db: D1Database, id: string): Promise<Seller | n
     .first<SellerRow>();
   return row ? rowToSeller(row) : null;
 }
-
-/** The communes that have producers, for the catalogue's commune filter. */
-export async function listProducerCommunes(db: D1Database): Promise<string[]> {
-  const { results } = await db
-    .prepare(`SELECT DISTINCT commune FROM organizations WHERE kind IN (${PRODUCER_KIND_LIST}) AND commune IS NOT NULL`)
-    .all<{ commune: string }>();
-  return results.map((row) => row.commune).sort(vietnameseOrder.compare);
-}

@@ -2,42 +2,74 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   countFacets,
-  FACET_SUMMARY_SQL,
-  facetsFromSummary,
+  FACET_CELLS_SQL,
+  facetsOfCells,
   listCategories,
   type Product,
   type ProductFacets,
   type ProductQuery,
 } from '../src/db/products';
+import { parseFacetCells } from '../src/domain/facet-cells';
 import { vietnamDate } from '../src/domain/vietnam-time';
 import { api, seedDemo } from './helpers';
 
-// The whole catalogue's facets come from one summary row kept by triggers (migration 0017).
-// Whatever is written to products and sellers, that row must give exactly what counting the
-// products gives.
+// The catalogue's facets come from one row of cells kept by triggers (migration 0020). Whatever
+// is written to products and sellers, and whatever filters a shopper picks, that row must give
+// exactly what counting the products gives.
 
 const wholeCatalogue: ProductQuery = { sort: 'relevance', limit: 24 };
 const today = vietnamDate(new Date());
 
-async function fromSummary(day = today): Promise<ProductFacets> {
-  const row = await env.DB.prepare(FACET_SUMMARY_SQL).first<Parameters<typeof facetsFromSummary>[0]>();
-  if (!row) throw new Error('no facet summary');
-  return facetsFromSummary(row, day);
+/** Filter combinations a shopper can pick, alone and together, with edges on each bound. */
+const filterSets: ProductQuery[] = [
+  wholeCatalogue,
+  { ...wholeCatalogue, category: 'beverages' },
+  { ...wholeCatalogue, category: 'food', minStars: 4 },
+  { ...wholeCatalogue, minStars: 5 },
+  { ...wholeCatalogue, minStars: 3, commune: 'Xã Đếm Thử' },
+  { ...wholeCatalogue, commune: 'Phường "Ngoặc" Kép' },
+  { ...wholeCatalogue, minPrice: 100_000, maxPrice: 300_000 },
+  { ...wholeCatalogue, minPrice: 300_001 },
+  { ...wholeCatalogue, maxPrice: 99_999, category: 'beverages' },
+  { ...wholeCatalogue, category: 'handicrafts', commune: 'Xã Mới Đổi', minStars: 4, minPrice: 1, maxPrice: 2_000_000 },
+];
+
+async function cells() {
+  const row = await env.DB.prepare(FACET_CELLS_SQL).first<{ cells: string }>();
+  if (!row) throw new Error('no facet cells');
+  return parseFacetCells(row.cells);
 }
 
-async function expectSummaryToMatchCounts() {
+async function fromCells(query: ProductQuery, day = today): Promise<ProductFacets> {
+  const { total: _total, ...facets } = facetsOfCells(await cells(), query, day);
+  return facets;
+}
+
+async function publicCount(query: ProductQuery = wholeCatalogue, day = today): Promise<number> {
+  const page = await env.DB.prepare(
+    `SELECT count(*) AS n FROM products p JOIN organizations o ON o.id = p.seller_id
+     WHERE p.status = 'active' AND p.hidden_at IS NULL
+       AND (?1 IS NULL OR p.category = ?1) AND (?2 IS NULL OR o.commune = ?2)
+       AND (?3 IS NULL OR (p.ocop_stars >= ?3 AND p.ocop_expires_at >= ?6))
+       AND (?4 IS NULL OR p.price >= ?4) AND (?5 IS NULL OR p.price <= ?5)`,
+  )
+    .bind(query.category ?? null, query.commune ?? null, query.minStars ?? null, query.minPrice ?? null, query.maxPrice ?? null, day)
+    .first<number>('n');
+  return page ?? -1;
+}
+
+async function expectCellsToMatchCounts() {
   for (const day of [today, '2027-06-01', '2099-12-31']) {
-    expect(await fromSummary(day)).toEqual(await countFacets(env.DB, wholeCatalogue, day, 'whole'));
+    for (const query of filterSets) {
+      expect(await fromCells(query, day), JSON.stringify({ day, query })).toEqual(await countFacets(env.DB, query, day, 'whole'));
+      expect(facetsOfCells(await cells(), query, day).total).toBe(await publicCount(query, day));
+    }
   }
   const counted = await env.DB.prepare(
     `SELECT c.slug, (SELECT count(*) FROM products p WHERE p.status = 'active' AND p.hidden_at IS NULL AND p.category = c.slug) AS n
      FROM categories c ORDER BY c.position`,
   ).all<{ slug: string; n: number }>();
   expect((await listCategories(env.DB)).map((c) => [c.slug, c.productCount])).toEqual(counted.results.map((r) => [r.slug, r.n]));
-  const publicCount = await env.DB.prepare(
-    "SELECT count(*) AS n FROM products p JOIN organizations o ON o.id = p.seller_id WHERE p.status = 'active' AND p.hidden_at IS NULL",
-  ).first<number>('n');
-  expect(await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products')).toBe(publicCount);
 }
 
 beforeAll(async () => {
@@ -60,9 +92,9 @@ beforeAll(async () => {
   ]);
 });
 
-describe('the facet summary', () => {
+describe('the facet cells', () => {
   it('matches the counted facets after seeding and new products', async () => {
-    await expectSummaryToMatchCounts();
+    await expectCellsToMatchCounts();
   });
 
   it('follows every change a facet or the public filter reads', async () => {
@@ -80,7 +112,7 @@ describe('the facet summary', () => {
     ];
     for (const sql of steps) {
       await env.DB.prepare(sql).run();
-      await expectSummaryToMatchCounts();
+      await expectCellsToMatchCounts();
     }
   });
 
@@ -99,13 +131,38 @@ describe('the facet summary', () => {
       seen.push(...next.items.map((p) => p.id));
       cursor = next.nextCursor;
     }
-    const total = await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products');
-    expect(seen).toHaveLength(total ?? -1);
+    expect(seen).toHaveLength(await publicCount());
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('pages through a filtered catalogue with the counted facets, neither repeating nor skipping', async () => {
+    const filtered: ProductQuery = { ...wholeCatalogue, category: 'food', minStars: 3 };
+    const first = await (await api('/api/v1/products?category=food&minStars=3&limit=5')).json<{
+      items: Product[];
+      nextCursor: string | null;
+      facets: ProductFacets;
+    }>();
+    expect(first.facets).toEqual(await countFacets(env.DB, { ...filtered, limit: 5 }, today, 'whole'));
+    const seen = first.items.map((p) => p.id);
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const next = await (await api(`/api/v1/products?category=food&minStars=3&limit=5&cursor=${encodeURIComponent(cursor)}`)).json<{
+        items: Product[];
+        nextCursor: string | null;
+      }>();
+      seen.push(...next.items.map((p) => p.id));
+      cursor = next.nextCursor;
+    }
+    const expected = await publicCount(filtered);
+    expect(expected).toBeGreaterThan(5);
+    expect(seen).toHaveLength(expected);
+    expect(new Set(seen).size).toBe(seen.length);
+    const exact = await (await api(`/api/v1/products?category=food&minStars=3&limit=${expected}`)).json<{ nextCursor: string | null }>();
+    expect(exact.nextCursor).toBeNull();
+  });
+
   it('answers no next page when the whole catalogue fits the first page exactly', async () => {
-    const total = (await env.DB.prepare('SELECT products FROM catalogue_facet_summary WHERE id = 1').first<number>('products')) ?? 0;
+    const total = await publicCount();
     const exact = await (await api(`/api/v1/products?limit=${Math.min(total, 100)}`)).json<{
       items: Product[];
       nextCursor: string | null;
