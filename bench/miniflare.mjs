@@ -45,9 +45,11 @@ function appWorker(bindings) {
   };
 }
 
+export const BARE_WORKER = 'choso-bare-catalogue';
+
 function bareWorker() {
   return {
-    name: 'choso-bare-catalogue',
+    name: BARE_WORKER,
     compatibilityDate: '2026-11-01',
     modules: [{ type: 'ESModule', path: path.join(root, 'bench/bare/worker.mjs') }],
     d1Databases: { DB: '00000000-0000-4000-8000-000000000000' },
@@ -70,13 +72,16 @@ function workerdPid() {
 const TICKS_PER_SECOND = 100;
 
 /**
- * Starts `worker` ('app' or 'bare') on a fresh database with the migrations and the seed applied.
+ * Starts `worker` ('app' or 'bare'), the bare one beside the app if `withBare`, on a fresh database with the migrations and the seed applied.
  * Returns the Miniflare instance, its D1 database, its HTTP address, workerd's pid and its CPU
  * time so far (user + system of every thread, from /proc), and `stop()`.
  */
-export async function startMiniflare({ worker = 'app', bindings = {}, port = 0 } = {}) {
+export async function startMiniflare({ worker = 'app', bindings = {}, port = 0, withBare = false } = {}) {
   const options = worker === 'app' ? appWorker(bindings) : bareWorker();
-  const mf = new Miniflare(convertV4MiniflareOptions({ workers: [options], host: '127.0.0.1', port }));
+  // `withBare` serves the bare worker beside the app in the same workerd process, on the same
+  // database (both bind the config's database id): `mf.getWorker(BARE_WORKER)` reaches it.
+  const workers = withBare && worker === 'app' ? [options, bareWorker()] : [options];
+  const mf = new Miniflare(convertV4MiniflareOptions({ workers, host: '127.0.0.1', port }));
   const url = await mf.ready;
   const db = await mf.getD1Database('DB');
   for (const file of readdirSync(path.join(root, 'migrations'))

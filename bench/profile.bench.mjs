@@ -6,6 +6,12 @@
 // Prints the top functions by self time and writes the .cpuprofile files (open them in Chrome
 // DevTools) under PROFILE_OUT (default the system temp directory). PROFILE_PATH profiles another
 // route instead (for example /san-pham, the catalogue page).
+//
+// PROFILE_COMPARE=1 profiles, instead, each route of the SSR target on a cache miss beside
+// GET /api/health, and prints the isolate's busy time per request (samples that are not idle)
+// and its ratio to health: the worker's own CPU, which is what Cloudflare's CPU limit counts,
+// without the local D1's SQLite and simulator that the process accounting of
+// `bench -- requests` includes.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,6 +52,46 @@ function topCosts(profile) {
   return { totalMs: Math.round(total / 1000), functions: top(functions, 25), files: top(files, 12) };
 }
 
+/** Microseconds of a profile's samples outside the named pseudo-frames ('(idle)', '(program)'). */
+function sampledUs(profile, leaveOut) {
+  const skip = new Set(profile.nodes.filter((node) => leaveOut.includes(node.callFrame.functionName)).map((node) => node.id));
+  let us = 0;
+  for (let i = 0; i < profile.samples.length; i += 1) if (!skip.has(profile.samples[i])) us += profile.timeDeltas[i] ?? 0;
+  return us;
+}
+
+async function compareRoutes(session, base) {
+  const uncached = { Cookie: 'choso_session=profile-not-a-session' };
+  const product = (await (await fetch(`${base}/api/v1/products?limit=1`)).json()).items[0].id;
+  const routes = [
+    { name: 'GET /api/health (baseline)', path: '/api/health', headers: {} },
+    { name: 'GET /api/v1/products?limit=24, uncached', path: '/api/v1/products?limit=24', headers: uncached },
+    { name: 'GET /san-pham (SSR), uncached', path: '/san-pham', headers: uncached },
+    { name: 'GET /san-pham/:id (SSR), uncached', path: `/san-pham/${product}`, headers: uncached },
+    { name: 'GET / (SSR), uncached', path: '/', headers: uncached },
+  ];
+  const rows = [];
+  for (const route of routes) {
+    const url = `${base}${route.path}`;
+    for (let i = 0; i < 100; i += 1) await (await fetch(url, { headers: route.headers })).arrayBuffer();
+    await session.send('Profiler.start');
+    for (let i = 0; i < REQUESTS; i += 1) await (await fetch(url, { headers: route.headers })).arrayBuffer();
+    const { profile } = await session.send('Profiler.stop');
+    rows.push({
+      name: route.name,
+      busy: sampledUs(profile, ['(idle)']) / 1000 / REQUESTS,
+      js: sampledUs(profile, ['(idle)', '(program)']) / 1000 / REQUESTS,
+    });
+  }
+  console.log(`\nThe worker isolate's busy time per request (${REQUESTS} requests each, wrangler dev, sampled every 200 µs)\n`);
+  console.log('| route | busy ms/req | × health | without (program) ms/req | × health |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const row of rows) {
+    const ratio = (key) => (row[key] / rows[0][key]).toFixed(1);
+    console.log(`| ${row.name} | ${row.busy.toFixed(3)} | ${ratio('busy')} | ${row.js.toFixed(3)} | ${ratio('js')} |`);
+  }
+}
+
 ensureBuild();
 const { state, envFile } = await freshState();
 const server = await startWranglerDev({ config: 'web/dist/server/wrangler.json', state, envFile, port: PORT, inspectorPort: INSPECTOR });
@@ -54,7 +100,8 @@ try {
   console.log(`inspector target: ${session.title}`);
   await session.send('Profiler.enable');
   await session.send('Profiler.setSamplingInterval', { interval: 200 });
-  for (const variant of VARIANTS) {
+  if (process.env.PROFILE_COMPARE) await compareRoutes(session, server.base);
+  for (const variant of process.env.PROFILE_COMPARE ? [] : VARIANTS) {
     const url = `${server.base}${ROUTE}`;
     for (let i = 0; i < 100; i += 1) await (await fetch(url, { headers: variant.headers })).arrayBuffer();
     await session.send('Profiler.start');

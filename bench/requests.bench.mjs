@@ -10,13 +10,17 @@
 import { createHmac } from 'node:crypto';
 import { newBillCode } from '../worker/src/domain/codes.ts';
 import { DEMO_PASSWORD } from '../worker/src/seed/statements.ts';
-import { startMiniflare } from './miniflare.mjs';
+import { BARE_WORKER, startMiniflare } from './miniflare.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const BANK_SECRET = 'bench-bank-secret';
 const { mf, db, cpuMs, stop } = await startMiniflare({
   bindings: { ENVIRONMENT: 'development', BANK_WEBHOOK_SECRET: BANK_SECRET, STRIPE_SECRET_KEY: '', MEASURE_D1_READS: '1' },
+  withBare: true,
 });
+// The bare worker (bench/bare/worker.mjs) in the same process: what one D1 query costs here with
+// no framework, middleware or rendering, the floor under any request that misses the cache.
+const bare = await mf.getWorker(BARE_WORKER);
 
 let addressCounter = 0;
 /** A different client address each time, so per-client rate limits don't answer instead of the route. */
@@ -26,7 +30,8 @@ const address = () => {
 };
 
 async function call(request) {
-  const res = await mf.dispatchFetch(`http://127.0.0.1${request.path}`, {
+  const send = request.worker ? request.worker.fetch.bind(request.worker) : mf.dispatchFetch.bind(mf);
+  const res = await send(`http://127.0.0.1${request.path}`, {
     method: request.method ?? 'GET',
     headers: { 'CF-Connecting-IP': address(), ...(request.headers ?? {}) },
     body: request.body,
@@ -90,6 +95,11 @@ const market = await db.prepare("SELECT bank_account_no AS account FROM organiza
 const N = Math.round(2000 * SCALE);
 const results = [];
 results.push(await measure('GET /api/health (baseline)', N, () => ({ path: '/api/health' })));
+results.push(await measure('bare worker: GET /api/health', N, () => ({ path: '/api/health', worker: bare })));
+results.push(await measure('bare worker: the catalogue list query, no framework', N, () => ({ path: '/api/v1/products', worker: bare })));
+results.push(
+  await measure('bare worker: a session lookup, then the list query', N, () => ({ path: '/api/v1/products?session=1', worker: bare })),
+);
 results.push(await measure('GET /api/v1/products?limit=24', N, () => ({ path: '/api/v1/products?limit=24' })));
 results.push(
   await measure('GET /api/v1/products?q=mật ong&limit=24', N, () => ({

@@ -87,3 +87,6 @@ END;
 -- the products it lists: the group's index would read the group's every product, the stars'
 -- every group's.
 CREATE INDEX products_status_category_stars ON products (status, category, ocop_stars, ocop_expires_at);
+
+-- Every catalogue page lists the groups in their order: read in that order, not sorted each time.
+CREATE INDEX categories_position ON categories (position);

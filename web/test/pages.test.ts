@@ -69,6 +69,24 @@ describe('storefront pages are complete server-rendered HTML', () => {
     expect(text(html)).toContain('Gốm');
   });
 
+  it('catalogue: the commune filter offers the communes with products on sale, in Vietnamese order, and keeps a chosen one', async () => {
+    await env.DB.prepare(
+      "INSERT INTO organizations (id, kind, name, commune, province) VALUES ('org_no_products_yet', 'household', 'Hộ Chưa Bán', 'Xã Chưa Có Hàng', 'Bắc Ninh')",
+    ).run();
+    const { html } = await page('/san-pham');
+    const select = html.slice(html.indexOf('id="f-commune"'), html.indexOf('</select>', html.indexOf('id="f-commune"')));
+    const options = [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    const onSale = await env.DB.prepare(
+      `SELECT DISTINCT o.commune FROM products p JOIN organizations o ON o.id = p.seller_id
+       WHERE p.status = 'active' AND p.hidden_at IS NULL AND o.commune IS NOT NULL`,
+    ).all<{ commune: string }>();
+    expect(options.slice(1)).toEqual(onSale.results.map((row) => row.commune).sort(new Intl.Collator('vi').compare));
+    expect(options).not.toContain('Xã Chưa Có Hàng');
+    const chosen = await page(`/san-pham?commune=${encodeURIComponent('Xã Chưa Có Hàng')}`);
+    expect(chosen.status).toBe(200);
+    expect(chosen.html).toMatch(/<option value="Xã Chưa Có Hàng" selected/);
+  });
+
   it('catalogue: pages through links, with no JavaScript needed', async () => {
     const first = await page('/san-pham?sort=newest');
     const next = first.html.match(/href="(\/san-pham\?[^"]*cursor=[^"]+)"/);

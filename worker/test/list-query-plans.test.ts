@@ -4,7 +4,7 @@ import { findBillHistory } from '../src/db/bill-history';
 import { type BillQuery, listBills } from '../src/db/bills';
 import { listOcopProductRecords } from '../src/db/open-data';
 import { listBuyerOrders, listSellerSubOrders } from '../src/db/orders';
-import { buildFacetQueries, listProducts, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
+import { buildFacetQueries, listCategories, listProducts, loadCataloguePage, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
 import { listStatementLines } from '../src/db/statements';
 import { api, jsonRequest, seedDemo } from './helpers';
 import { insertOpenBill } from './payment-helpers';
@@ -23,7 +23,10 @@ function recording(db: D1Database): { db: D1Database; statements: Statement[] } 
   const statements: Statement[] = [];
   const wrapped = new Proxy(db, {
     get(target, property) {
-      if (property !== 'prepare') return Reflect.get(target, property, target);
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
       return (sql: string) => {
         const statement: Statement = { sql, params: [] };
         statements.push(statement);
@@ -168,6 +171,22 @@ describe('Vietnamese search and facet query plans', () => {
     if (page.nextCursor) await listProducts(second.db, { ...query, cursor: page.nextCursor }, today);
     for (const statement of [...first.statements, ...second.statements]) {
       expect(fullScans(await planOf(statement))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['the whole catalogue', {}],
+    ['a group and a star level', { category: 'food', minStars: 4 }],
+    ['a commune and a price range', { commune: 'Phù Lãng', minPrice: 100_000, maxPrice: 300_000 }],
+    ['words (counted through the indexes)', { q: 'gốm' }],
+  ] as Array<[string, Partial<ProductQuery>]>)('the catalogue page with %s: every statement searches an index', async (_name, partial) => {
+    const query = { sort: 'relevance', limit: 24, ...partial } as ProductQuery;
+    const page = recording(env.DB);
+    await loadCataloguePage(page.db, query, today);
+    await listCategories(page.db);
+    expect(page.statements.length).toBeGreaterThanOrEqual(3);
+    for (const statement of page.statements) {
+      expect(fullScans(await planOf(statement)), statement.sql).toEqual([]);
     }
   });
 

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { CreditLine } from '../domain/bank-credit';
 import { isAcceptableAmount } from '../domain/money';
+import { toHex } from '../domain/tokens';
 
 /** What a source tells us of one transaction on one account. */
 export interface SourceTransaction {
@@ -101,8 +102,6 @@ export function transactionId(provider: string, value: unknown, field: string): 
   if (!id) throw new SourceFormatError(`Thiếu mã giao dịch (${field})`);
   return `${provider}:${id}`;
 }
-
-export const toHex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 export async function hmac(hash: 'SHA-256' | 'SHA-512', secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash }, false, ['sign']);

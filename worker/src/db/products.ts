@@ -405,10 +405,32 @@ export function isAnsweredByFacetCells(query: ProductQuery): boolean {
 
 export const FACET_CELLS_SQL = 'SELECT cells FROM catalogue_facet_cells WHERE id = 1';
 
-/** The cells of the public catalogue, or none if the row is missing (a database not yet migrated). */
-function cellsOf(result: D1Result | undefined): FacetCell[] | null {
+// The last cells row this isolate parsed: a catalogue that has not changed since is not parsed
+// again (one string compare instead), and the isolate keeps one row, whatever it serves.
+let lastCells: { json: string; cells: FacetCell[]; communes: string[] | null } | null = null;
+
+function parsedCells(result: D1Result | undefined) {
   const row = (result?.results as Array<{ cells: string }> | undefined)?.[0];
-  return row ? parseFacetCells(row.cells) : null;
+  if (!row) return null;
+  if (lastCells?.json !== row.cells) lastCells = { json: row.cells, cells: parseFacetCells(row.cells), communes: null };
+  return lastCells;
+}
+
+/** The cells of the public catalogue, or none if the row is missing (a database not yet migrated). */
+function cellsOf(result: D1Result | undefined): readonly FacetCell[] | null {
+  return parsedCells(result)?.cells ?? null;
+}
+
+const vietnameseOrder = new Intl.Collator('vi');
+
+/** The communes with products on sale, in Vietnamese order, sorted once per cells row. */
+function communesOf(result: D1Result | undefined): readonly string[] {
+  const parsed = parsedCells(result);
+  if (!parsed) return [];
+  parsed.communes ??= [...new Set(parsed.cells.flatMap((cell) => (cell.commune === null ? [] : [cell.commune])))].sort(
+    vietnameseOrder.compare,
+  );
+  return parsed.communes;
 }
 
 const cellFilters = (query: ProductQuery): CellFilters => ({
@@ -474,12 +496,10 @@ function listingFromCells(
 export interface CataloguePage {
   categories: CategorySummary[];
   /** The communes with products on sale, in Vietnamese order: the commune filter's choices. */
-  communes: string[];
+  communes: readonly string[];
   /** None when the filters were refused before listing. */
   listing: ProductListing | null;
 }
-
-const vietnameseOrder = new Intl.Collator('vi');
 
 /**
  * Everything the catalogue page shows, in one batch when the cells answer the page: the groups
@@ -496,7 +516,7 @@ export async function loadCataloguePage(db: D1Database, query: ProductQuery | nu
   const cells = cellsOf(cellsResult);
   const chrome = {
     categories: categorySummaries(categoriesResult, cells ?? []),
-    communes: [...new Set((cells ?? []).flatMap((cell) => (cell.commune === null ? [] : [cell.commune])))].sort(vietnameseOrder.compare),
+    communes: communesOf(cellsResult),
   };
   if (!query) return { ...chrome, listing: null };
   if (list && cells) return { ...chrome, listing: listingFromCells(query, list.sort, page, cells, today) };

@@ -1,10 +1,10 @@
 /** HMAC-SHA256 signatures for bank notifications, checked in constant time. */
-import { constantTimeEqual } from './tokens';
+import { constantTimeEqual, toHex } from './tokens';
 
 async function hmacHex(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message));
-  return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(signature);
 }
 
 /**

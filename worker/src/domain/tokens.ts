@@ -24,10 +24,18 @@ export function newSecretToken(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Lowercase hex of a digest or signature, by table: every signed-in request hashes its token. */
+export function toHex(bytes: ArrayBuffer): string {
+  let hex = '';
+  for (const byte of new Uint8Array(bytes)) hex += HEX_BYTES[byte];
+  return hex;
+}
+
 /** Hex SHA-256, used to store tokens so that the database never holds a usable secret. */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
 /** Compares two strings (hex hashes, signatures) in constant time for equal lengths. */
