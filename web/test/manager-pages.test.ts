@@ -160,6 +160,8 @@ describe("a statement's lines", () => {
     const queue = text(await html(link, board));
     expect(queue).toMatch(/Mã giao dịch FT-MGR-X[123]/);
     expect(queue).toContain('Đang xem khoản');
+    // The bank line shows its time in Vietnam, as the statement printed it.
+    expect(queue).toMatch(/Dòng sao kê ngân hàng 15\/10\/2026 (08:00 · 120\.000 ₫|08:30 · 80\.000 ₫|09:00 · 45\.000 ₫)/);
   });
 
   it('is offered from the import result', async () => {

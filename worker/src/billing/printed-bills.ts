@@ -8,6 +8,7 @@ import QRCode from 'qrcode';
 import { findBillsToPrint } from '../db/bills';
 import { formatBillCode } from '../domain/codes';
 import { formatVnd } from '../domain/money';
+import { formatVietnamDate } from '../domain/vietnam-time';
 import { amountInWords } from '../domain/vietnamese-number';
 import { encodeVietQr } from '../domain/vietqr';
 
@@ -33,8 +34,6 @@ export interface PrintedBill {
   payLink: string;
   payLinkSvg: string;
 }
-
-const dmy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** At most this many bills per print request: a class or a run, a few A4 sheets each. */
 export const MAX_PRINTED_BILLS = 200;
@@ -63,7 +62,7 @@ export async function printedBills(db: D1Database, billerId: string, ids: readon
         amount: bill.amount,
         amountText: formatVnd(bill.amount),
         amountInWords: amountInWords(bill.amount),
-        dueDate: dmy(bill.dueDate),
+        dueDate: formatVietnamDate(bill.dueDate),
         status: bill.status,
         bankAccount: account,
         vietQrPayload,

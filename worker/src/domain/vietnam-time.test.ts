@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMonth, formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
+import { formatMonth, formatVietnamDate, formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
 
 describe('vietnamDate', () => {
   it.each([
@@ -8,6 +8,20 @@ describe('vietnamDate', () => {
     ['2026-11-30T10:00:00Z', '2026-11-30'],
   ])('%s is %s in Vietnam', (instant, date) => {
     expect(vietnamDate(new Date(instant))).toBe(date);
+  });
+});
+
+describe('formatVietnamDate', () => {
+  it.each([
+    ['2026-11-30', '30/11/2026'],
+    ['2027-01-05', '05/01/2027'],
+    ['2026-12-31', '31/12/2026'],
+  ])('%s reads %s', (isoDate, text) => {
+    expect(formatVietnamDate(isoDate)).toBe(text);
+  });
+
+  it('an instant is turned into the day in Vietnam first: 20:00 UTC on the 30th is the 1st there', () => {
+    expect(formatVietnamDate(vietnamDate(new Date('2026-11-30T20:00:00Z')))).toBe('01/12/2026');
   });
 });
 

@@ -12,6 +12,17 @@ export function vietnamDate(instant: Date): string {
   return new Date(instant.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * A calendar day ("2026-11-30", as the API and `<input type="date">` write it) as people read
+ * it: dd/mm/yyyy. The day is taken as written: an instant is first turned into Vietnam's day
+ * (`vietnamDate`), or shown with its time (`formatVietnamTime`).
+ *
+ * @example formatVietnamDate("2026-11-30") // "30/11/2026"
+ */
+export function formatVietnamDate(isoDate: string): string {
+  return `${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;
+}
+
 /** dd/mm/yyyy hh:mm, Vietnam time. @example formatVietnamTime("2026-11-30T02:00:00Z") // "30/11/2026 09:00" */
 export function formatVietnamTime(iso: string): string {
   const local = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();

@@ -16,7 +16,7 @@ import { all } from '../db/sql';
 import type { BankCredit } from '../domain/bank-credit';
 import type { CreditExceptionType } from '../domain/exception-types';
 import { newId } from '../domain/tokens';
-import { vietnamDate } from '../domain/vietnam-time';
+import { formatVietnamDate, vietnamDate } from '../domain/vietnam-time';
 import { confirmStatements } from './confirm';
 import { type CreditPlan, keepAsException } from './credit-plan';
 
@@ -127,7 +127,7 @@ async function prepareCredit(db: D1Database, credit: BankCredit, plan: CreditPla
               affectsDate: closedDay,
               ...link,
               amount: credit.amount,
-              reason: `Tiền vào ngày ${closedDay.split('-').reverse().join('/')} (đã chốt sổ), ghi nhận vào ngày xử lý`,
+              reason: `Tiền vào ngày ${formatVietnamDate(closedDay)} (đã chốt sổ), ghi nhận vào ngày xử lý`,
               createdBy: null,
               now,
             },

@@ -8,7 +8,7 @@ import { type DayTotals, dayTotals, insertClosedDay } from '../db/days';
 import { countOpenExceptions } from '../db/exceptions';
 import { type AdjustmentRow, findAdjustments, findClosedDay } from '../db/reports';
 import type { SessionUser } from '../db/users';
-import { vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
+import { formatVietnamDate, vietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 import { ApiError } from '../errors';
 
 export interface ClosedDay {
@@ -31,12 +31,12 @@ export async function closeDay(
     throw new ApiError(
       409,
       'open_exceptions',
-      `Còn ${open} ngoại lệ của ngày ${date.split('-').reverse().join('/')} chưa xử lý trên tài khoản ${accountNumber}; hãy xử lý hết trước khi chốt sổ`,
+      `Còn ${open} ngoại lệ của ngày ${formatVietnamDate(date)} chưa xử lý trên tài khoản ${accountNumber}; hãy xử lý hết trước khi chốt sổ`,
     );
   const totals = await dayTotals(db, accountNumber, { date, ...vietnamDayBounds(date) });
   const closedAt = now.toISOString();
   if (!(await insertClosedDay(db, { accountNumber, date, organizationId: day.ownerId, totals, closedBy: user.id, closedAt }))) {
-    throw new ApiError(409, 'day_closed', `Ngày ${date.split('-').reverse().join('/')} đã được chốt sổ rồi`);
+    throw new ApiError(409, 'day_closed', `Ngày ${formatVietnamDate(date)} đã được chốt sổ rồi`);
   }
   return { date, accountNumber, closedAt, totals };
 }

@@ -2,7 +2,7 @@
 import type { BillType } from '../db/bills';
 import type { DayTotals } from '../db/days';
 import { collectionRows, dayRows } from '../db/reports';
-import { vietnamDayBounds } from '../domain/vietnam-time';
+import { formatVietnamDate, vietnamDayBounds } from '../domain/vietnam-time';
 
 interface Tally {
   count: number;
@@ -151,7 +151,7 @@ function csvField(value: string | number): string {
  * Vietnamese as mojibake), CRLF line ends, plain integer amounts in đồng, dd/mm/yyyy dates.
  */
 export function dailyReportCsv(report: DailyReport): string {
-  const date = report.date.split('-').reverse().join('/');
+  const date = formatVietnamDate(report.date);
   const rows = report.organizations.map((org) => [
     org.name,
     date,

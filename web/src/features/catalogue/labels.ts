@@ -27,9 +27,3 @@ export const FILTER_LABELS: Record<string, string> = {
   sort: 'Sắp xếp',
   cursor: 'Trang',
 };
-
-/** dd/mm/yyyy, as dates are written in Vietnam. @example formatDate("2025-06-15") // "15/06/2025" */
-export function formatDate(isoDate: string): string {
-  const [year, month, day] = isoDate.slice(0, 10).split('-');
-  return `${day}/${month}/${year}`;
-}
