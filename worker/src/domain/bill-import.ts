@@ -121,6 +121,51 @@ export function parseDueDate(cell: SheetCell): string | null {
 
 export const LIMITS: Partial<Record<BillColumn, number>> = { payerRef: 50, payerName: 100, description: 200, group: 50, phone: 15 };
 
+/** One data row of a table read by `readColumns`: its number as a spreadsheet shows it, and its cells by column. */
+export interface TableRow {
+  rowNumber: number;
+  /** The column's text, trimmed; '' when the table has no such column. */
+  text: (column: BillColumn) => string;
+  cell: (column: BillColumn) => SheetCell;
+}
+
+/**
+ * A table whose first non-empty row is the header (English names or Vietnamese ones, see
+ * HEADER_NAMES), its data rows with their cells by column, empty rows left out; or the one
+ * problem that stops reading it: an empty file, or a header without a required column. A file of
+ * bills and a file of payers read the same way.
+ */
+export function readColumns(
+  rows: readonly (readonly SheetCell[])[],
+  options: { required: readonly BillColumn[]; emptyMessage: string; accepts?: readonly BillColumn[] },
+): { ok: true; headerIndex: number; rows: TableRow[] } | { ok: false; problems: RowProblem[] } {
+  const headerIndex = rows.findIndex((row) => row.some((cell) => cellText(cell).trim() !== ''));
+  if (headerIndex < 0) return { ok: false, problems: [{ row: 1, message: options.emptyMessage }] };
+  const columns = new Map<BillColumn, number>();
+  rows[headerIndex]!.forEach((cell, index) => {
+    const column = HEADER_NAMES[foldHeader(cellText(cell))];
+    if (column && (!options.accepts || options.accepts.includes(column)) && !columns.has(column)) columns.set(column, index);
+  });
+  const missing = options.required.filter((column) => !columns.has(column));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      problems: [{ row: headerIndex + 1, message: `Dòng tiêu đề thiếu cột: ${missing.map((c) => COLUMN_NAMES[c]).join(', ')}` }],
+    };
+  }
+  const dataRows: TableRow[] = [];
+  for (let index = headerIndex + 1; index < rows.length; index++) {
+    const row = rows[index]!;
+    if (!row.some((cell) => cellText(cell).trim() !== '')) continue;
+    const cell = (column: BillColumn): SheetCell => {
+      const at = columns.get(column);
+      return at === undefined ? null : (row[at] ?? null);
+    };
+    dataRows.push({ rowNumber: index + 1, cell, text: (column) => cellText(cell(column)).trim() });
+  }
+  return { ok: true, headerIndex, rows: dataRows };
+}
+
 /**
  * The bills in a table whose first non-empty row is the header, or every problem found
  * (each with its row number), so that a person fixes the whole file in one pass.
@@ -129,31 +174,16 @@ export const LIMITS: Partial<Record<BillColumn, number>> = { payerRef: 50, payer
  * // { ok: true, bills: [{ row: 2, payerRef: 'HS1', amount: 350000, dueDate: '2026-12-15', … }] }
  */
 export function readBillRows(rows: readonly (readonly SheetCell[])[]): BillFileResult {
-  const headerIndex = rows.findIndex((row) => row.some((cell) => cellText(cell).trim() !== ''));
-  if (headerIndex < 0) return { ok: false, problems: [{ row: 1, message: 'Tệp trống: hãy dùng tệp mẫu và điền mỗi hoá đơn một dòng' }] };
-  const columns = new Map<BillColumn, number>();
-  rows[headerIndex]!.forEach((cell, index) => {
-    const column = HEADER_NAMES[foldHeader(cellText(cell))];
-    if (column && !columns.has(column)) columns.set(column, index);
+  const table = readColumns(rows, {
+    required: REQUIRED,
+    emptyMessage: 'Tệp trống: hãy dùng tệp mẫu và điền mỗi hoá đơn một dòng',
   });
-  const missing = REQUIRED.filter((column) => !columns.has(column));
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      problems: [{ row: headerIndex + 1, message: `Dòng tiêu đề thiếu cột: ${missing.map((c) => COLUMN_NAMES[c]).join(', ')}` }],
-    };
-  }
+  if (!table.ok) return table;
+  const { headerIndex } = table;
   const bills: ImportedBillRow[] = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
-  for (let index = headerIndex + 1; index < rows.length; index++) {
-    const row = rows[index]!;
-    const rowNumber = index + 1;
-    if (!row.some((cell) => cellText(cell).trim() !== '')) continue;
-    const text = (column: BillColumn) => {
-      const at = columns.get(column);
-      return at === undefined ? '' : cellText(row[at] ?? null).trim();
-    };
+  for (const { rowNumber, text, cell } of table.rows) {
     const wrong: string[] = [];
     for (const column of ['payerRef', 'payerName', 'description'] as const) {
       if (text(column) === '') wrong.push(`thiếu ${COLUMN_NAMES[column]}`);
@@ -163,8 +193,7 @@ export function readBillRows(rows: readonly (readonly SheetCell[])[]): BillFileR
     }
     const amount = parseDong(text('amount'));
     if (amount === null || !isAcceptableAmount(amount)) wrong.push(amountProblem('Số tiền'));
-    const dueCell = row[columns.get('dueDate')!] ?? null;
-    const dueDate = parseDueDate(dueCell);
+    const dueDate = parseDueDate(cell('dueDate'));
     if (dueDate === null) wrong.push('hạn nộp không phải một ngày có thật (viết dd/mm/yyyy, ví dụ 30/11/2026)');
     const phone = text('phone');
     if (phone !== '' && !isPhoneText(phone)) wrong.push('số điện thoại chỉ gồm chữ số');

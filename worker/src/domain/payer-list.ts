@@ -9,16 +9,15 @@ import {
   BILL_IMPORT_MAX_ROWS,
   type BillColumn,
   COLUMN_NAMES,
-  foldHeader,
-  HEADER_NAMES,
   isPhoneText,
   LIMITS,
   parseDong,
   type RowProblem,
+  readColumns,
 } from './bill-import';
 import { amountProblem, isAcceptableAmount } from './money';
 import { isIsoDate } from './ocop';
-import { cellText, type SheetCell } from './spreadsheet';
+import type { SheetCell } from './spreadsheet';
 
 /** At most this many payers in one file, like a file of bills. */
 export const PAYER_IMPORT_MAX_ROWS = BILL_IMPORT_MAX_ROWS;
@@ -55,31 +54,17 @@ export function payerTemplateCsv(): string {
  * // { ok: true, payers: [{ row: 2, payerRef: 'HS1', payerName: 'An', group: '6A', phone: null, amount: null }] }
  */
 export function readPayerRows(rows: readonly (readonly SheetCell[])[]): PayerFileResult {
-  const headerIndex = rows.findIndex((row) => row.some((cell) => cellText(cell).trim() !== ''));
-  if (headerIndex < 0) return { ok: false, problems: [{ row: 1, message: 'Tệp trống: hãy dùng tệp mẫu và điền mỗi người nộp một dòng' }] };
-  const columns = new Map<BillColumn, number>();
-  rows[headerIndex]!.forEach((cell, index) => {
-    const column = HEADER_NAMES[foldHeader(cellText(cell))];
-    if (column && PAYER_COLUMNS.includes(column) && !columns.has(column)) columns.set(column, index);
+  const table = readColumns(rows, {
+    required: ['payerRef', 'payerName'],
+    accepts: PAYER_COLUMNS,
+    emptyMessage: 'Tệp trống: hãy dùng tệp mẫu và điền mỗi người nộp một dòng',
   });
-  const missing = (['payerRef', 'payerName'] as const).filter((column) => !columns.has(column));
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      problems: [{ row: headerIndex + 1, message: `Dòng tiêu đề thiếu cột: ${missing.map((c) => COLUMN_NAMES[c]).join(', ')}` }],
-    };
-  }
+  if (!table.ok) return table;
+  const { headerIndex } = table;
   const payers: Array<PayerInput & { row: number }> = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
-  for (let index = headerIndex + 1; index < rows.length; index++) {
-    const row = rows[index]!;
-    const rowNumber = index + 1;
-    if (!row.some((cell) => cellText(cell).trim() !== '')) continue;
-    const text = (column: BillColumn) => {
-      const at = columns.get(column);
-      return at === undefined ? '' : cellText(row[at] ?? null).trim();
-    };
+  for (const { rowNumber, text } of table.rows) {
     const wrong: string[] = [];
     for (const column of ['payerRef', 'payerName'] as const) {
       if (text(column) === '') wrong.push(`thiếu ${COLUMN_NAMES[column]}`);
