@@ -51,7 +51,9 @@ export default defineConfig(async () => {
             cloudflareTest({
               main: './worker/src/worker.ts',
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: { bindings },
+              // MIGRATION_DB: a second, empty database on which a test applies the migrations
+              // up to one of them, writes rows, then applies the rest (worker/test/migrations.test.ts).
+              miniflare: { bindings, d1Databases: { MIGRATION_DB: 'choso-migration-test' } },
             }),
           ],
           test: {
