@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findBillHistory } from '../src/db/bill-history';
 import { type BillQuery, listBills } from '../src/db/bills';
+import { listExceptions } from '../src/db/exceptions';
 import { listOcopProductRecords } from '../src/db/open-data';
 import { listBuyerOrders, listSellerSubOrders } from '../src/db/orders';
 import { buildFacetQueries, listCategories, listProducts, loadCataloguePage, PRODUCT_SORTS, type ProductQuery } from '../src/db/products';
@@ -124,6 +125,30 @@ describe("a statement's lines and a bill's payments (migration 0018)", () => {
       const plan = await planOf(statement);
       expect(fullScans(plan)).toEqual([]);
       expect(plan).toMatch(/INDEX payments_bill \(bill_id=\?\)/);
+    }
+  });
+});
+
+describe('the exceptions queue query plans', () => {
+  it.each([
+    ["an organization's open ones", { organizationId: 'org_market_board', status: 'open' as const }],
+    ["an organization's of one type", { organizationId: 'org_market_board', type: 'unmatched_credit' }],
+    ['every open one of one type (admins)', { status: 'open' as const, type: 'amount_mismatch' }],
+  ])('%s: the page, the next page and the total search an index', async (_name, filter) => {
+    await env.DB.batch(
+      ['exc_plan_1', 'exc_plan_2'].map((id) =>
+        env.DB.prepare(
+          `INSERT INTO payment_exceptions (id, type, organization_id, amount, account_number, booked_date)
+           VALUES (?1, 'unmatched_credit', 'org_market_board', 1000, '113000178542', '2026-11-30') ON CONFLICT (id) DO NOTHING`,
+        ).bind(id),
+      ),
+    );
+    const first = recording(env.DB);
+    const page = await listExceptions(first.db, { ...filter, limit: 1 });
+    const second = recording(env.DB);
+    if (page.nextCursor) await listExceptions(second.db, { ...filter, limit: 1, cursor: page.nextCursor });
+    for (const statement of [...first.statements, ...second.statements]) {
+      expect(fullScans(await planOf(statement)), statement.sql).toEqual([]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { ExceptionType } from '../domain/exception-types';
 import { newId } from '../domain/tokens';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { join, prepare, type Sql, sql } from './sql';
 
 export interface PaymentException {
@@ -94,20 +95,38 @@ const EXCEPTION_QUERY = sql`SELECT e.id, e.type, e.status, e.organization_id, e.
   LEFT JOIN bank_credits b ON b.id = e.bank_credit_id
   LEFT JOIN exception_resolutions r ON r.exception_id = e.id`;
 
-/** Exceptions in a queue, oldest first: one organization's, or every one (admins, organizationId undefined). */
+/**
+ * Exceptions in a queue, oldest first, a page at a time (keyset: the last one's creation time
+ * and id, so a page neither repeats nor skips one however many are resolved meanwhile): one
+ * organization's, or every one (admins, organizationId undefined). `total` counts every one the
+ * filter matches, on every page, so a queue of 350 says 350 and not the page's 100.
+ */
 export async function listExceptions(
   db: D1Database,
-  filter: { organizationId?: string; status?: 'open' | 'resolved'; type?: string; limit: number },
-): Promise<PaymentException[]> {
+  filter: { organizationId?: string; status?: 'open' | 'resolved'; type?: string; limit: number; cursor?: string },
+): Promise<{ items: PaymentException[]; nextCursor: string | null; total: number }> {
   const where: Sql[] = [sql`1 = 1`];
   if (filter.organizationId !== undefined) where.push(sql`e.organization_id = ${filter.organizationId}`);
   if (filter.status) where.push(sql`e.status = ${filter.status}`);
   if (filter.type) where.push(sql`e.type = ${filter.type}`);
-  const { results } = await prepare(
-    db,
-    sql`${EXCEPTION_QUERY} WHERE ${join(where, ' AND ')} ORDER BY e.created_at, e.id LIMIT ${filter.limit}`,
-  ).all<ExceptionRow>();
-  return results.map(rowToException);
+  const matching = join(where, ' AND ');
+  const page = [...where];
+  if (filter.cursor) {
+    const [createdAt, id] = decodeCursor(filter.cursor);
+    if (typeof createdAt !== 'string' || typeof id !== 'string') throw invalidCursor();
+    page.push(sql`(e.created_at > ${createdAt} OR (e.created_at = ${createdAt} AND e.id > ${id}))`);
+  }
+  const [listed, counted] = await db.batch([
+    prepare(db, sql`${EXCEPTION_QUERY} WHERE ${join(page, ' AND ')} ORDER BY e.created_at, e.id LIMIT ${filter.limit + 1}`),
+    prepare(db, sql`SELECT count(*) AS n FROM payment_exceptions e WHERE ${matching}`),
+  ]);
+  const rows = ((listed?.results ?? []) as ExceptionRow[]).slice(0, filter.limit);
+  const last = rows.at(-1);
+  return {
+    items: rows.map(rowToException),
+    nextCursor: (listed?.results.length ?? 0) > filter.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+    total: ((counted?.results ?? []) as Array<{ n: number }>)[0]?.n ?? 0,
+  };
 }
 
 export async function findException(db: D1Database, id: string): Promise<PaymentException | null> {

@@ -138,19 +138,26 @@ reconciliation.openapi(
     method: 'get',
     path: '/exceptions',
     tags: ['Reconciliation'],
-    summary: "Your organization's exceptions, oldest first",
+    summary: "Your organization's exceptions, oldest first, a page at a time",
     request: {
       query: z.object({
         status: z.enum(['open', 'resolved']).optional(),
         type: z.enum(EXCEPTION_TYPES).optional(),
         limit: z.coerce.number().int().min(1).max(200).default(100),
+        cursor: z.string().max(512).optional(),
       }),
     },
-    responses: { 200: jsonResponse('Exceptions', z.object({ items: z.array(ExceptionSchema) })), ...errorResponses(400, 401, 403) },
+    responses: {
+      200: jsonResponse(
+        "Exceptions, the next page's cursor (null on the last page) and how many the filter matches in all",
+        z.object({ items: z.array(ExceptionSchema), nextCursor: z.string().nullable(), total: z.number().int() }),
+      ),
+      ...errorResponses(400, 401, 403),
+    },
   }),
   async (c) => {
     const { organizationId } = requireReconciler(c);
-    return c.json({ items: await listExceptions(c.env.DB, { ...c.req.valid('query'), organizationId }) }, 200);
+    return c.json(await listExceptions(c.env.DB, { ...c.req.valid('query'), organizationId }), 200);
   },
 );
 
