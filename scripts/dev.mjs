@@ -11,12 +11,18 @@ import { npx, npxForeground } from './tools.mjs';
 await import('./setup-local.mjs');
 const vars = parseVars(readFileSync('.dev.vars', 'utf8'));
 
+// Another checkout on the same machine can move both ports (CHOSO_DEV_PORT=8811
+// CHOSO_DEV_STRIPE_PORT=12211 npm run dev); the worker is told the stand-in's port.
+const port = process.env.CHOSO_DEV_PORT ?? '8787';
+const stripePort = process.env.CHOSO_DEV_STRIPE_PORT ?? vars.STRIPE_API_PORT ?? '12111';
+
 let standin;
 if (vars.STRIPE_SECRET_KEY === 'sk_test_local' && vars.STRIPE_API_HOST === '127.0.0.1') {
   const { startStripeStandin } = await import('../dev/stripe-standin/standin.mjs');
   standin = await startStripeStandin({
-    port: Number(vars.STRIPE_API_PORT) || 12111,
-    webhookUrl: 'http://127.0.0.1:8787/api/v1/webhooks/stripe',
+    port: Number(stripePort),
+    // Its webhooks go to this server, on whichever port it runs.
+    webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/stripe`,
     webhookSecret: (vars.STRIPE_WEBHOOK_SECRET ?? 'whsec_dev').split(',')[0].trim(),
   });
   console.log(`✓ Stripe stand-in (test double, not Stripe) on ${standin.url}`);
@@ -36,8 +42,9 @@ const server = npxForeground([
   '--ip',
   '127.0.0.1',
   '--port',
-  // Another checkout on the same machine can move it (CHOSO_DEV_PORT=8811 npm run dev).
-  process.env.CHOSO_DEV_PORT ?? '8787',
+  port,
+  '--var',
+  `STRIPE_API_PORT:${stripePort}`,
   '--test-scheduled',
 ]);
 server.on('exit', () => standin?.close());

@@ -38,7 +38,7 @@ function requireBiller(c: Context<AppEnv>): { userId: string; billerId: string; 
   return { userId: user.id, billerId, billerKind: kind };
 }
 
-const PayerSchema = z
+export const PayerSchema = z
   .object({
     id: z.string(),
     payerRef: z.string().openapi({ example: 'HS-2026-0142' }),
@@ -217,7 +217,7 @@ payerLists.openapi(
   },
 );
 
-const BillRunSchema = z
+export const BillRunSchema = z
   .object({
     id: z.string(),
     period: z.string().openapi({ example: '2026-12' }),

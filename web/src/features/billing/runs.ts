@@ -1,35 +1,16 @@
 /** Words for payer lists and bill runs on the biller's pages, in one place. */
+
+import type { z } from 'zod';
 import { BILL_TYPE_NAMES } from '#worker/db/bills';
 import { defaultBillType, isBillerKind } from '#worker/domain/billers';
 import { formatVnd } from '#worker/domain/money';
 import { formatMonth } from '#worker/domain/vietnam-time';
+import type { BillRunSchema, PayerSchema } from '#worker/routes/payer-lists';
 
-// The answers' shapes come from the API's own schemas, so the pages cannot drift from them.
-export interface PayerJson {
-  id: string;
-  payerRef: string;
-  payerName: string;
-  group: string | null;
-  phone: string | null;
-  amount: number | null;
-  active: boolean;
-}
-
-export interface BillRunJson {
-  id: string;
-  period: string;
-  periodLabel: string;
-  group: string | null;
-  description: string;
-  dueDate: string;
-  amount: number | null;
-  billsIssued: number;
-  billsPaid: number;
-  billsCancelled: number;
-  amountIssued: number;
-  amountPaid: number;
-  collectionRate: number;
-}
+// The answers' shapes come from the API's own schemas, so the pages cannot drift from them
+// (type-only: nothing of the routes is bundled into the pages).
+export type PayerJson = z.infer<typeof PayerSchema>;
+export type BillRunJson = z.infer<typeof BillRunSchema>;
 
 /**
  * What a run has collected, as the list shows it.
