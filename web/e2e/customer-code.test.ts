@@ -68,7 +68,8 @@ describeInBrowser('paying a water bill by customer code', () => {
 
     const copy = page.getByRole('button', { name: 'Sao chép nội dung chuyển khoản' });
     await copy.click();
-    await expect(copy.textContent()).resolves.toBe('Đã sao chép');
+    // The island writes the clipboard, then says so: wait for it rather than read at once.
+    await expect.poll(() => copy.textContent()).toBe('Đã sao chép');
     const content = await page.evaluate(() => navigator.clipboard.readText());
     expect(content).toMatch(/^[A-Z0-9]{6,}$/);
     await screenshot(page, 'customer-code-pay-360');
