@@ -37,6 +37,8 @@ SELECT 1, coalesce((SELECT json_group_object(cell, n) FROM catalogue_facet_cell_
 
 -- A product's own writes move one count: an update takes the old cell's out and puts the new
 -- one's in. Only the columns a cell or the public filter reads fire it (a stock change does not).
+-- Each trigger spells the view's cell key for its one row (SQLite has no functions to share it);
+-- worker/test/facet-cells.test.ts and migrations.test.ts hold the five spellings to one count.
 CREATE TRIGGER catalogue_cells_product_insert AFTER INSERT ON products
 WHEN NEW.status = 'active' AND NEW.hidden_at IS NULL BEGIN
   UPDATE catalogue_facet_cells SET cells = json_set(cells, '$."' || added.cell || '"', coalesce(json_extract(cells, '$."' || added.cell || '"'), 0) + 1)

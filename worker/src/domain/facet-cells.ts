@@ -68,7 +68,7 @@ export function parseFacetCells(json: string): FacetCell[] {
 }
 
 /** SQLite's BINARY collation: UTF-8 bytes in order, which is how a GROUP BY lists its groups. */
-export function compareAsSqlite(a: string, b: string): number {
+function compareAsSqlite(a: string, b: string): number {
   const x = utf8Bytes.encode(a);
   const y = utf8Bytes.encode(b);
   for (let i = 0; i < Math.min(x.length, y.length); i += 1) if (x[i] !== y[i]) return x[i]! - y[i]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMonth, formatVietnamDate, formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
+import { formatMonth, formatVietnamDate, formatVietnamDayOf, formatVietnamTime, vietnamDate, vietnamDayBounds } from './vietnam-time';
 
 describe('vietnamDate', () => {
   it.each([
@@ -20,8 +20,9 @@ describe('formatVietnamDate', () => {
     expect(formatVietnamDate(isoDate)).toBe(text);
   });
 
-  it('an instant is turned into the day in Vietnam first: 20:00 UTC on the 30th is the 1st there', () => {
-    expect(formatVietnamDate(vietnamDate(new Date('2026-11-30T20:00:00Z')))).toBe('01/12/2026');
+  it('an instant reads as its day in Vietnam: 20:00 UTC on the 30th is the 1st there', () => {
+    expect(formatVietnamDayOf('2026-11-30T20:00:00Z')).toBe('01/12/2026');
+    expect(formatVietnamDayOf('2026-11-30T16:59:59Z')).toBe('30/11/2026');
   });
 });
 

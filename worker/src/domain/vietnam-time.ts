@@ -23,6 +23,11 @@ export function formatVietnamDate(isoDate: string): string {
   return `${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;
 }
 
+/** The day in Vietnam of an instant, dd/mm/yyyy. @example formatVietnamDayOf("2026-11-30T20:00:00Z") // "01/12/2026" */
+export function formatVietnamDayOf(iso: string): string {
+  return formatVietnamDate(vietnamDate(new Date(iso)));
+}
+
 /** dd/mm/yyyy hh:mm, Vietnam time. @example formatVietnamTime("2026-11-30T02:00:00Z") // "30/11/2026 09:00" */
 export function formatVietnamTime(iso: string): string {
   const local = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString();
